@@ -1,0 +1,64 @@
+import os
+import pickle
+import subprocess
+import requests
+import yaml
+
+
+def sql(cur, name, uid):
+    # ruleid: python-sql-string-built-query
+    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    # ruleid: python-sql-string-built-query
+    cur.execute("SELECT * FROM users WHERE id = %s" % uid)
+    # ruleid: python-sql-string-built-query
+    cur.execute("SELECT * FROM users WHERE id = " + uid)
+    # ok: python-sql-string-built-query
+    cur.execute("SELECT * FROM users WHERE name = %s", (name,))
+    # ok: python-sql-string-built-query
+    cur.execute("SELECT 1")
+
+
+def shell(ref, path):
+    # ruleid: python-shell-true-subprocess
+    subprocess.run(f"git log {ref}", shell=True)
+    # ok: python-shell-true-subprocess
+    subprocess.run(["git", "log", ref], check=True)
+    # ruleid: python-os-system-interpolated
+    os.system(f"rm -rf {path}")
+    # ruleid: python-os-system-interpolated
+    os.system(command)
+    # ok: python-os-system-interpolated
+    os.system("make clean")
+
+
+def deser(blob, text):
+    # ruleid: python-pickle-load-untrusted
+    obj = pickle.loads(blob)
+    # ok: python-pickle-load-untrusted
+    data = json.loads(blob)
+    # ruleid: python-yaml-unsafe-load
+    cfg = yaml.load(text)
+    # ok: python-yaml-unsafe-load
+    cfg = yaml.safe_load(text)
+    # ok: python-yaml-unsafe-load
+    cfg = yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def tls(url):
+    # ruleid: python-tls-verify-disabled
+    requests.get(url, verify=False)
+    # ok: python-tls-verify-disabled
+    requests.get(url, timeout=5)
+    # ok: python-tls-verify-disabled
+    requests.get(url, verify="/etc/ssl/internal-ca.pem")
+
+
+def dynamic(expr):
+    # ruleid: python-eval-exec-dynamic
+    return eval(expr)
+    # ok: python-eval-exec-dynamic
+    return ast.literal_eval(expr)
+    # ok: python-eval-exec-dynamic
+    model.eval()
+    # ok: python-eval-exec-dynamic
+    # never call eval(user_input) here

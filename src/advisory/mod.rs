@@ -1,0 +1,1 @@
+//! Local advisory database: import (RustSec, OSV), update, index, and version-range matching.

@@ -1,0 +1,279 @@
+//! Code rules over added lines: runs the [`RuleSet`](crate::rules::RuleSet) over each hunk's head
+//! text and keeps the matches that touch an added line.
+//!
+//! **Context window**: a pattern sees the hunk as the diff shows it, i.e. the added lines plus
+//! up to 3 unchanged lines before and after (git's default context, which guardrail always asks
+//! for). A match counts only if one of its lines is an added line.
+//!
+//! **Inline suppressions** (`nosemgrep`, `nosemgrep: id`, `guardrail-ignore: id reason`) on the
+//! finding's line or the line above hide it only when they were already there at the base. A
+//! suppression added by the same change turns the finding into a yellow `agent` finding.
+
+use std::collections::HashMap;
+
+use crate::checks::{Check, Context};
+use crate::diff::{FileChange, FileStatus};
+use crate::error::Result;
+use crate::finding::{sha256_hex, Finding, Kind, Severity};
+use crate::rules::{Match, Rule};
+
+/// Runs the code, secret, CI and agent rule packs.
+pub struct CodeRules;
+
+/// One line of a window.
+struct WLine<'a> {
+    no: u32,
+    text: &'a str,
+    added: bool,
+}
+
+/// Contiguous head lines (added and context) of one file.
+fn windows(f: &FileChange) -> Vec<Vec<WLine<'_>>> {
+    let mut lines: Vec<WLine<'_>> = f
+        .added
+        .iter()
+        .map(|l| WLine { no: l.no, text: &l.text, added: true })
+        .chain(f.context.iter().map(|l| WLine { no: l.no, text: &l.text, added: false }))
+        .collect();
+    lines.sort_by_key(|l| l.no);
+    let mut out: Vec<Vec<WLine<'_>>> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some(w) if w.last().is_some_and(|p| p.no.saturating_add(1) == l.no) => w.push(l),
+            _ => out.push(vec![l]),
+        }
+    }
+    out
+}
+
+/// How much of a secret stays visible.
+fn visible_prefix(secret: &str) -> usize {
+    let n = secret.chars().count();
+    (n / 4).clamp(0, 4)
+}
+
+/// Redacts a secret value: a short prefix, then a fixed mask.
+pub fn redact(secret: &str) -> String {
+    let keep: String = secret.chars().take(visible_prefix(secret)).collect();
+    format!("{keep}****[redacted]")
+}
+
+struct Suppression {
+    /// The rule ids named; empty = every rule.
+    ids: Vec<String>,
+    has_reason: bool,
+    guardrail: bool,
+}
+
+fn parse_suppression(text: &str) -> Option<Suppression> {
+    if let Some(i) = text.find("guardrail-ignore") {
+        let rest = text[i + "guardrail-ignore".len()..].trim_start_matches(':').trim();
+        let mut parts = rest.splitn(2, char::is_whitespace);
+        let id = parts.next().unwrap_or("").trim().to_owned();
+        let reason = parts.next().unwrap_or("").trim();
+        return Some(Suppression {
+            ids: if id.is_empty() { Vec::new() } else { vec![id] },
+            has_reason: !reason.trim_end_matches("*/").trim_end_matches("-->").trim().is_empty(),
+            guardrail: true,
+        });
+    }
+    let i = text.find("nosemgrep")?;
+    let rest = &text[i + "nosemgrep".len()..];
+    let ids = match rest.strip_prefix(':') {
+        Some(list) => list
+            .split(',')
+            .map(|s| s.split_whitespace().next().unwrap_or("").to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        None => Vec::new(),
+    };
+    Some(Suppression {
+        ids,
+        has_reason: true,
+        guardrail: false,
+    })
+}
+
+fn suppression_names(s: &Suppression, rule: &str) -> bool {
+    // Semgrep writes rule ids with their config path prefix (`rules.owasp.x`): match the tail.
+    s.ids.is_empty() || s.ids.iter().any(|id| id == rule || id.ends_with(&format!(".{rule}")))
+}
+
+impl CodeRules {
+    fn file_findings(&self, ctx: &Context<'_>, f: &FileChange, out: &mut Vec<Finding>) {
+        if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
+            return;
+        }
+        let path = f.path();
+        let rules: Vec<&Rule> = ctx.rules.for_path(path).collect();
+        if rules.is_empty() {
+            return;
+        }
+        let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
+        for w in windows(f) {
+            if !w.iter().any(|l| l.added) {
+                continue;
+            }
+            let mut text = String::with_capacity(w.iter().map(|l| l.text.len() + 1).sum());
+            let mut starts = Vec::with_capacity(w.len());
+            for l in &w {
+                starts.push(text.len());
+                text.push_str(l.text);
+                text.push('\n');
+            }
+            let hits = ctx.rules.prefilter(&text);
+            if !hits.iter().any(|h| *h) {
+                continue;
+            }
+            for rule in &rules {
+                for m in ctx.rules.matches(rule, &text, &hits) {
+                    let first = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
+                    let last_byte = m.end.saturating_sub(1).max(m.start);
+                    let last = starts.partition_point(|&s| s <= last_byte).saturating_sub(1);
+                    let Some(hit_idx) = (first..=last).find(|&i| w.get(i).is_some_and(|l| l.added)) else {
+                        continue;
+                    };
+                    if let Some(fd) =
+                        self.finding(ctx, rule, path, &w, hit_idx, &text, &starts, &m, &mut occurrences)
+                    {
+                        out.push(fd);
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        ctx: &Context<'_>,
+        rule: &Rule,
+        path: &str,
+        w: &[WLine<'_>],
+        idx: usize,
+        text: &str,
+        starts: &[usize],
+        m: &Match,
+        occurrences: &mut HashMap<(String, String), usize>,
+    ) -> Option<Finding> {
+        let line = &w[idx];
+        let line_start = starts[idx];
+        let line_end = line_start + line.text.len();
+        // The secret region: the SECRET capture if present, else the whole match.
+        let (sec_s, sec_e) = m.captures.get("SECRET").copied().unwrap_or((m.start, m.end));
+        let mut snippet = line.text.to_owned();
+        if rule.redact {
+            let s = sec_s.clamp(line_start, line_end);
+            let e = sec_e.clamp(line_start, line_end);
+            if s < e {
+                if let Some(secret) = text.get(s..e) {
+                    snippet = format!(
+                        "{}{}{}",
+                        &text[line_start..s],
+                        redact(secret),
+                        &text[e..line_end]
+                    );
+                }
+            }
+        }
+        let mut message = rule.message.clone();
+        for (name, (s, e)) in &m.captures {
+            let value = text.get(*s..*e).unwrap_or("");
+            let shown = if rule.redact { redact(value) } else { value.to_owned() };
+            message = message.replace(&format!("${name}"), &shown);
+        }
+        let anchor = line.text.trim().to_owned();
+        let occ = occurrences.entry((rule.id.clone(), anchor.clone())).or_insert(0);
+        let occurrence = *occ;
+        *occ += 1;
+
+        let mut f = Finding::new(rule.id.clone(), rule.kind, rule.severity, path, Some(line.no), message);
+        f.cwe = rule.cwe.clone();
+        f.owasp = rule.owasp.clone();
+        f.column = Some(u32::try_from(m.start.saturating_sub(line_start) + 1).unwrap_or(1).max(1));
+        f.line_hash = Some(sha256_hex(line.text.as_bytes()));
+        f.snippet = Some(snippet);
+        let mut f = f.with_fingerprint(&anchor, occurrence);
+
+        // Inline suppression on the line or the line above.
+        let candidates = [Some(idx), idx.checked_sub(1)];
+        for i in candidates.into_iter().flatten() {
+            let Some(l) = w.get(i) else { continue };
+            let Some(sup) = parse_suppression(l.text) else { continue };
+            if !suppression_names(&sup, &rule.id) {
+                continue;
+            }
+            let pre_existing = !l.added || ctx.scan;
+            if pre_existing && sup.has_reason {
+                return None;
+            }
+            if pre_existing {
+                f.notes.push("`guardrail-ignore` without a reason is not honoured".into());
+                return Some(f);
+            }
+            let which = if sup.guardrail { "guardrail-ignore" } else { "nosemgrep" };
+            f.message = format!(
+                "A `{which}` comment added by this change hides `{}` here: {} Suppressions written in the same change as the code they hide do not count; a human must accept this one.",
+                rule.id, f.message
+            );
+            f.rule = "suppression-added-by-change".into();
+            f.kind = Kind::Agent;
+            f.severity = Severity::Yellow;
+            let anchor2 = format!("{}|{}", rule.id, anchor);
+            return Some(f.with_fingerprint(&anchor2, occurrence));
+        }
+        Some(f)
+    }
+}
+
+impl Check for CodeRules {
+    fn name(&self) -> &'static str {
+        "code-rules"
+    }
+
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
+        use rayon::prelude::*;
+        let per_file: Vec<Vec<Finding>> = ctx
+            .changes
+            .files
+            .par_iter()
+            .map(|f| {
+                let mut out = Vec::new();
+                self.file_findings(ctx, f, &mut out);
+                out
+            })
+            .collect();
+        let lossy: Vec<&str> = ctx.changes.files.iter().filter(|f| f.lossy).map(|f| f.path()).collect();
+        for p in lossy {
+            ctx.note(format!("{p}: content is not valid UTF-8; scanned with invalid bytes replaced"));
+        }
+        Ok(per_file.into_iter().flatten().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_only_a_short_prefix() {
+        let r = redact("AKIAIOSFODNN7EXAMPLE");
+        assert!(r.starts_with("AKIA"));
+        assert!(!r.contains("IOSFODNN7EXAMPLE"));
+        assert_eq!(redact("abc"), "****[redacted]");
+    }
+
+    #[test]
+    fn suppression_parsing() {
+        let s = parse_suppression("x = 1  # nosemgrep: a-rule, b-rule").unwrap();
+        assert_eq!(s.ids, vec!["a-rule", "b-rule"]);
+        let g = parse_suppression("// guardrail-ignore: js-eval reviewed, input is constant").unwrap();
+        assert!(g.has_reason && g.guardrail);
+        assert_eq!(g.ids, vec!["js-eval"]);
+        let n = parse_suppression("// guardrail-ignore: js-eval").unwrap();
+        assert!(!n.has_reason);
+        assert!(suppression_names(&s, "b-rule"));
+        assert!(!suppression_names(&s, "c-rule"));
+        assert!(parse_suppression("plain code").is_none());
+    }
+}

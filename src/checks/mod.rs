@@ -1,0 +1,103 @@
+//! Checks: each looks at a [`Context`] (the change, file access at both revisions, the config)
+//! and returns findings. Every check implements the one [`Check`] trait; [`default_checks`]
+//! lists the ones `check` and `scan` run.
+
+use std::sync::{Mutex, OnceLock};
+
+
+use crate::config::Config;
+use crate::deps::DepChange;
+use crate::diff::ChangeSet;
+use crate::error::Result;
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+
+pub mod agent;
+pub mod code;
+
+/// Read access to files at the base and head revisions.
+pub trait Revisions: Sync {
+    /// A file at the base revision (None: absent there, or no base known).
+    fn base(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// A file at the head revision (None: absent there, or not available).
+    fn head(&self, path: &str) -> Result<Option<Vec<u8>>>;
+}
+
+/// Everything a check may look at.
+pub struct Context<'a> {
+    /// The change.
+    pub changes: &'a ChangeSet,
+    /// File access at base and head; None when checking a plain diff.
+    pub revs: Option<&'a dyn Revisions>,
+    /// The config in force (from the base revision).
+    pub config: &'a Config,
+    /// The compiled rules in force.
+    pub rules: &'a RuleSet,
+    /// Never touch the network.
+    pub offline: bool,
+    /// Whole-tree scan: every line counts as added and suppressions already present count.
+    pub scan: bool,
+    /// Advisory database directory (`--db`, `GUARDRAIL_DB_DIR`, or the user cache).
+    pub db_dir: Option<std::path::PathBuf>,
+    notes: Mutex<Vec<String>>,
+    deps: OnceLock<Vec<DepChange>>,
+}
+
+impl<'a> Context<'a> {
+    /// A context over a change.
+    pub fn new(
+        changes: &'a ChangeSet,
+        revs: Option<&'a dyn Revisions>,
+        config: &'a Config,
+        rules: &'a RuleSet,
+    ) -> Self {
+        Context {
+            changes,
+            revs,
+            config,
+            rules,
+            offline: false,
+            scan: false,
+            db_dir: None,
+            notes: Mutex::new(Vec::new()),
+            deps: OnceLock::new(),
+        }
+    }
+
+    /// Records a note for stderr (said once per distinct text).
+    pub fn note(&self, text: impl Into<String>) {
+        let text = text.into();
+        if let Ok(mut n) = self.notes.lock() {
+            if !n.contains(&text) {
+                n.push(text);
+            }
+        }
+    }
+
+    /// The change's dependency changes, computed once and shared by every check.
+    pub fn dependency_changes(&self) -> Result<&[DepChange]> {
+        if let Some(d) = self.deps.get() {
+            return Ok(d);
+        }
+        let computed = crate::deps::collect(self)?;
+        Ok(self.deps.get_or_init(|| computed))
+    }
+
+    /// The notes recorded so far.
+    pub fn take_notes(&self) -> Vec<String> {
+        self.notes.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
+    }
+}
+
+/// One kind of check.
+pub trait Check: Send + Sync {
+    /// Short name, for notes and timing.
+    fn name(&self) -> &'static str;
+    /// Findings for the change.
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>>;
+}
+
+/// The checks `check` runs, in order.
+pub fn default_checks() -> Vec<Box<dyn Check>> {
+    vec![Box::new(code::CodeRules), Box::new(agent::GateEdits)]
+}

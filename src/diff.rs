@@ -1,0 +1,654 @@
+//! Pure unified-diff parser: git diff text (bytes) in, [`ChangeSet`] out. No I/O.
+//!
+//! Handles multi-file git diffs with added, deleted, renamed and copied files, mode changes,
+//! binary files (kept, flagged `binary`), `\ No newline at end of file`, CRLF, quoted and
+//! non-UTF-8 paths, plain `diff -u` output, and empty input. Hunk counts are trusted to find the
+//! end of a hunk, and checked: a hunk that ends early or overflows is an error with a line number.
+
+use std::fmt;
+
+/// One line of a file with its 1-based number (head numbering for added lines, base numbering
+/// for removed lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number.
+    pub no: u32,
+    /// Text without the line terminator (a trailing `\r` is removed too).
+    pub text: String,
+}
+
+/// How a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    /// New file.
+    Added,
+    /// Deleted file.
+    Deleted,
+    /// Content or mode changed.
+    Modified,
+    /// Renamed (possibly with changes).
+    Renamed,
+    /// Copied (possibly with changes).
+    Copied,
+}
+
+/// A hunk header's ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hunk {
+    /// First base line.
+    pub old_start: u32,
+    /// Base line count.
+    pub old_len: u32,
+    /// First head line.
+    pub new_start: u32,
+    /// Head line count.
+    pub new_len: u32,
+}
+
+/// One file of a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path at the base (None for added files).
+    pub old_path: Option<String>,
+    /// Path at the head (None for deleted files).
+    pub new_path: Option<String>,
+    /// How it changed.
+    pub status: FileStatus,
+    /// Binary content: no lines.
+    pub binary: bool,
+    /// Old mode, when the diff shows it.
+    pub old_mode: Option<String>,
+    /// New mode, when the diff shows it.
+    pub new_mode: Option<String>,
+    /// Added lines, head numbering.
+    pub added: Vec<Line>,
+    /// Removed lines, base numbering.
+    pub removed: Vec<Line>,
+    /// Unchanged context lines the diff shows, head numbering (rules may look at them).
+    pub context: Vec<Line>,
+    /// The hunks, in order.
+    pub hunks: Vec<Hunk>,
+    /// Some content was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+    /// Bytes of added content (for size limits).
+    pub added_bytes: u64,
+}
+
+impl FileChange {
+    /// The head path, or the base path for deleted files.
+    pub fn path(&self) -> &str {
+        self.new_path
+            .as_deref()
+            .or(self.old_path.as_deref())
+            .unwrap_or("")
+    }
+
+    fn empty() -> Self {
+        FileChange {
+            old_path: None,
+            new_path: None,
+            status: FileStatus::Modified,
+            binary: false,
+            old_mode: None,
+            new_mode: None,
+            added: Vec::new(),
+            removed: Vec::new(),
+            context: Vec::new(),
+            hunks: Vec::new(),
+            lossy: false,
+            added_bytes: 0,
+        }
+    }
+}
+
+/// All files of a change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// The files, in diff order.
+    pub files: Vec<FileChange>,
+}
+
+impl ChangeSet {
+    /// The file whose head path is `path`.
+    pub fn file(&self, path: &str) -> Option<&FileChange> {
+        self.files.iter().find(|f| f.path() == path)
+    }
+
+    /// Number of added lines over all files.
+    pub fn added_lines(&self) -> usize {
+        self.files.iter().map(|f| f.added.len()).sum()
+    }
+}
+
+/// Why a diff could not be parsed; `line` is 1-based in the diff text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffError {
+    /// 1-based line of the diff text.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for DiffError {}
+
+fn err(line: usize, message: impl Into<String>) -> DiffError {
+    DiffError {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Splits into lines (without `\n`); a final line without a newline still counts.
+fn split_lines(input: &[u8]) -> Vec<&[u8]> {
+    let mut out: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+    if out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn decode(bytes: &[u8], lossy: &mut bool) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => {
+            *lossy = true;
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
+}
+
+/// Unquotes a git C-style quoted path (`"a/\303\244.txt"`); returns None when malformed.
+fn unquote(s: &[u8]) -> Option<Vec<u8>> {
+    let inner = s.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let c = inner[i];
+        if c != b'\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let next = *inner.get(i + 1)?;
+        i += 2;
+        match next {
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'v' => out.push(11),
+            b'"' => out.push(b'"'),
+            b'\\' => out.push(b'\\'),
+            b'0'..=b'7' => {
+                let digits = inner.get(i - 1..i + 2)?;
+                let mut v: u32 = 0;
+                for d in digits {
+                    if !(b'0'..=b'7').contains(d) {
+                        return None;
+                    }
+                    v = v * 8 + u32::from(d - b'0');
+                }
+                out.push(u8::try_from(v).ok()?);
+                i += 2;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Parses a path token from `---`/`+++`/`rename from` style lines: quoted or plain; plain
+/// paths end at a tab (timestamps of `diff -u`).
+fn parse_path_token(raw: &[u8]) -> Option<String> {
+    let raw = strip_cr(raw);
+    let bytes = if raw.starts_with(b"\"") {
+        unquote(raw)?
+    } else {
+        let end = raw.iter().position(|&b| b == b'\t').unwrap_or(raw.len());
+        raw[..end].to_vec()
+    };
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Strips git's `a/` / `b/` prefix; `/dev/null` becomes None.
+fn side_path(p: &str, prefix: &str) -> Option<String> {
+    if p == "/dev/null" {
+        return None;
+    }
+    Some(p.strip_prefix(prefix).unwrap_or(p).to_owned())
+}
+
+/// Paths from `diff --git a/X b/Y` (used when there are no ---/+++ lines: binary, mode-only,
+/// pure renames). Quoted or plain; for plain paths with spaces, split where both halves agree.
+fn parse_git_header(rest: &[u8]) -> Option<(String, String)> {
+    let rest = strip_cr(rest);
+    if rest.starts_with(b"\"") {
+        // Find the end of the first quoted token.
+        let mut i = 1;
+        while i < rest.len() {
+            if rest[i] == b'\\' {
+                i += 2;
+                continue;
+            }
+            if rest[i] == b'"' {
+                break;
+            }
+            i += 1;
+        }
+        let a = unquote(rest.get(..=i)?)?;
+        let b_raw = rest.get(i + 1..)?.strip_prefix(b" ")?;
+        let b = if b_raw.starts_with(b"\"") {
+            unquote(b_raw)?
+        } else {
+            b_raw.to_vec()
+        };
+        return Some((
+            String::from_utf8_lossy(&a).into_owned(),
+            String::from_utf8_lossy(&b).into_owned(),
+        ));
+    }
+    let s = String::from_utf8_lossy(rest).into_owned();
+    if let Some(idx) = s.find(" \"") {
+        let a = s[..idx].to_owned();
+        let b = unquote(s[idx + 1..].as_bytes())?;
+        return Some((a, String::from_utf8_lossy(&b).into_owned()));
+    }
+    // a/X b/X: try the split where both sides name the same path, else the middle " b/".
+    let candidates: Vec<usize> = s.match_indices(" b/").map(|(i, _)| i).collect();
+    for &i in &candidates {
+        let (a, b) = (&s[..i], &s[i + 1..]);
+        if a.strip_prefix("a/") == b.strip_prefix("b/") {
+            return Some((a.to_owned(), b.to_owned()));
+        }
+    }
+    let i = *candidates.first()?;
+    Some((s[..i].to_owned(), s[i + 1..].to_owned()))
+}
+
+fn parse_range(s: &str) -> Option<(u32, u32)> {
+    let (start, len) = match s.split_once(',') {
+        Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
+        None => (s.parse().ok()?, 1),
+    };
+    Some((start, len))
+}
+
+/// Parses `@@ -a,b +c,d @@ ...`.
+fn parse_hunk_header(line: &[u8]) -> Option<Hunk> {
+    let s = std::str::from_utf8(strip_cr(line)).ok()?;
+    let rest = s.strip_prefix("@@ -")?;
+    let end = rest.find(" @@")?;
+    let (old, new) = rest[..end].split_once(" +")?;
+    let (old_start, old_len) = parse_range(old)?;
+    let (new_start, new_len) = parse_range(new)?;
+    Some(Hunk {
+        old_start,
+        old_len,
+        new_start,
+        new_len,
+    })
+}
+
+/// Parses unified diff text into a [`ChangeSet`].
+pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
+    let lines = split_lines(input);
+    let mut set = ChangeSet::default();
+    let mut cur: Option<FileChange> = None;
+    let mut i = 0;
+    let mut saw_any_header = false;
+
+    while i < lines.len() {
+        let lineno = i + 1;
+        let line = lines[i];
+        if let Some(rest) = line.strip_prefix(b"diff --git ") {
+            if let Some(f) = cur.take() {
+                set.files.push(f);
+            }
+            saw_any_header = true;
+            let mut f = FileChange::empty();
+            if let Some((a, b)) = parse_git_header(rest) {
+                f.old_path = side_path(&a, "a/");
+                f.new_path = side_path(&b, "b/");
+            } else {
+                return Err(err(lineno, "malformed `diff --git` header"));
+            }
+            cur = Some(f);
+            i += 1;
+            continue;
+        }
+        if line.starts_with(b"--- ")
+            && lines
+                .get(i + 1)
+                .is_some_and(|next| next.starts_with(b"+++ "))
+        {
+            saw_any_header = true;
+            let old = parse_path_token(&line[4..]).ok_or_else(|| err(lineno, "malformed --- path"))?;
+            let new = parse_path_token(&lines[i + 1][4..])
+                .ok_or_else(|| err(lineno + 1, "malformed +++ path"))?;
+            let f = match cur.as_mut() {
+                // The ---/+++ pair belongs to the current git file unless it already had hunks.
+                Some(f) if f.hunks.is_empty() && !f.binary => f,
+                _ => {
+                    if let Some(done) = cur.take() {
+                        set.files.push(done);
+                    }
+                    cur.insert(FileChange::empty())
+                }
+            };
+            f.old_path = side_path(&old, "a/");
+            f.new_path = side_path(&new, "b/");
+            if f.old_path.is_none() {
+                f.status = FileStatus::Added;
+            }
+            if f.new_path.is_none() {
+                f.status = FileStatus::Deleted;
+            }
+            i += 2;
+            continue;
+        }
+        if line.starts_with(b"@@ ") {
+            let hunk = parse_hunk_header(line).ok_or_else(|| err(lineno, "malformed hunk header"))?;
+            let f = cur
+                .as_mut()
+                .ok_or_else(|| err(lineno, "hunk before any file header"))?;
+            i = parse_hunk_body(&lines, i + 1, hunk, f)?;
+            f.hunks.push(hunk);
+            continue;
+        }
+        if let Some(f) = cur.as_mut() {
+            if f.hunks.is_empty() {
+                let l = strip_cr(line);
+                if let Some(m) = l.strip_prefix(b"new file mode ") {
+                    f.status = FileStatus::Added;
+                    f.new_mode = Some(String::from_utf8_lossy(m).into_owned());
+                    f.old_path = None;
+                } else if let Some(m) = l.strip_prefix(b"deleted file mode ") {
+                    f.status = FileStatus::Deleted;
+                    f.old_mode = Some(String::from_utf8_lossy(m).into_owned());
+                    f.new_path = None;
+                } else if let Some(m) = l.strip_prefix(b"old mode ") {
+                    f.old_mode = Some(String::from_utf8_lossy(m).into_owned());
+                } else if let Some(m) = l.strip_prefix(b"new mode ") {
+                    f.new_mode = Some(String::from_utf8_lossy(m).into_owned());
+                } else if let Some(p) = l.strip_prefix(b"rename from ") {
+                    f.status = FileStatus::Renamed;
+                    f.old_path = parse_path_token(p);
+                } else if let Some(p) = l.strip_prefix(b"rename to ") {
+                    f.status = FileStatus::Renamed;
+                    f.new_path = parse_path_token(p);
+                } else if let Some(p) = l.strip_prefix(b"copy from ") {
+                    f.status = FileStatus::Copied;
+                    f.old_path = parse_path_token(p);
+                } else if let Some(p) = l.strip_prefix(b"copy to ") {
+                    f.status = FileStatus::Copied;
+                    f.new_path = parse_path_token(p);
+                } else if l.starts_with(b"Binary files ") || l == b"GIT binary patch" {
+                    f.binary = true;
+                    if l.starts_with(b"Binary files /dev/null and ") {
+                        f.status = FileStatus::Added;
+                        f.old_path = None;
+                    } else if l.starts_with(b"Binary files ") && l.ends_with(b" and /dev/null differ") {
+                        f.status = FileStatus::Deleted;
+                        f.new_path = None;
+                    }
+                    if l == b"GIT binary patch" {
+                        // Skip the base85 payload up to the next file.
+                        i += 1;
+                        while i < lines.len() && !lines[i].starts_with(b"diff --git ") {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                }
+                // `index …`, `similarity index …` and other headers carry nothing we need.
+                i += 1;
+                continue;
+            }
+            if strip_cr(line).is_empty() {
+                i += 1;
+                continue;
+            }
+            return Err(err(
+                lineno,
+                "unexpected line after a hunk: the hunk's line counts do not match its content",
+            ));
+        }
+        // Preamble (commit message in `git format-patch`, text before the first header).
+        i += 1;
+    }
+    if let Some(f) = cur.take() {
+        set.files.push(f);
+    }
+    if !saw_any_header && lines.iter().any(|l| !strip_cr(l).is_empty()) {
+        return Err(err(1, "not a unified diff: no `diff --git` or `---`/`+++` header found"));
+    }
+    Ok(set)
+}
+
+/// Reads the body of one hunk starting at `start`; returns the index after it.
+fn parse_hunk_body(
+    lines: &[&[u8]],
+    start: usize,
+    hunk: Hunk,
+    f: &mut FileChange,
+) -> Result<usize, DiffError> {
+    let mut old_left = hunk.old_len;
+    let mut new_left = hunk.new_len;
+    let mut old_no = hunk.old_start;
+    let mut new_no = hunk.new_start;
+    let mut i = start;
+    while old_left > 0 || new_left > 0 {
+        let Some(&raw) = lines.get(i) else {
+            return Err(err(
+                i,
+                format!(
+                    "diff ends inside a hunk: {old_left} base and {new_left} head lines missing (truncated or counts lie)"
+                ),
+            ));
+        };
+        let lineno = i + 1;
+        let line = strip_cr(raw);
+        match line.first() {
+            Some(b'+') => {
+                if new_left == 0 {
+                    return Err(err(lineno, "more added lines than the hunk header counts"));
+                }
+                f.added_bytes += line.len() as u64 - 1;
+                f.added.push(Line {
+                    no: new_no,
+                    text: decode(&line[1..], &mut f.lossy),
+                });
+                new_no = new_no.saturating_add(1);
+                new_left -= 1;
+            }
+            Some(b'-') => {
+                if old_left == 0 {
+                    return Err(err(lineno, "more removed lines than the hunk header counts"));
+                }
+                f.removed.push(Line {
+                    no: old_no,
+                    text: decode(&line[1..], &mut f.lossy),
+                });
+                old_no = old_no.saturating_add(1);
+                old_left -= 1;
+            }
+            Some(b' ') | None => {
+                if old_left == 0 || new_left == 0 {
+                    return Err(err(lineno, "more context lines than the hunk header counts"));
+                }
+                f.context.push(Line {
+                    no: new_no,
+                    text: decode(line.get(1..).unwrap_or_default(), &mut f.lossy),
+                });
+                old_no = old_no.saturating_add(1);
+                new_no = new_no.saturating_add(1);
+                old_left -= 1;
+                new_left -= 1;
+            }
+            Some(b'\\') => {}
+            Some(_) => {
+                return Err(err(
+                    lineno,
+                    format!(
+                        "hunk ends early: {old_left} base and {new_left} head lines missing (truncated or counts lie)"
+                    ),
+                ))
+            }
+        }
+        i += 1;
+    }
+    // `\ No newline at end of file` after the last line of the hunk.
+    while lines.get(i).is_some_and(|l| l.starts_with(b"\\")) {
+        i += 1;
+    }
+    Ok(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_added_modified_and_deleted_files() {
+        let d = b"diff --git a/app.py b/app.py
+index 1111111..2222222 100644
+--- a/app.py
++++ b/app.py
+@@ -1,3 +1,4 @@
+ import os
+-x = 1
++x = 2
++y = 3
+ print(x)
+diff --git a/new.txt b/new.txt
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/new.txt
+@@ -0,0 +1,2 @@
++hello
++world
+\\ No newline at end of file
+diff --git a/old.txt b/old.txt
+deleted file mode 100644
+index 4444444..0000000
+--- a/old.txt
++++ /dev/null
+@@ -1 +0,0 @@
+-bye
+";
+        let set = parse(d).unwrap();
+        assert_eq!(set.files.len(), 3);
+        let app = &set.files[0];
+        assert_eq!(app.path(), "app.py");
+        assert_eq!(app.status, FileStatus::Modified);
+        assert_eq!(
+            app.added,
+            vec![
+                Line { no: 2, text: "x = 2".into() },
+                Line { no: 3, text: "y = 3".into() }
+            ]
+        );
+        assert_eq!(app.removed, vec![Line { no: 2, text: "x = 1".into() }]);
+        assert_eq!(set.files[1].status, FileStatus::Added);
+        assert_eq!(set.files[1].old_path, None);
+        assert_eq!(set.files[1].added.len(), 2);
+        assert_eq!(set.files[2].status, FileStatus::Deleted);
+        assert_eq!(set.files[2].new_path, None);
+        assert_eq!(set.files[2].path(), "old.txt");
+    }
+
+    #[test]
+    fn parses_renames_binary_and_mode_changes() {
+        let d = b"diff --git a/a.rs b/b.rs
+similarity index 100%
+rename from a.rs
+rename to b.rs
+diff --git a/img.png b/img.png
+new file mode 100644
+index 0000000..1111111
+Binary files /dev/null and b/img.png differ
+diff --git a/run.sh b/run.sh
+old mode 100644
+new mode 100755
+";
+        let set = parse(d).unwrap();
+        assert_eq!(set.files.len(), 3);
+        assert_eq!(set.files[0].status, FileStatus::Renamed);
+        assert_eq!(set.files[0].old_path.as_deref(), Some("a.rs"));
+        assert_eq!(set.files[0].new_path.as_deref(), Some("b.rs"));
+        assert!(set.files[1].binary);
+        assert_eq!(set.files[1].status, FileStatus::Added);
+        assert_eq!(set.files[2].new_mode.as_deref(), Some("100755"));
+    }
+
+    #[test]
+    fn parses_quoted_non_utf8_paths_and_crlf() {
+        let d = b"diff --git \"a/\\303\\244 x.py\" \"b/\\303\\244 x.py\"\r
+--- \"a/\\303\\244 x.py\"\r
++++ \"b/\\303\\244 x.py\"\r
+@@ -1 +1 @@\r
+-a\r
++b\r
+";
+        let set = parse(d).unwrap();
+        assert_eq!(set.files[0].path(), "\u{e4} x.py");
+        assert_eq!(set.files[0].added[0].text, "b");
+    }
+
+    #[test]
+    fn plain_unified_diff_with_timestamps() {
+        let d = b"--- old/x.js\t2024-01-01 00:00:00\n+++ new/x.js\t2024-01-01 00:00:01\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n";
+        let set = parse(d).unwrap();
+        assert_eq!(set.files[0].path(), "new/x.js");
+        assert_eq!(set.files[0].added[0], Line { no: 2, text: "c".into() });
+    }
+
+    #[test]
+    fn lying_counts_and_truncation_are_errors_with_lines() {
+        let truncated = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n";
+        let e = parse(truncated).unwrap_err();
+        assert!(e.message.contains("ends inside a hunk"), "{e}");
+        let huge = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1,1000000000 @@\n+a\n";
+        assert!(parse(huge).is_err());
+        let overflow = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n+c\n";
+        let e = parse(overflow).unwrap_err();
+        assert_eq!(e.line, 7);
+    }
+
+    #[test]
+    fn garbage_is_not_a_diff_but_empty_is_fine() {
+        assert!(parse(b"\x89PNG\r\n\x1a\n\0\0binary").is_err());
+        assert_eq!(parse(b"").unwrap().files.len(), 0);
+        assert_eq!(parse(b"\n\n").unwrap().files.len(), 0);
+    }
+
+    #[test]
+    fn invalid_utf8_content_is_decoded_lossily_and_flagged() {
+        let d = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+pass\xff = 'x'\n";
+        let set = parse(d).unwrap();
+        assert!(set.files[0].lossy);
+        assert!(set.files[0].added[0].text.starts_with("pass"));
+    }
+
+    #[test]
+    fn hunk_without_function_context_and_missing_counts() {
+        let d = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -5 +5,2 @@ fn main() {\n-a\n+b\n+c\n@@ -10,0 +12 @@\n+d\n";
+        let set = parse(d).unwrap();
+        let nos: Vec<u32> = set.files[0].added.iter().map(|l| l.no).collect();
+        assert_eq!(nos, vec![5, 6, 12]);
+        assert_eq!(set.files[0].hunks.len(), 2);
+    }
+}

@@ -1,0 +1,320 @@
+//! The `check` pipeline: get the change (git or a plain diff), read the config and extra rules
+//! from the base revision, run every check, apply the policy. Returns an [`Outcome`]; printing,
+//! publishing and the ledger are the caller's.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::checks::{default_checks, Context, Revisions};
+use crate::config::{self, Config};
+use crate::diff::{self, ChangeSet};
+use crate::error::{Error, Result};
+use crate::finding::{sha256_hex, Finding};
+use crate::git::{Repo, Rev};
+use crate::policy::{self, Policy, Verdict};
+use crate::rules::{self, RuleSet, Source};
+
+/// Where the change comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeSource {
+    /// `git diff BASE...HEAD` (base None: from CI variables or the default branch).
+    Revisions {
+        /// Base revision.
+        base: Option<String>,
+        /// Head revision.
+        head: String,
+    },
+    /// The index against `HEAD`.
+    Staged,
+    /// A unified diff file (`-` = standard input).
+    Diff(PathBuf),
+}
+
+/// Inputs of one `check` run.
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
+    /// Directory to run in (the repository, or anywhere for `--diff`).
+    pub cwd: PathBuf,
+    /// The change.
+    pub source: ChangeSource,
+    /// Explicit config file (read from disk), overriding the base revision's.
+    pub config: Option<PathBuf>,
+    /// Extra rule directories or files from disk.
+    pub rules: Vec<PathBuf>,
+    /// Advisory database directory.
+    pub db: Option<PathBuf>,
+    /// Never touch the network.
+    pub offline: bool,
+}
+
+/// Result of a run.
+pub struct Outcome {
+    /// The decision.
+    pub verdict: Verdict,
+    /// Base commit.
+    pub base: Option<String>,
+    /// Head commit (None for `--staged` and plain diffs).
+    pub head: Option<String>,
+    /// Findings in force, sorted.
+    pub findings: Vec<Finding>,
+    /// Things to tell the user on stderr.
+    pub notes: Vec<String>,
+    /// sha256 of the exact diff text.
+    pub diff_sha256: String,
+    /// sha256 of the config text in force (None: defaults).
+    pub config_sha256: Option<String>,
+    /// The config in force.
+    pub config: Config,
+    /// The rules in force.
+    pub rules: RuleSet,
+    /// The change.
+    pub changes: ChangeSet,
+    /// The repository, when there is one.
+    pub repo: Option<Repo>,
+    /// When the run started.
+    pub started: time::OffsetDateTime,
+}
+
+impl Outcome {
+    /// Re-derives the verdict after review decisions changed findings.
+    pub fn refresh_verdict(&mut self) {
+        self.verdict = policy::verdict(&self.findings);
+    }
+}
+
+/// Files at the base commit and the head commit (or the index).
+struct GitRevs<'a> {
+    repo: &'a Repo,
+    base: Option<String>,
+    head: Rev,
+}
+
+impl Revisions for GitRevs<'_> {
+    fn base(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match &self.base {
+            Some(b) => self.repo.read_file(&Rev::Commit(b.clone()), path),
+            None => Ok(None),
+        }
+    }
+
+    fn head(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.repo.read_file(&self.head, path)
+    }
+}
+
+/// Reads at most `limit` bytes; more is an error naming the input.
+fn read_limited(r: &mut dyn Read, limit: u64, name: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(name, e))?;
+    if buf.len() as u64 > limit {
+        return Err(Error::Limit {
+            path: name.into(),
+            message: format!(
+                "diff is larger than {} bytes (limits.max-diff-bytes)",
+                limit
+            ),
+        });
+    }
+    Ok(buf)
+}
+
+struct Change {
+    diff: Vec<u8>,
+    repo: Option<Repo>,
+    base: Option<String>,
+    head: Option<String>,
+    head_rev: Rev,
+}
+
+fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Change> {
+    match &s.source {
+        ChangeSource::Diff(path) => {
+            let diff = if path.as_os_str() == "-" {
+                read_limited(stdin, limit, Path::new("<stdin>"))?
+            } else {
+                let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                read_limited(&mut f, limit, path)?
+            };
+            Ok(Change {
+                diff,
+                repo: Repo::discover(&s.cwd).ok(),
+                base: None,
+                head: None,
+                head_rev: Rev::Index,
+            })
+        }
+        ChangeSource::Staged => {
+            let repo = Repo::discover(&s.cwd)?;
+            let base = repo.resolve("HEAD").ok();
+            let diff = repo.diff_staged()?;
+            Ok(Change {
+                diff,
+                repo: Some(repo),
+                base,
+                head: None,
+                head_rev: Rev::Index,
+            })
+        }
+        ChangeSource::Revisions { base, head } => {
+            let repo = Repo::discover(&s.cwd)?;
+            let head_sha = repo.resolve(head)?;
+            let base_sha = match base {
+                Some(b) => repo.resolve(b)?,
+                None => repo.default_base(&head_sha, &|k| std::env::var(k).ok())?,
+            };
+            let diff = repo.diff(&base_sha, &head_sha)?;
+            // The merge base is what `BASE...HEAD` compares against: read config and base files there.
+            let merge_base = repo.merge_base(&base_sha, &head_sha).unwrap_or_else(|_| base_sha.clone());
+            Ok(Change {
+                diff,
+                repo: Some(repo),
+                base: Some(merge_base),
+                head: Some(head_sha.clone()),
+                head_rev: Rev::Commit(head_sha),
+            })
+        }
+    }
+}
+
+/// Reads the config: `--config` from disk, else `.guardrail.yml` at the base revision, else
+/// (plain diff) in the working directory, else defaults.
+fn load_config(s: &CheckSettings, repo: Option<&Repo>, base: Option<&str>) -> Result<(Config, Option<String>, bool)> {
+    if let Some(p) = &s.config {
+        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        return Ok((Config::parse(&bytes, p)?, Some(sha256_hex(&bytes)), false));
+    }
+    let shown = PathBuf::from(config::FILE_NAME);
+    match (repo, base) {
+        (Some(repo), Some(base)) => match repo.read_file(&Rev::Commit(base.to_owned()), config::FILE_NAME)? {
+            Some(bytes) => {
+                let shown = PathBuf::from(format!("{}@{}", config::FILE_NAME, &base[..base.len().min(12)]));
+                Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes)), true))
+            }
+            None => Ok((Config::default(), None, true)),
+        },
+        (Some(_), None) if !matches!(s.source, ChangeSource::Diff(_)) => Ok((Config::default(), None, true)),
+        _ => {
+            let p = s.cwd.join(config::FILE_NAME);
+            match std::fs::read(&p) {
+                Ok(bytes) => Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes)), false)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), None, false)),
+                Err(e) => Err(Error::io(p, e)),
+            }
+        }
+    }
+}
+
+/// Rule files of a directory at a commit.
+fn rules_at(repo: &Repo, commit: &str, dir: &str) -> Result<Vec<Source>> {
+    let listing = repo.run(&["ls-tree", "-r", "--name-only", "-z", commit, "--", dir])?;
+    let mut out = Vec::new();
+    for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        if !rules::is_rule_file(file) {
+            continue;
+        }
+        if let Some(bytes) = repo.read_file(&Rev::Commit(commit.to_owned()), &name)? {
+            let shown = PathBuf::from(format!("{name}@{}", &commit[..commit.len().min(12)]));
+            out.push(Source {
+                text: config::utf8(&bytes, &shown)?.to_owned(),
+                path: shown,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Compiles the rules in force: built-in packs (unless disabled), the config's extra
+/// directories (at the base revision), and `--rules` paths.
+pub fn load_rules(cfg: &Config, extra: &[PathBuf], repo: Option<&Repo>, base: Option<&str>, cwd: &Path) -> Result<RuleSet> {
+    let mut sources = if cfg.rules.builtin { rules::builtin_sources() } else { Vec::new() };
+    for dir in &cfg.rules.extra {
+        match (repo, base) {
+            (Some(r), Some(b)) => sources.extend(rules_at(r, b, dir)?),
+            _ => sources.extend(rules::dir_sources(&cwd.join(dir))?),
+        }
+    }
+    for p in extra {
+        sources.extend(rules::dir_sources(p)?);
+    }
+    let mut set = RuleSet::compile(&sources)?;
+    set.disable(&cfg.rules.disable);
+    Ok(set)
+}
+
+/// Today's date in UTC.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Runs `check`.
+pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
+    let started = time::OffsetDateTime::now_utc();
+    let limit_default = config::Limits::default().max_diff_bytes;
+    let change = get_change(s, stdin, limit_default)?;
+    let (cfg, config_sha256, _) = load_config(s, change.repo.as_ref(), change.base.as_deref())?;
+    let diff_name = match &s.source {
+        ChangeSource::Diff(p) if p.as_os_str() == "-" => PathBuf::from("<stdin>"),
+        ChangeSource::Diff(p) => p.clone(),
+        _ => PathBuf::from("git diff"),
+    };
+    if change.diff.len() as u64 > cfg.limits.max_diff_bytes {
+        return Err(Error::Limit {
+            path: diff_name,
+            message: format!("diff is larger than {} bytes (limits.max-diff-bytes)", cfg.limits.max_diff_bytes),
+        });
+    }
+    let changes = diff::parse(&change.diff).map_err(|e| Error::parse(&diff_name, Some(e.line), e.message))?;
+    for f in &changes.files {
+        if f.added_bytes > cfg.limits.max_file_bytes {
+            return Err(Error::Limit {
+                path: PathBuf::from(f.path()),
+                message: format!(
+                    "{} bytes added, over the {} byte limit (raise limits.max-file-bytes in {} or exclude the path)",
+                    f.added_bytes,
+                    cfg.limits.max_file_bytes,
+                    config::FILE_NAME
+                ),
+            });
+        }
+    }
+    let rules = load_rules(&cfg, &s.rules, change.repo.as_ref(), change.base.as_deref(), &s.cwd)?;
+    let revs = change.repo.as_ref().map(|repo| GitRevs {
+        repo,
+        base: change.base.clone(),
+        head: change.head_rev.clone(),
+    });
+    let mut ctx = Context::new(&changes, revs.as_ref().map(|r| r as &dyn Revisions), &cfg, &rules);
+    ctx.offline = s.offline;
+    ctx.db_dir = s.db.clone();
+    let mut notes = Vec::new();
+    let binaries: Vec<&str> = changes.files.iter().filter(|f| f.binary).map(|f| f.path()).collect();
+    if !binaries.is_empty() {
+        notes.push(format!("skipped {} binary file(s): {}", binaries.len(), binaries.join(", ")));
+    }
+    let mut raw = Vec::new();
+    for check in default_checks() {
+        raw.extend(check.run(&ctx)?);
+    }
+    notes.extend(ctx.take_notes());
+    drop(ctx);
+    let findings = Policy::new(&cfg, today()).apply(raw);
+    let verdict = policy::verdict(&findings);
+    Ok(Outcome {
+        verdict,
+        base: change.base,
+        head: change.head,
+        findings,
+        notes,
+        diff_sha256: sha256_hex(&change.diff),
+        config_sha256,
+        config: cfg,
+        rules,
+        changes,
+        repo: change.repo,
+        started,
+    })
+}

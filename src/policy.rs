@@ -1,0 +1,243 @@
+//! Policy: turns raw findings into the findings in force (severity overrides, path excludes,
+//! config ignores with reason and expiry) and decides the verdict and exit code.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{parse_date, Config, Ignore};
+use crate::finding::{Finding, Review, ReviewState, Severity};
+
+/// The gate's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing unresolved.
+    Pass,
+    /// Unresolved yellow findings, no red.
+    Review,
+    /// An unresolved red (or rejected) finding.
+    Block,
+}
+
+impl Verdict {
+    /// The process exit code: 0 pass, 1 block, 3 review.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Block => 1,
+            Verdict::Review => 3,
+        }
+    }
+
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Review => "review",
+            Verdict::Block => "block",
+        }
+    }
+}
+
+/// Compiled policy from the config.
+pub struct Policy<'a> {
+    config: &'a Config,
+    excludes: GlobSet,
+    ignore_paths: Vec<Option<GlobSet>>,
+    today: time::Date,
+}
+
+fn one_glob(p: &str) -> Option<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    b.add(Glob::new(p).ok()?);
+    if !p.contains('/') {
+        b.add(Glob::new(&format!("**/{p}")).ok()?);
+    }
+    b.build().ok()
+}
+
+impl<'a> Policy<'a> {
+    /// Policy for `config`, judging ignore expiry against `today` (UTC).
+    pub fn new(config: &'a Config, today: time::Date) -> Self {
+        let mut b = GlobSetBuilder::new();
+        for p in &config.exclude {
+            if let Ok(g) = Glob::new(p) {
+                b.add(g);
+            }
+            if !p.contains('/') {
+                if let Ok(g) = Glob::new(&format!("**/{p}")) {
+                    b.add(g);
+                }
+            }
+        }
+        let excludes = b.build().unwrap_or_else(|_| GlobSet::empty());
+        let ignore_paths = config
+            .ignore
+            .iter()
+            .map(|i| i.path.as_deref().and_then(one_glob))
+            .collect();
+        Policy {
+            config,
+            excludes,
+            ignore_paths,
+            today,
+        }
+    }
+
+    /// Whether a path is excluded from checking.
+    pub fn excluded(&self, path: &str) -> bool {
+        self.excludes.is_match(path)
+    }
+
+    fn ignore_matches(&self, ig: &Ignore, path_glob: Option<&GlobSet>, f: &Finding) -> bool {
+        if let Some(rule) = &ig.rule {
+            if &f.rule != rule && !f.advisories.iter().any(|a| a == rule) {
+                return false;
+            }
+        }
+        if let Some(fp) = &ig.fingerprint {
+            if &f.fingerprint != fp {
+                return false;
+            }
+        }
+        if ig.path.is_some() && !path_glob.is_some_and(|g| g.is_match(&f.path)) {
+            return false;
+        }
+        if let Some(pkg) = &ig.package {
+            let Some(p) = &f.package else { return false };
+            let (name, version) = match pkg.rsplit_once('@') {
+                Some((n, v)) if !n.is_empty() => (n, Some(v)),
+                _ => (pkg.as_str(), None),
+            };
+            if p.name != name || version.is_some_and(|v| p.version.as_deref() != Some(v)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Applies overrides, excludes and ignores; yellow findings get a pending review.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        let mut out = Vec::with_capacity(findings.len());
+        'next: for mut f in findings {
+            if self.excluded(&f.path) {
+                continue;
+            }
+            let over = self
+                .config
+                .severity
+                .get(&f.rule)
+                .or_else(|| self.config.severity.get(&format!("kind:{}", f.kind.as_str())));
+            if let Some(o) = over {
+                match o.severity() {
+                    Some(s) => f.severity = s,
+                    None => continue,
+                }
+            }
+            for (ig, glob) in self.config.ignore.iter().zip(&self.ignore_paths) {
+                if !self.ignore_matches(ig, glob.as_ref(), &f) {
+                    continue;
+                }
+                match parse_date(&ig.expires) {
+                    Some(d) if d >= self.today => continue 'next,
+                    _ => f.notes.push(format!(
+                        "an ignore in the config matched but expired on {} (reason was: {})",
+                        ig.expires, ig.reason
+                    )),
+                }
+            }
+            if f.severity == Severity::Yellow && f.review.is_none() {
+                f.review = Some(Review {
+                    state: ReviewState::Pending,
+                    by: None,
+                    reason: None,
+                });
+            }
+            out.push(f);
+        }
+        sort(&mut out);
+        out
+    }
+}
+
+/// Stable order: severity (red first), path, line, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+}
+
+/// The verdict over findings in force: a red or rejected finding blocks (red cannot be accepted
+/// by a review, only ignored in the base config); a pending yellow needs review; accepted
+/// yellow and info findings do not count.
+pub fn verdict(findings: &[Finding]) -> Verdict {
+    let mut v = Verdict::Pass;
+    for f in findings {
+        let state = f.review.as_ref().map(|r| r.state);
+        match (f.severity, state) {
+            (_, Some(ReviewState::Rejected)) => return Verdict::Block,
+            (Severity::Red, _) => return Verdict::Block,
+            (Severity::Yellow, Some(ReviewState::Accepted)) => {}
+            (Severity::Yellow, _) => v = Verdict::Review,
+            (Severity::Info, _) => {}
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Kind;
+    use std::path::Path;
+
+    fn f(rule: &str, sev: Severity, path: &str) -> Finding {
+        Finding::new(rule, Kind::Code, sev, path, Some(1), "m").with_fingerprint(rule, 0)
+    }
+
+    fn day(s: &str) -> time::Date {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn verdict_order() {
+        assert_eq!(verdict(&[]), Verdict::Pass);
+        let mut y = f("a", Severity::Yellow, "x");
+        y.review = Some(Review { state: ReviewState::Pending, by: None, reason: None });
+        assert_eq!(verdict(&[y.clone(), f("i", Severity::Info, "x")]), Verdict::Review);
+        assert_eq!(verdict(&[y.clone(), f("r", Severity::Red, "x")]), Verdict::Block);
+        y.review = Some(Review { state: ReviewState::Accepted, by: Some("alice".into()), reason: None });
+        assert_eq!(verdict(&[y.clone()]), Verdict::Pass);
+        y.review = Some(Review { state: ReviewState::Rejected, by: Some("alice".into()), reason: None });
+        assert_eq!(verdict(&[y]), Verdict::Block);
+        assert_eq!(Verdict::Review.exit_code(), 3);
+    }
+
+    #[test]
+    fn overrides_excludes_and_ignores_with_expiry() {
+        let cfg = Config::parse(
+            b"severity:\n  a: info\n  b: off\nexclude: ['vendor/**']\nignore:\n  - rule: c\n    reason: test fixture\n    expires: 2030-01-01\n  - rule: d\n    reason: old\n    expires: 2020-01-01\n",
+            Path::new("c.yml"),
+        )
+        .unwrap();
+        let p = Policy::new(&cfg, day("2026-11-21"));
+        let out = p.apply(vec![
+            f("a", Severity::Red, "src/x.py"),
+            f("b", Severity::Red, "src/x.py"),
+            f("c", Severity::Red, "src/x.py"),
+            f("d", Severity::Red, "src/x.py"),
+            f("e", Severity::Red, "vendor/x.py"),
+            f("y", Severity::Yellow, "src/x.py"),
+        ]);
+        let rules: Vec<&str> = out.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, vec!["d", "y", "a"]);
+        assert!(out[0].notes[0].contains("expired on 2020-01-01"));
+        assert_eq!(out[1].review.as_ref().map(|r| r.state), Some(ReviewState::Pending));
+        assert_eq!(out[2].severity, Severity::Info);
+    }
+}

@@ -1,0 +1,1 @@
+//! The review queue: GitHub, GitLab and the local queue behind one trait.
