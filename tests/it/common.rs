@@ -1,0 +1,81 @@
+//! Shared helpers: real git repositories in temp dirs, and the built `guardrail` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A throwaway git repository.
+pub struct TempRepo {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempRepo {
+    /// `git init` with a fixed identity and `main` as the branch.
+    pub fn new() -> TempRepo {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let r = TempRepo { dir };
+        r.git(&["init", "-q", "-b", "main"]);
+        r.git(&["config", "user.email", "dev@example.com"]);
+        r.git(&["config", "user.name", "Dev"]);
+        r.git(&["config", "commit.gpgsign", "false"]);
+        r
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs git, panicking with its stderr on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Writes a file (creating directories).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        let p = self.path().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, content).expect("write");
+    }
+
+    /// `git add -A && git commit`.
+    pub fn commit(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+/// The `guardrail` binary under test, run in `dir`, with the ledger off unless a test turns it on.
+pub fn guardrail(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("guardrail").expect("binary");
+    c.current_dir(dir);
+    c.env_remove("GITHUB_BASE_REF");
+    c.env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+    c.env_remove("GUARDRAIL_DB_DIR");
+    c.env_remove("GUARDRAIL_LEDGER");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// The repository root (for fixtures).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data` beside the checkout.
+pub fn shared_data() -> PathBuf {
+    root().join("..").join("shared").join("data")
+}

@@ -1,0 +1,5 @@
+//! The one integration-test binary (one link step for every area): each area is a module.
+
+mod common;
+
+mod check;
