@@ -37,9 +37,14 @@ pub fn yaml_error(e: &serde_saphyr::Error, path: &Path) -> Error {
 }
 
 fn strip_location_suffix(msg: &str) -> String {
-    // "… at line 3 column 5" is redundant once the line is in the prefix.
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_owned(),
+    // "line 3 column 5: …" / "… at line 3 column 5" are redundant once the line is in the prefix.
+    static LOC: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let msg = match msg.find(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    match LOC.get_or_init(|| regex::Regex::new(r"^line \d+ column \d+:\s*").ok()) {
+        Some(re) => re.replace(msg, "").into_owned(),
         None => msg.to_owned(),
     }
 }

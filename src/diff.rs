@@ -651,4 +651,57 @@ new mode 100755
         assert_eq!(nos, vec![5, 6, 12]);
         assert_eq!(set.files[0].hunks.len(), 2);
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn lines() -> impl Strategy<Value = Vec<String>> {
+            // Small alphabet so diffs have both matches and changes.
+            prop::collection::vec("[abc ]{0,6}", 0..40)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+                let _ = parse(&bytes);
+            }
+
+            #[test]
+            fn never_panics_on_mutated_diffs(old in lines(), new in lines(), cut in 0usize..4000, flip in any::<u8>()) {
+                let o = old.join("\n") + "\n";
+                let n = new.join("\n") + "\n";
+                let d = similar::TextDiff::from_lines(&o, &n).unified_diff().header("a/f", "b/f").to_string();
+                let mut bytes = format!("diff --git a/f b/f\n{d}").into_bytes();
+                if !bytes.is_empty() {
+                    let i = cut % bytes.len();
+                    bytes[i] ^= flip;
+                    bytes.truncate(cut.max(i + 1));
+                }
+                let _ = parse(&bytes);
+            }
+
+            #[test]
+            fn line_numbers_reconstruct_head_and_base(old in lines(), new in lines()) {
+                let o: String = old.iter().map(|l| format!("{l}\n")).collect();
+                let n: String = new.iter().map(|l| format!("{l}\n")).collect();
+                let d = similar::TextDiff::from_lines(&o, &n).unified_diff().context_radius(3).header("a/f", "b/f").to_string();
+                let set = parse(format!("diff --git a/f b/f\n{d}").as_bytes()).unwrap();
+                let added: usize = set.files.iter().map(|f| f.added.len()).sum();
+                let removed: usize = set.files.iter().map(|f| f.removed.len()).sum();
+                for f in &set.files {
+                    for l in f.added.iter().chain(f.context.iter()) {
+                        prop_assert_eq!(&new[l.no as usize - 1], &l.text);
+                    }
+                    for l in &f.removed {
+                        prop_assert_eq!(&old[l.no as usize - 1], &l.text);
+                    }
+                }
+                // Every changed line is accounted for: head = base - removed + added.
+                prop_assert_eq!(old.len() + added, new.len() + removed);
+            }
+        }
+    }
 }

@@ -20,3 +20,5 @@ pub mod policy;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod ruletest;
+pub mod scan;

@@ -553,6 +553,16 @@ impl RuleSet {
         self.rules.retain(|r| !ids.contains(&r.id));
     }
 
+    /// Forgets every rule's `paths:` filter (languages still apply). Fixture tests do this, like
+    /// `semgrep --test` since 1.45: a fixture named after its rule file could never satisfy a
+    /// `paths.include` written for real trees (`.github/workflows/`).
+    pub fn ignore_path_filters(&mut self) {
+        for r in &mut self.rules {
+            r.include = None;
+            r.exclude = None;
+        }
+    }
+
     /// Rules that apply to `path`.
     pub fn for_path<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
         self.rules.iter().filter(move |r| r.applies_to(path))

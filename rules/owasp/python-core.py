@@ -12,6 +12,8 @@ def sql(cur, name, uid):
     cur.execute("SELECT * FROM users WHERE id = %s" % uid)
     # ruleid: python-sql-string-built-query
     cur.execute("SELECT * FROM users WHERE id = " + uid)
+    # ruleid: python-sql-string-built-query
+    cur.execute("SELECT * FROM users WHERE name = '" + name + "'")
     # ok: python-sql-string-built-query
     cur.execute("SELECT * FROM users WHERE name = %s", (name,))
     # ok: python-sql-string-built-query

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::checks::{Check, Context};
-use crate::diff::{FileChange, FileStatus};
+use crate::diff::{FileChange, FileStatus, Hunk, Line};
 use crate::error::Result;
 use crate::finding::{sha256_hex, Finding, Kind, Severity};
 use crate::rules::{Match, Rule};
@@ -99,7 +99,48 @@ fn suppression_names(s: &Suppression, rule: &str) -> bool {
     s.ids.is_empty() || s.ids.iter().any(|id| id == rule || id.ends_with(&format!(".{rule}")))
 }
 
+/// A file as a change that adds every line (whole-tree scans and rule fixtures). Line numbers
+/// are 1-based; a trailing `\r` is dropped like the diff parser does.
+pub fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
+    let added: Vec<Line> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| Line {
+            no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            text: l.strip_suffix('\r').unwrap_or(l).to_owned(),
+        })
+        .collect();
+    let new_len = u32::try_from(added.len()).unwrap_or(u32::MAX);
+    FileChange {
+        old_path: None,
+        new_path: Some(path.to_owned()),
+        status: FileStatus::Added,
+        binary: false,
+        old_mode: None,
+        new_mode: None,
+        added,
+        removed: Vec::new(),
+        context: Vec::new(),
+        hunks: vec![Hunk {
+            old_start: 0,
+            old_len: 0,
+            new_start: 1,
+            new_len,
+        }],
+        lossy,
+        added_bytes: text.len() as u64,
+    }
+}
+
 impl CodeRules {
+    /// Findings for one file of a change (the unit `scan` parallelizes over); the file need not
+    /// be in `ctx.changes`.
+    pub fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.file_findings(ctx, f, &mut out);
+        out
+    }
+
     fn file_findings(&self, ctx: &Context<'_>, f: &FileChange, out: &mut Vec<Finding>) {
         if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
             return;

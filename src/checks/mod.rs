@@ -14,6 +14,9 @@ use crate::rules::RuleSet;
 
 pub mod agent;
 pub mod code;
+pub mod deps;
+pub mod integrity;
+pub mod typosquat;
 
 /// Read access to files at the base and head revisions.
 pub trait Revisions: Sync {
@@ -99,5 +102,11 @@ pub trait Check: Send + Sync {
 
 /// The checks `check` runs, in order.
 pub fn default_checks() -> Vec<Box<dyn Check>> {
-    vec![Box::new(code::CodeRules), Box::new(agent::GateEdits)]
+    vec![
+        Box::new(code::CodeRules),
+        Box::new(agent::GateEdits),
+        Box::new(typosquat::Typosquat),
+        Box::new(deps::Advisories),
+        Box::new(integrity::LockfileIntegrity),
+    ]
 }

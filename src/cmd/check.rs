@@ -10,20 +10,28 @@ use super::{emit, print_notes, Ui};
 
 pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let settings = args.settings(cwd);
-    let outcome = engine::check(&settings, &mut std::io::stdin().lock())?;
+    let mut outcome = engine::check(&settings, &mut std::io::stdin().lock())?;
+    let review = guardrail::review::finish(&mut outcome, &guardrail::review::FinishOptions::for_check(args))?;
     print_notes(&outcome.notes);
+    print_notes(&review.notes);
     let report = Report {
         verdict: outcome.verdict,
         base: outcome.base.as_deref(),
         head: outcome.head.as_deref(),
         findings: &outcome.findings,
         rules: Some(&outcome.rules),
-        provenance: None,
+        provenance: review.provenance.as_deref(),
         started: outcome.started,
     };
     let color = args.out.output.is_none() && args.out.format == Format::Text && ui.color_stdout();
     let mut buf = Vec::new();
     report::write(args.out.format, &report, &mut buf, color)?;
+    if !args.ledger.no_ledger {
+        let rec = guardrail::ledger::RunRecord::from_outcome(&outcome, "check");
+        let note = guardrail::ledger::append_run_in(args.ledger.ledger.as_deref(), outcome.repo.as_ref(), &settings.cwd, &rec)
+            .map_err(|e| anyhow::anyhow!("audit ledger: {e}"))?;
+        print_notes(note.as_slice());
+    }
     if let Some(summary) = &args.summary {
         let mut md = Vec::new();
         report::write(Format::Markdown, &report, &mut md, false)?;

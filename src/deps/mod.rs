@@ -1,10 +1,36 @@
 //! Manifest and lockfile parsers per ecosystem, and the dependency diff between base and head:
 //! which (name, version, where declared) entries a change adds, upgrades, downgrades or removes.
+//!
+//! Every parser works on numbered lines ([`Text`]) so each dependency carries the 1-based line
+//! that declares its version. With both revisions available the whole files are parsed (and a
+//! malformed file is an error naming it); with a plain diff only the lines the diff shows are
+//! parsed, leniently. Install commands in added lines (`pip install x`, `npm i x`, …) count as
+//! added dependencies too ([`install`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::checks::Context;
-use crate::error::Result;
+use crate::diff::FileChange;
+use crate::error::{Error, Result};
+
+pub mod cargo_lock;
+pub mod cargo_toml;
+pub mod go_mod;
+pub mod install;
+pub mod jsonscan;
+pub mod package_json;
+pub mod package_lock;
+pub mod pipfile_lock;
+pub mod pnpm_lock;
+pub mod poetry_lock;
+pub mod pyproject;
+pub mod requirements;
+pub mod tomlscan;
+pub mod uv_lock;
+pub mod yarn_lock;
 
 /// A package ecosystem, spelled as OSV spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -97,8 +123,447 @@ pub struct DepChange {
     pub kind: ChangeKind,
 }
 
+/// A parsed dependency with the lockfile facts the integrity check needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The dependency.
+    pub dep: Dep,
+    /// Recorded checksum (`integrity`, `checksum`, hashes), when the file has one.
+    pub integrity: Option<String>,
+    /// Recorded download URL (npm `resolved`, yarn `resolved`), when the file has one.
+    pub resolved: Option<String>,
+}
+
+impl Entry {
+    /// An entry without integrity facts.
+    pub fn new(dep: Dep) -> Self {
+        Entry {
+            dep,
+            integrity: None,
+            resolved: None,
+        }
+    }
+}
+
+/// Lines to parse: `(1-based number, text)`, and the whole text when the complete file is known
+/// (then parsers also check the syntax).
+pub struct Text<'a> {
+    /// Numbered lines (a fragment has gaps).
+    pub lines: Vec<(u32, &'a str)>,
+    /// The complete file, when known.
+    pub full: Option<&'a str>,
+}
+
+impl<'a> Text<'a> {
+    /// A complete file.
+    pub fn whole(text: &'a str) -> Self {
+        Text {
+            lines: text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l)))
+                .collect(),
+            full: Some(text),
+        }
+    }
+
+    /// Shown lines of a diff.
+    pub fn fragment(lines: Vec<(u32, &'a str)>) -> Self {
+        Text { lines, full: None }
+    }
+}
+
+/// Manifest and lockfile formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `Cargo.toml`.
+    CargoToml,
+    /// `Cargo.lock`.
+    CargoLock,
+    /// `package.json`.
+    PackageJson,
+    /// `package-lock.json` / `npm-shrinkwrap.json`.
+    PackageLock,
+    /// `yarn.lock` (v1 and berry).
+    YarnLock,
+    /// `pnpm-lock.yaml`.
+    PnpmLock,
+    /// `requirements*.txt`.
+    Requirements,
+    /// `pyproject.toml`.
+    Pyproject,
+    /// `poetry.lock`.
+    PoetryLock,
+    /// `Pipfile.lock`.
+    PipfileLock,
+    /// `uv.lock`.
+    UvLock,
+    /// `go.mod`.
+    GoMod,
+    /// `go.sum` (integrity only: it lists every version ever considered, not the build list).
+    GoSum,
+}
+
+impl Format {
+    /// The format of a path, by file name.
+    pub fn of(path: &str) -> Option<Format> {
+        if path.split('/').any(|c| c == "node_modules" || c == "vendor") {
+            return None;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let parent = path.rsplit('/').nth(1).unwrap_or("");
+        Some(match name {
+            "Cargo.toml" => Format::CargoToml,
+            "Cargo.lock" => Format::CargoLock,
+            "package.json" => Format::PackageJson,
+            "package-lock.json" | "npm-shrinkwrap.json" => Format::PackageLock,
+            "yarn.lock" => Format::YarnLock,
+            "pnpm-lock.yaml" => Format::PnpmLock,
+            "pyproject.toml" => Format::Pyproject,
+            "poetry.lock" => Format::PoetryLock,
+            "Pipfile.lock" => Format::PipfileLock,
+            "uv.lock" => Format::UvLock,
+            "go.mod" => Format::GoMod,
+            "go.sum" => Format::GoSum,
+            n if n.ends_with(".txt") && (n.starts_with("requirements") || n.contains("-requirements") || parent == "requirements") => {
+                Format::Requirements
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether entries carry exact resolved versions.
+    pub fn is_lockfile(self) -> bool {
+        matches!(
+            self,
+            Format::CargoLock | Format::PackageLock | Format::YarnLock | Format::PnpmLock | Format::PoetryLock | Format::PipfileLock | Format::UvLock | Format::GoSum
+        )
+    }
+}
+
+/// Parses one file's text in `format`; `path` is the path shown in entries and errors.
+pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+    match format {
+        Format::CargoToml => cargo_toml::parse(text, path),
+        Format::CargoLock => cargo_lock::parse(text, path),
+        Format::PackageJson => package_json::parse(text, path),
+        Format::PackageLock => package_lock::parse(text, path),
+        Format::YarnLock => yarn_lock::parse(text, path),
+        Format::PnpmLock => pnpm_lock::parse(text, path),
+        Format::Requirements => requirements::parse(text, path),
+        Format::Pyproject => pyproject::parse(text, path),
+        Format::PoetryLock => poetry_lock::parse(text, path),
+        Format::PipfileLock => pipfile_lock::parse(text, path),
+        Format::UvLock => uv_lock::parse(text, path),
+        Format::GoMod => go_mod::parse(text, path),
+        Format::GoSum => go_mod::parse_sum(text, path),
+    }
+}
+
+/// A file's bytes as UTF-8, or a parse error naming it.
+pub fn utf8<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str> {
+    crate::config::utf8(bytes, std::path::Path::new(path))
+}
+
+/// One manifest or lockfile of the change, parsed at both sides.
+#[derive(Debug, Clone)]
+pub struct FileDeps {
+    /// Head path (base path for deleted files).
+    pub path: String,
+    /// Format.
+    pub format: Format,
+    /// Entries at base.
+    pub base: Vec<Entry>,
+    /// Entries at head.
+    pub head: Vec<Entry>,
+    /// Whether both sides are complete files (not diff fragments).
+    pub complete: bool,
+}
+
+/// The visible head-side lines of a diff file (context and added, head numbering).
+pub fn head_fragment(f: &FileChange) -> Vec<(u32, &str)> {
+    let mut v: Vec<(u32, &str)> = f
+        .added
+        .iter()
+        .chain(f.context.iter())
+        .map(|l| (l.no, l.text.as_str()))
+        .collect();
+    v.sort_by_key(|x| x.0);
+    v
+}
+
+/// The visible base-side lines of a diff file (context mapped to base numbering, and removed).
+pub fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
+    let mut v: Vec<(u32, &str)> = f.removed.iter().map(|l| (l.no, l.text.as_str())).collect();
+    for h in &f.hunks {
+        let new_end = h.new_start + h.new_len;
+        let old_end = h.old_start + h.old_len;
+        let added_in = |no: u32| f.added.iter().filter(|a| a.no >= h.new_start && a.no < no).count() as u32;
+        let removed_in = |no: u32| f.removed.iter().filter(|r| r.no >= h.old_start && r.no <= no).count() as u32;
+        for c in f.context.iter().filter(|c| c.no >= h.new_start && c.no < new_end) {
+            // A context line's base number: its offset in the hunk minus the added lines before
+            // it, plus the removed lines at or before it (iterated to the fixed point).
+            let base0 = (h.old_start + (c.no - h.new_start)).saturating_sub(added_in(c.no));
+            let mut b = base0;
+            for _ in 0..64 {
+                let next = base0 + removed_in(b);
+                if next == b {
+                    break;
+                }
+                b = next;
+            }
+            if b < old_end.max(h.old_start + 1) {
+                v.push((b, c.text.as_str()));
+            }
+        }
+    }
+    v.sort_by_key(|x| x.0);
+    v.dedup_by_key(|x| x.0);
+    v
+}
+
+/// Parses every manifest and lockfile the change touches, at base and head.
+pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
+    let mut out = Vec::new();
+    for f in &ctx.changes.files {
+        let path = f.path();
+        let Some(format) = Format::of(path) else { continue };
+        if f.binary {
+            continue;
+        }
+        let head_path = f.new_path.as_deref();
+        let base_path = f.old_path.as_deref();
+        match ctx.revs {
+            Some(revs) => {
+                let head_bytes = match head_path {
+                    Some(p) => revs.head(p)?,
+                    None => None,
+                };
+                let base_bytes = match base_path {
+                    Some(p) => revs.base(p)?,
+                    None => None,
+                };
+                if head_bytes.is_none() && base_bytes.is_none() && head_path.is_some() {
+                    // Nothing readable (e.g. a scan without base): fall back to the diff.
+                    out.push(from_fragments(f, format));
+                    continue;
+                }
+                let head = match (&head_bytes, head_path) {
+                    (Some(b), Some(p)) => parse(format, &Text::whole(utf8(b, p)?), p)?,
+                    _ => Vec::new(),
+                };
+                let base = match (&base_bytes, base_path) {
+                    (Some(b), Some(p)) => {
+                        let shown = format!("{p} (base)");
+                        let text = utf8(b, &shown)?;
+                        let mut entries = parse(format, &Text::whole(text), &shown)?;
+                        for e in &mut entries {
+                            e.dep.path = p.to_owned();
+                        }
+                        entries
+                    }
+                    _ => Vec::new(),
+                };
+                out.push(FileDeps {
+                    path: path.to_owned(),
+                    format,
+                    base,
+                    head,
+                    complete: true,
+                });
+            }
+            None => out.push(from_fragments(f, format)),
+        }
+    }
+    Ok(out)
+}
+
+fn from_fragments(f: &FileChange, format: Format) -> FileDeps {
+    let path = f.path();
+    let head = parse(format, &Text::fragment(head_fragment(f)), path).unwrap_or_default();
+    let base = parse(format, &Text::fragment(base_fragment(f)), path).unwrap_or_default();
+    FileDeps {
+        path: path.to_owned(),
+        format,
+        base,
+        head,
+        complete: false,
+    }
+}
+
+fn version_key(d: &Dep) -> String {
+    d.version.clone().unwrap_or_default()
+}
+
+fn compare_versions(eco: Ecosystem, a: &str, b: &str) -> std::cmp::Ordering {
+    let strip = |s: &str| s.trim_start_matches(['^', '~', '=', '>', '<', ' ', 'v']).to_owned();
+    crate::advisory::version::compare(eco, &strip(a), &strip(b)).unwrap_or_else(|| a.cmp(b))
+}
+
+/// Base vs head entries of one file → changes.
+pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
+    type Key = (Ecosystem, String);
+    let key = |d: &Dep| (d.ecosystem, crate::advisory::normalize_name(d.ecosystem, &d.name));
+    let mut b: BTreeMap<Key, Vec<&Dep>> = BTreeMap::new();
+    let mut h: BTreeMap<Key, Vec<&Dep>> = BTreeMap::new();
+    for e in base {
+        b.entry(key(&e.dep)).or_default().push(&e.dep);
+    }
+    for e in head {
+        h.entry(key(&e.dep)).or_default().push(&e.dep);
+    }
+    let mut out = Vec::new();
+    for (k, heads) in &h {
+        let bases = b.get(k).cloned().unwrap_or_default();
+        // Versions present on both sides are unchanged.
+        let mut gone: Vec<&Dep> = bases
+            .iter()
+            .filter(|bd| !heads.iter().any(|hd| version_key(hd) == version_key(bd)))
+            .copied()
+            .collect();
+        let new: Vec<&Dep> = heads
+            .iter()
+            .filter(|hd| !bases.iter().any(|bd| version_key(hd) == version_key(bd)))
+            .copied()
+            .collect();
+        let mut seen_new: Vec<String> = Vec::new();
+        for hd in new {
+            if seen_new.contains(&version_key(hd)) {
+                // The same version declared twice (e.g. dependencies and dev-dependencies).
+                out.push(DepChange {
+                    dep: hd.clone(),
+                    kind: ChangeKind::Added,
+                });
+                continue;
+            }
+            seen_new.push(version_key(hd));
+            if gone.is_empty() {
+                out.push(DepChange {
+                    dep: hd.clone(),
+                    kind: ChangeKind::Added,
+                });
+                continue;
+            }
+            // Pair with the closest version below, else the first remaining one.
+            let hv = version_key(hd);
+            let idx = gone
+                .iter()
+                .enumerate()
+                .filter(|(_, bd)| compare_versions(k.0, &version_key(bd), &hv).is_lt())
+                .max_by(|x, y| compare_versions(k.0, &version_key(x.1), &version_key(y.1)))
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let from = gone.remove(idx);
+            let fv = version_key(from);
+            let kind = if compare_versions(k.0, &hv, &fv).is_lt() {
+                ChangeKind::Downgraded { from: fv }
+            } else {
+                ChangeKind::Upgraded { from: fv }
+            };
+            out.push(DepChange { dep: hd.clone(), kind });
+        }
+        for bd in gone {
+            out.push(DepChange {
+                dep: bd.clone(),
+                kind: ChangeKind::Removed,
+            });
+        }
+    }
+    for (k, bases) in &b {
+        if !h.contains_key(k) {
+            for bd in bases {
+                out.push(DepChange {
+                    dep: (*bd).clone(),
+                    kind: ChangeKind::Removed,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.dep.line, &a.dep.name).cmp(&(b.dep.line, &b.dep.name)));
+    out
+}
+
 /// Every dependency change in the change set: manifests and lockfiles anywhere in the tree, plus
 /// install commands (`pip install x`, `npm i x`, …) in added lines.
-pub fn collect(_ctx: &Context<'_>) -> Result<Vec<DepChange>> {
-    Ok(Vec::new())
+pub fn collect(ctx: &Context<'_>) -> Result<Vec<DepChange>> {
+    let mut out = Vec::new();
+    for fd in file_deps(ctx)? {
+        if fd.format == Format::GoSum {
+            continue;
+        }
+        out.extend(diff_entries(&fd.base, &fd.head));
+    }
+    for f in &ctx.changes.files {
+        if Format::of(f.path()).is_some() || f.binary {
+            continue;
+        }
+        out.extend(install::scan_file(f));
+    }
+    Ok(out)
+}
+
+/// A parse error for a dependency file.
+pub fn parse_error(path: &str, line: Option<usize>, message: impl Into<String>) -> Error {
+    Error::parse(PathBuf::from(path), line, message)
+}
+
+/// The text between the first pair of double quotes (TOML/yarn basic strings).
+pub fn quoted(s: &str) -> Option<&str> {
+    let start = s.find('"')? + 1;
+    let end = start + s[start..].find('"')?;
+    Some(&s[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff;
+
+    fn dep(name: &str, v: &str, line: u32) -> Entry {
+        Entry::new(Dep {
+            ecosystem: Ecosystem::CratesIo,
+            name: name.into(),
+            version: Some(v.into()),
+            exact: true,
+            path: "Cargo.lock".into(),
+            line: Some(line),
+            source: DepSource::Registry,
+        })
+    }
+
+    #[test]
+    fn diff_classifies_added_upgraded_downgraded_removed() {
+        let base = vec![dep("a", "1.0.0", 1), dep("b", "2.0.0", 5), dep("c", "1.0.0", 9), dep("d", "0.1.0", 13), dep("e", "1.0.0", 17)];
+        let head = vec![dep("a", "1.0.0", 1), dep("b", "2.1.0", 5), dep("c", "0.9.0", 9), dep("e", "1.0.0", 13), dep("e", "2.0.0", 17), dep("f", "0.1.0", 21)];
+        let ch = diff_entries(&base, &head);
+        let summary: Vec<String> = ch.iter().map(|c| format!("{}@{} {:?}", c.dep.name, c.dep.version.clone().unwrap_or_default(), c.kind)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                "b@2.1.0 Upgraded { from: \"2.0.0\" }",
+                "c@0.9.0 Downgraded { from: \"1.0.0\" }",
+                "d@0.1.0 Removed",
+                "e@2.0.0 Added",
+                "f@0.1.0 Added",
+            ]
+        );
+    }
+
+    #[test]
+    fn fragments_map_context_to_base_numbering() {
+        let d = b"diff --git a/Cargo.lock b/Cargo.lock\n--- a/Cargo.lock\n+++ b/Cargo.lock\n@@ -10,4 +10,5 @@\n [[package]]\n name = \"regex\"\n-version = \"1.1.5\"\n+version = \"1.1.6\"\n+checksum = \"x\"\n source = \"y\"\n";
+        let cs = diff::parse(d).unwrap();
+        let f = &cs.files[0];
+        assert_eq!(head_fragment(f), vec![(10, "[[package]]"), (11, "name = \"regex\""), (12, "version = \"1.1.6\""), (13, "checksum = \"x\""), (14, "source = \"y\"")]);
+        assert_eq!(base_fragment(f), vec![(10, "[[package]]"), (11, "name = \"regex\""), (12, "version = \"1.1.5\""), (13, "source = \"y\"")]);
+    }
+
+    #[test]
+    fn formats_by_name() {
+        assert_eq!(Format::of("a/b/Cargo.lock"), Some(Format::CargoLock));
+        assert_eq!(Format::of("requirements-dev.txt"), Some(Format::Requirements));
+        assert_eq!(Format::of("requirements/base.txt"), Some(Format::Requirements));
+        assert_eq!(Format::of("node_modules/x/package.json"), None);
+        assert_eq!(Format::of("notes.txt"), None);
+    }
 }

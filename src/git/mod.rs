@@ -6,6 +6,8 @@ use std::process::{Command, Output, Stdio};
 
 use crate::error::{Error, Result};
 
+pub mod ledger_ref;
+
 /// A git working tree.
 #[derive(Debug, Clone)]
 pub struct Repo {
@@ -252,4 +254,27 @@ pub struct CommitInfo {
     pub author_email: String,
     /// Full message, trailers included.
     pub message: String,
+}
+
+/// Clones `url` (depth 1) into `dest` for `guardrail db update` and returns the fetched commit.
+pub fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
+    let dest_s = dest.to_string_lossy().into_owned();
+    let args = ["clone", "--quiet", "--depth", "1", "--", url, dest_s.as_str()];
+    let out = Command::new("git")
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::Git {
+            args: describe(&args),
+            message: format!("cannot run git: {e}"),
+        })?;
+    if !out.status.success() {
+        let msg = String::from_utf8_lossy(&out.stderr);
+        return Err(Error::Git {
+            args: describe(&args),
+            message: msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim().to_owned(),
+        });
+    }
+    Repo::at(dest).resolve("HEAD")
 }

@@ -1,6 +1,30 @@
-//! The audit ledger: hash chain, Merkle tree, signed checkpoints, file and git storage.
+//! The audit ledger: what every `check`/`scan` run saw and decided, and every human review
+//! decision, as a hash chain of canonical JSON lines ([`chain`]), a Merkle tree over the entry
+//! hashes with inclusion and consistency proofs ([`merkle`]), signed checkpoints in the C2SP
+//! signed-note format ([`checkpoint`]), stored in a file or as commits on a git ref ([`store`]).
+//! The format is documented in `docs/ledger.md` well enough to verify a ledger without guardrail.
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::git::Repo;
+
+pub mod canon;
+pub mod chain;
+pub mod checkpoint;
+pub mod merkle;
+pub mod proof;
+pub mod query;
+pub mod store;
+pub mod verify;
+
+pub use store::Store;
+
+/// Version of the entry schema (the `v` field of every entry).
+pub const SCHEMA_VERSION: u64 = 1;
 
 /// A human decision on a finding, as the review backends hand it to the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,4 +47,205 @@ pub struct DecisionRecord {
     pub comment_id: Option<String>,
     /// Why a decision was refused (for `refused`).
     pub refused_because: Option<String>,
+}
+
+/// One finding as the ledger keeps it: identity and place, never the message or the snippet
+/// (they may quote a secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRecord {
+    /// Stable fingerprint.
+    pub fingerprint: String,
+    /// Rule or advisory id.
+    pub rule: String,
+    /// `red`, `yellow` or `info`.
+    pub severity: String,
+    /// Path in the head tree.
+    pub path: String,
+    /// 1-based line, when one applies.
+    pub line: Option<u32>,
+}
+
+/// The revision of one advisory database source a run used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbSource {
+    /// Source name (e.g. `rustsec`, `osv-pypi`).
+    pub source: String,
+    /// Revision (commit id, ETag, archive sha256).
+    pub revision: String,
+    /// Date of that revision (RFC 3339 or YYYY-MM-DD), when known.
+    pub date: Option<String>,
+}
+
+/// What one `check` or `scan` run saw and decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// `check` or `scan`.
+    pub command: String,
+    /// The repository (remote URL without credentials), when known.
+    pub repo: Option<String>,
+    /// Base commit.
+    pub base: Option<String>,
+    /// Head commit.
+    pub head: Option<String>,
+    /// sha256 of the exact diff text (None for `scan`, which reviews a tree, not a diff).
+    pub diff_sha256: Option<String>,
+    /// sha256 of the rule set in force.
+    pub rules_sha256: String,
+    /// sha256 of the config text in force (None: built-in defaults).
+    pub config_sha256: Option<String>,
+    /// Advisory database source revisions.
+    pub db_sources: Vec<DbSource>,
+    /// `pass`, `review` or `block`.
+    pub verdict: String,
+    /// The findings in force.
+    pub findings: Vec<FindingRecord>,
+}
+
+impl RunRecord {
+    /// The record of a finished `check` run.
+    pub fn from_outcome(o: &crate::engine::Outcome, command: &str) -> RunRecord {
+        RunRecord {
+            command: command.to_owned(),
+            repo: o.repo.as_ref().and_then(Repo::remote_url).map(|u| redact_url(&u)),
+            base: o.base.clone(),
+            head: o.head.clone(),
+            diff_sha256: Some(o.diff_sha256.clone()),
+            rules_sha256: o.rules.sha256().to_owned(),
+            config_sha256: o.config_sha256.clone(),
+            // TODO(lead, issue 4): fill from the advisory database in force, e.g.
+            // `crate::advisory::…::sources()` → Vec<DbSource { source, revision, date }>.
+            db_sources: Vec::new(),
+            verdict: o.verdict.as_str().to_owned(),
+            findings: findings(&o.findings),
+        }
+    }
+}
+
+impl RunRecord {
+    /// The record of a finished `scan` run; `repo` is the repository holding the scanned tree
+    /// (its `HEAD` is recorded as the head).
+    pub fn from_scan(o: &crate::scan::ScanOutcome, repo: Option<&Repo>) -> RunRecord {
+        RunRecord {
+            command: "scan".to_owned(),
+            repo: repo.and_then(Repo::remote_url).map(|u| redact_url(&u)),
+            base: None,
+            head: repo.and_then(|r| r.resolve("HEAD").ok()),
+            diff_sha256: None,
+            rules_sha256: o.rules.sha256().to_owned(),
+            config_sha256: o.config_sha256.clone(),
+            // TODO(lead, issue 4): advisory database source revisions, as in `from_outcome`.
+            db_sources: Vec::new(),
+            verdict: o.verdict.as_str().to_owned(),
+            findings: findings(&o.findings),
+        }
+    }
+}
+
+/// The ledger's view of findings.
+pub fn findings(fs: &[crate::finding::Finding]) -> Vec<FindingRecord> {
+    fs.iter()
+        .map(|f| FindingRecord {
+            fingerprint: f.fingerprint.clone(),
+            rule: f.rule.clone(),
+            severity: f.severity.as_str().to_owned(),
+            path: f.path.clone(),
+            line: f.line,
+        })
+        .collect()
+}
+
+/// A remote URL without user, password or token (`https://user:tok@host/x` → `https://host/x`).
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        if let Some(at) = authority.rfind('@') {
+            return format!("{scheme}://{}{path}", &authority[at + 1..]);
+        }
+    }
+    url.to_owned()
+}
+
+/// The current UTC time, RFC 3339 with whole seconds.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+/// Wraps a record's fields into an entry: schema version, type, timestamp, tool version.
+pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
+    let body = serde_json::to_value(body).map_err(|e| Error::Usage(format!("ledger entry: {e}")))?;
+    let mut obj = Map::new();
+    obj.insert("v".into(), Value::from(SCHEMA_VERSION));
+    obj.insert("type".into(), Value::from(kind));
+    obj.insert("ts".into(), Value::from(now_rfc3339()));
+    obj.insert("tool".into(), Value::from(concat!("guardrail ", env!("CARGO_PKG_VERSION"))));
+    if let Value::Object(fields) = body {
+        for (k, v) in fields {
+            obj.insert(k, v);
+        }
+    }
+    Ok(Value::Object(obj))
+}
+
+/// Appends one review decision. `spec` is the `--ledger` value: `None` for the default
+/// `.git/guardrail/ledger.jsonl` of `repo`, a file path, or `git:REF`.
+pub fn append_decision(spec: Option<&str>, repo: Option<&Repo>, rec: &DecisionRecord) -> Result<()> {
+    let store = Store::resolve(spec, repo, None)?;
+    store.append(&[entry("decision", rec)?])
+}
+
+/// Appends one run entry (see [`append_decision`] for `spec`).
+pub fn append_run(spec: Option<&str>, repo: Option<&Repo>, rec: &RunRecord) -> Result<()> {
+    let store = Store::resolve(spec, repo, None)?;
+    store.append(&[entry("run", rec)?])
+}
+
+/// Appends a run entry to the store `spec` names relative to `cwd`; `Ok(None)` when there is
+/// nowhere to write (no `--ledger` and no repository), with the note to print.
+pub fn append_run_in(spec: Option<&str>, repo: Option<&Repo>, cwd: &Path, rec: &RunRecord) -> Result<Option<String>> {
+    if spec.is_none() && repo.is_none() {
+        return Ok(Some(
+            "not in a git repository and no --ledger given: this run was not recorded in the audit ledger".into(),
+        ));
+    }
+    let store = Store::resolve(spec, repo, Some(cwd))?;
+    store.append(&[entry("run", rec)?])?;
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_removed_from_remote_urls() {
+        assert_eq!(
+            redact_url("https://gitlab-ci-token:glpat-xyz@gitlab.com/g/p.git"),
+            "https://gitlab.com/g/p.git"
+        );
+        assert_eq!(redact_url("https://github.com/o/r"), "https://github.com/o/r");
+        assert_eq!(redact_url("git@github.com:o/r.git"), "git@github.com:o/r.git");
+    }
+
+    #[test]
+    fn entries_carry_version_type_time_and_tool() {
+        let rec = FindingRecord {
+            fingerprint: "f".into(),
+            rule: "r".into(),
+            severity: "red".into(),
+            path: "a.py".into(),
+            line: Some(3),
+        };
+        let e = entry("test", &rec).unwrap();
+        assert_eq!(e["v"], 1);
+        assert_eq!(e["type"], "test");
+        assert!(e["ts"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(e["line"], 3);
+        assert!(canon::to_vec(&e).is_ok());
+    }
 }

@@ -41,6 +41,7 @@ pub fn code_block(s: &str, lang: &str) -> String {
     let body = s
         .replace("<!--", "<\u{200b}!--")
         .replace("-->", "--\u{200b}>")
+        .replace("</", "<\u{200b}/")
         .replace('@', "@\u{200b}");
     let lang: String = lang.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     format!("{fence}{lang}\n{body}\n{fence}")

@@ -1,1 +1,441 @@
-//! The review queue: GitHub, GitLab and the local queue behind one trait.
+//! The review queue: yellow findings wait for a human who accepts or rejects each one where they
+//! already work. One trait ([`Backend`]), three backends: GitHub pull requests ([`github`]),
+//! GitLab merge requests ([`gitlab`]) and the local queue behind the pre-push hook ([`local`]).
+//! Also owns provenance detection and the agent tier ([`provenance`]), the hidden comment
+//! markers and the `/guardrail accept|reject` command syntax, and [`finish`]: the one call
+//! `guardrail check` makes after the engine to apply all of that.
+
+use std::collections::HashMap;
+
+use crate::config::{Config, ReviewConfig};
+use crate::diff::ChangeSet;
+use crate::engine::Outcome;
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Review, ReviewState, Severity};
+use crate::git::Repo;
+use crate::ledger::DecisionRecord;
+use crate::policy::Verdict;
+use crate::rules::RuleSet;
+
+pub mod body;
+pub mod github;
+pub mod gitlab;
+pub mod http;
+pub mod local;
+pub mod provenance;
+
+pub use provenance::Provenance;
+
+/// Where review decisions come from and results go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The local queue in `.git/guardrail/queue.json`.
+    Local,
+    /// A GitHub pull request.
+    Github,
+    /// A GitLab merge request.
+    Gitlab,
+}
+
+/// What a forge knows about the change (for provenance and for who may decide).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeInfo {
+    /// Login of the change's author (PR/MR author).
+    pub author: Option<String>,
+    /// Labels on the PR/MR.
+    pub labels: Vec<String>,
+    /// Source branch name.
+    pub branch: Option<String>,
+    /// Web address of the PR/MR.
+    pub url: Option<String>,
+}
+
+/// What a backend publishes: the result of the run after decisions.
+pub struct Publication<'a> {
+    /// Verdict after decisions.
+    pub verdict: Verdict,
+    /// Findings in force, with review states.
+    pub findings: &'a [Finding],
+    /// The change (to know which lines a comment may sit on).
+    pub changes: &'a ChangeSet,
+    /// Base commit.
+    pub base: Option<&'a str>,
+    /// Head commit.
+    pub head: Option<&'a str>,
+    /// Provenance line for the summary.
+    pub provenance: Option<&'a str>,
+    /// Rules (for the summary's rule metadata).
+    pub rules: Option<&'a RuleSet>,
+    /// When the run started.
+    pub started: time::OffsetDateTime,
+}
+
+/// One review backend.
+pub trait Backend {
+    /// `github`, `gitlab` or `local` (the ledger's `forge` field).
+    fn name(&self) -> &'static str;
+    /// What the backend knows about the change.
+    fn change_info(&self) -> ChangeInfo;
+    /// Sets the review state of findings from the decisions recorded on this backend; returns
+    /// the decisions that were not logged yet (counted, refused or resolved as modified).
+    fn apply_decisions(&mut self, findings: &mut [Finding], rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>>;
+    /// Publishes the outcome (comments, summary, status; the local queue records pending items).
+    /// Returns notes for the user.
+    fn publish(&mut self, p: &Publication<'_>) -> Result<Vec<String>>;
+}
+
+/// Who may decide, for the forge backends.
+pub struct DecisionRules<'a> {
+    /// The review config (agents, GitLab access level).
+    pub config: &'a ReviewConfig,
+    /// The change's author (never allowed to decide).
+    pub author: Option<&'a str>,
+}
+
+impl DecisionRules<'_> {
+    /// Why `login` may not decide regardless of their permission, if so.
+    pub fn identity_refusal(&self, login: &str, is_bot: bool, own: &str) -> Option<String> {
+        let l = login.to_ascii_lowercase();
+        if is_bot || l.ends_with("[bot]") || l == own.to_ascii_lowercase() {
+            return Some(format!("{login} is a bot; bots cannot decide on findings"));
+        }
+        if self.config.agents.iter().any(|a| a.eq_ignore_ascii_case(login)) {
+            return Some(format!("{login} is a configured agent account (review.agents); agents cannot decide"));
+        }
+        if self.author.is_some_and(|a| a.eq_ignore_ascii_case(login)) {
+            return Some(format!("{login} is the author of this change; someone else must decide"));
+        }
+        None
+    }
+}
+
+/// A `/guardrail accept|reject <reason>` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// Accept (true) or reject (false).
+    pub accept: bool,
+    /// The reason (may be empty: then the command is refused).
+    pub reason: String,
+}
+
+/// Parses a comment body whose first non-empty line is `/guardrail accept|reject <reason>`;
+/// the reason is the rest of that line plus any following lines, trimmed.
+pub fn parse_command(body: &str) -> Option<Command> {
+    let body = body.trim_start();
+    let first_end = body.find('\n').unwrap_or(body.len());
+    let first = body[..first_end].trim();
+    let rest = first.strip_prefix("/guardrail")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (verb, reason_head) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let accept = match verb.to_ascii_lowercase().as_str() {
+        "accept" | "approve" => true,
+        "reject" => false,
+        _ => return None,
+    };
+    let mut reason = reason_head.trim().to_owned();
+    let tail = body[first_end..].trim();
+    if !tail.is_empty() {
+        if !reason.is_empty() {
+            reason.push('\n');
+        }
+        reason.push_str(tail);
+    }
+    let reason: String = reason.chars().take(1000).collect();
+    Some(Command { accept, reason })
+}
+
+/// Marker prefix for inline comments.
+pub const FINGERPRINT_MARKER: &str = "<!-- guardrail:fingerprint=";
+/// Marker of the summary comment.
+pub const SUMMARY_MARKER: &str = "<!-- guardrail:summary -->";
+
+/// The hidden marker an inline comment starts with.
+pub fn fingerprint_marker(fp: &str) -> String {
+    format!("{FINGERPRINT_MARKER}{fp} -->")
+}
+
+/// The fingerprint in a body that *starts* with guardrail's marker (a marker quoted further
+/// down, by a human or in diff content, does not count).
+pub fn marker_fingerprint(body: &str) -> Option<&str> {
+    let rest = body.strip_prefix(FINGERPRINT_MARKER)?;
+    let end = rest.find(" -->")?;
+    let fp = &rest[..end];
+    (!fp.is_empty() && fp.len() <= 64 && fp.bytes().all(|b| b.is_ascii_hexdigit())).then_some(fp)
+}
+
+/// The marker of guardrail's answer to the decision comment `id`.
+pub fn ack_marker(id: &str) -> String {
+    format!("<!-- guardrail:ack={id} -->")
+}
+
+/// The marker of guardrail's "resolved as modified" reply.
+pub const RESOLVED_MARKER: &str = "<!-- guardrail:resolved -->";
+
+/// Now, RFC 3339 UTC.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A decision record with the common fields filled.
+pub fn record(decision: &str, by: &str, f: &FindingRef, forge: &str) -> DecisionRecord {
+    DecisionRecord {
+        decision: decision.to_owned(),
+        by: by.to_owned(),
+        at: now_rfc3339(),
+        fingerprint: f.fingerprint.clone(),
+        line_sha256: f.line_hash.clone(),
+        reason: None,
+        forge: forge.to_owned(),
+        comment_id: None,
+        refused_because: None,
+    }
+}
+
+/// The identity of a finding a decision is about.
+#[derive(Debug, Clone)]
+pub struct FindingRef {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// Line hash, when known.
+    pub line_hash: Option<String>,
+}
+
+impl From<&Finding> for FindingRef {
+    fn from(f: &Finding) -> Self {
+        FindingRef {
+            fingerprint: f.fingerprint.clone(),
+            line_hash: f.line_hash.clone(),
+        }
+    }
+}
+
+/// The outcome of a thread of decision comments on one finding.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadDecision {
+    /// The review state the counted commands lead to (None: no counted command).
+    pub review: Option<Review>,
+}
+
+/// Sets `review` on `f` from a counted decision: red findings can be rejected (they stay
+/// blocking) but never accepted by a comment.
+pub fn set_review(f: &mut Finding, state: ReviewState, by: &str, reason: &str) {
+    f.review = Some(Review {
+        state,
+        by: Some(by.to_owned()),
+        reason: (!reason.is_empty()).then(|| reason.to_owned()),
+    });
+}
+
+/// Options for [`finish`].
+#[derive(Debug, Clone, Default)]
+pub struct FinishOptions {
+    /// Publish to a forge instead of using the local queue.
+    pub publish: Option<Target>,
+    /// Ledger location (`--ledger`), None for the default.
+    pub ledger: Option<String>,
+    /// Do not write decisions to the ledger.
+    pub no_ledger: bool,
+    /// Record pending yellow findings in the local queue (local runs in a repository).
+    pub enqueue: bool,
+    /// Source branch, when the caller knows it (pre-push: the pushed ref).
+    pub branch: Option<String>,
+}
+
+impl FinishOptions {
+    /// The options `guardrail check` runs with: publish where asked, else the local queue
+    /// (recording pending items when checking revisions or the index of a repository).
+    pub fn for_check(args: &crate::cli::CheckArgs) -> FinishOptions {
+        FinishOptions {
+            publish: args.publish.map(|f| match f {
+                crate::cli::Forge::Github => Target::Github,
+                crate::cli::Forge::Gitlab => Target::Gitlab,
+            }),
+            ledger: args.ledger.ledger.clone(),
+            no_ledger: args.ledger.no_ledger,
+            enqueue: args.publish.is_none() && args.diff.is_none(),
+            branch: None,
+        }
+    }
+}
+
+/// What [`finish`] tells the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    /// Provenance line for reports (None: nothing agent-like detected).
+    pub provenance: Option<String>,
+    /// Notes for the user.
+    pub notes: Vec<String>,
+    /// Decisions applied this run (for messages).
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// After `engine::check`: detects provenance and applies the agent tier, applies review
+/// decisions (local queue, or the forge's with `publish`), recomputes the verdict, publishes,
+/// logs decisions to the ledger, and (local) records pending items in the queue.
+pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
+    let mut backend: Box<dyn Backend> = match opts.publish {
+        Some(Target::Github) => Box::new(github::GitHub::from_env(&http::env_var)?),
+        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&http::env_var)?),
+        Some(Target::Local) | None => match &outcome.repo {
+            Some(repo) => Box::new(local::LocalQueue::open(repo, opts.enqueue)?),
+            None => Box::new(local::NoQueue),
+        },
+    };
+    finish_with(outcome, backend.as_mut(), opts)
+}
+
+/// [`finish`] with a given backend.
+pub fn finish_with(outcome: &mut Outcome, backend: &mut dyn Backend, opts: &FinishOptions) -> Result<Finished> {
+    let mut info = backend.change_info();
+    if info.branch.is_none() {
+        info.branch = opts.branch.clone().or_else(|| env_branch(&http::env_var));
+    }
+    if info.branch.is_none() && matches!(opts.publish, None | Some(Target::Local)) {
+        info.branch = outcome.repo.as_ref().and_then(Repo::current_branch);
+    }
+    let commits = match (&outcome.repo, &outcome.base, &outcome.head) {
+        (Some(repo), Some(base), Some(head)) => repo.commits(base, head).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let prov = provenance::detect(&outcome.config.review, &info, &commits);
+    let mut notes = Vec::new();
+    if prov.agent {
+        notes.extend(provenance::apply_agent_tier(&outcome.config, &mut outcome.findings));
+    }
+    let provenance = prov.summary();
+    let rules = DecisionRules {
+        config: &outcome.config.review,
+        author: info.author.as_deref(),
+    };
+    let decisions = backend.apply_decisions(&mut outcome.findings, &rules)?;
+    crate::policy::sort(&mut outcome.findings);
+    outcome.refresh_verdict();
+    if !opts.no_ledger {
+        for d in &decisions {
+            log_decision(opts.ledger.as_deref(), outcome.repo.as_ref(), d)?;
+        }
+    }
+    let publication = Publication {
+        verdict: outcome.verdict,
+        findings: &outcome.findings,
+        changes: &outcome.changes,
+        base: outcome.base.as_deref(),
+        head: outcome.head.as_deref(),
+        provenance: provenance.as_deref(),
+        rules: Some(&outcome.rules),
+        started: outcome.started,
+    };
+    notes.extend(backend.publish(&publication)?);
+    Ok(Finished {
+        provenance,
+        notes,
+        decisions,
+    })
+}
+
+/// The source branch named by CI variables.
+pub fn env_branch(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    ["GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]
+        .iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+}
+
+/// Appends one decision to the ledger.
+pub fn log_decision(spec: Option<&str>, repo: Option<&Repo>, rec: &DecisionRecord) -> Result<()> {
+    crate::ledger::append_decision(spec, repo, rec)
+}
+
+/// Findings that may sit on a diff line as inline comments: red or yellow with a line inside
+/// one of the file's hunks (head side).
+pub fn on_diff(f: &Finding, changes: &ChangeSet) -> bool {
+    if f.severity == Severity::Info {
+        return false;
+    }
+    let Some(line) = f.line else { return false };
+    let Some(file) = changes.file(&f.path) else {
+        return false;
+    };
+    if file.new_path.is_none() {
+        return false;
+    }
+    file.hunks
+        .iter()
+        .any(|h| h.new_len > 0 && line >= h.new_start && line < h.new_start.saturating_add(h.new_len))
+}
+
+/// Findings that need a comment or a mention at all (red and yellow).
+pub fn publishable(f: &Finding) -> bool {
+    f.severity != Severity::Info
+}
+
+/// Counts yellow findings still pending.
+pub fn pending(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Yellow && f.review.as_ref().is_none_or(|r| r.state == ReviewState::Pending))
+        .collect()
+}
+
+/// Index findings by fingerprint.
+pub fn by_fingerprint(findings: &[Finding]) -> HashMap<String, usize> {
+    findings.iter().enumerate().map(|(i, f)| (f.fingerprint.clone(), i)).collect()
+}
+
+/// An error from a forge.
+pub fn forge_error(forge: &'static str, message: impl Into<String>) -> Error {
+    Error::Forge {
+        forge,
+        message: message.into(),
+    }
+}
+
+/// Whether the config treats `login` as an agent (for provenance).
+pub fn is_agent_login(cfg: &Config, login: &str) -> bool {
+    cfg.review.agents.iter().any(|a| a.eq_ignore_ascii_case(login))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_reasons() {
+        let c = parse_command("/guardrail accept vendored test helper").unwrap();
+        assert!(c.accept);
+        assert_eq!(c.reason, "vendored test helper");
+        let c = parse_command("  /guardrail REJECT\nnot safe\nat all").unwrap();
+        assert!(!c.accept);
+        assert_eq!(c.reason, "not safe\nat all");
+        assert_eq!(parse_command("/guardrail accept").unwrap().reason, "");
+        assert!(parse_command("please /guardrail accept x").is_none());
+        assert!(parse_command("/guardrailaccept x").is_none());
+        assert!(parse_command("/guardrail merge x").is_none());
+    }
+
+    #[test]
+    fn markers_count_only_at_the_start() {
+        let m = fingerprint_marker("0123abcd");
+        assert_eq!(marker_fingerprint(&format!("{m}\nbody")), Some("0123abcd"));
+        assert_eq!(marker_fingerprint(&format!("quote: {m}")), None);
+        assert_eq!(marker_fingerprint("<!-- guardrail:fingerprint=zz -->"), None);
+    }
+
+    #[test]
+    fn identity_refusals() {
+        let cfg = ReviewConfig::default();
+        let r = DecisionRules {
+            config: &cfg,
+            author: Some("Alice"),
+        };
+        assert!(r.identity_refusal("alice", false, "guardrail-bot").unwrap().contains("author"));
+        assert!(r.identity_refusal("dependabot[bot]", false, "x").unwrap().contains("bot"));
+        assert!(r.identity_refusal("codex", false, "x").unwrap().contains("agent"));
+        assert!(r.identity_refusal("someone", true, "x").is_some());
+        assert!(r.identity_refusal("bob", false, "x").is_none());
+    }
+}

@@ -79,3 +79,17 @@ pub fn root() -> PathBuf {
 pub fn shared_data() -> PathBuf {
     root().join("..").join("shared").join("data")
 }
+
+/// Validates `instance` against a JSON schema in `../shared/data/schemas/`, panicking with every
+/// error when it does not conform.
+pub fn assert_schema_valid(schema_file: &str, instance: &serde_json::Value) {
+    let path = shared_data().join("schemas").join(schema_file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{schema_file}: {} errors:\n{}", errors.len(), errors.join("\n"));
+}

@@ -1,0 +1,536 @@
+//! Offline similarity heuristics: does a name that is *not* on an ecosystem's popular list
+//! imitate one that is? Each hit is a named [`Signal`] in a [`Family`] (the finding's rule id).
+//!
+//! "Much more popular": the candidate is not on the list at all (so it ranks below ~15,000–20,000
+//! by downloads) and the target ranks in the top [`EDIT1_TOP`] (edit distance 1, separators,
+//! look-alikes), [`EDIT2_TOP`] (edit distance 2, names of [`EDIT2_MIN_LEN`]+ characters) or
+//! [`AFFIX_TOP`] (affixes, word order, npm scopes). A name on the list is never a candidate, so
+//! popular packages that resemble each other (`react`/`preact`) are never flagged.
+
+use typomania::checks::{Check as _, Squat, SwappedWords, Version};
+use unicode_security::MixedScript;
+
+use super::popular::{
+    lookalike, normalize, split_scope, squash, Popular, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN, EDIT2_TOP, PREFIXES, SUFFIXES,
+};
+use crate::deps::Ecosystem;
+
+/// Shortest normalized name that edit-distance signals consider (shorter names are a few
+/// keystrokes from hundreds of real packages).
+pub const MIN_EDIT_LEN: usize = 4;
+
+/// A signal family; each maps to one rule id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// Unicode confusables, mixed scripts or ASCII look-alikes.
+    Confusable,
+    /// npm scope confusion.
+    Scope,
+    /// Only separators or case differ.
+    Separator,
+    /// Damerau-Levenshtein distance 1 (2 for long names): typos, swaps, doubled/dropped letters.
+    EditDistance,
+    /// Same words, other order.
+    WordOrder,
+    /// A popular name with a prefix/suffix added or removed.
+    Affix,
+}
+
+impl Family {
+    /// The finding's rule id.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Family::Confusable => "typosquat-confusable",
+            Family::Scope => "typosquat-scope-confusion",
+            Family::Separator => "typosquat-separator",
+            Family::EditDistance => "typosquat-edit-distance",
+            Family::WordOrder => "typosquat-word-order",
+            Family::Affix => "typosquat-affix",
+        }
+    }
+}
+
+/// One named reason for suspicion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    /// Family (rule id).
+    pub family: Family,
+    /// Human-readable detail, e.g. "swapped adjacent letters `oi`".
+    pub text: String,
+}
+
+/// What a suspicious name seems to imitate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspicion {
+    /// The popular package it imitates (as published), when one was found.
+    pub target: Option<String>,
+    /// 1-based download rank of the target.
+    pub target_rank: Option<u32>,
+    /// Signals, strongest first; the first decides the rule id.
+    pub signals: Vec<Signal>,
+    /// The name cannot exist on the registry (non-ASCII): red.
+    pub impossible: bool,
+}
+
+impl Suspicion {
+    /// Rule id of the strongest signal.
+    pub fn rule(&self) -> &'static str {
+        self.signals.first().map(|s| s.family.rule()).unwrap_or("typosquat-confusable")
+    }
+}
+
+struct Hit {
+    target: u32,
+    signal: Signal,
+}
+
+fn hit(target: u32, family: Family, text: impl Into<String>) -> Hit {
+    Hit {
+        target,
+        signal: Signal {
+            family,
+            text: text.into(),
+        },
+    }
+}
+
+const KEYBOARD: [&str; 4] = ["1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+fn key_pos(c: char) -> Option<(usize, usize)> {
+    KEYBOARD.iter().enumerate().find_map(|(r, row)| row.find(c).map(|i| (r, i)))
+}
+
+/// Neighbouring keys on a QWERTY keyboard (rows staggered by about half a key).
+pub fn keyboard_adjacent(a: char, b: char) -> bool {
+    match (key_pos(a), key_pos(b)) {
+        (Some((ra, ia)), Some((rb, ib))) => {
+            if ra == rb {
+                ia.abs_diff(ib) == 1
+            } else if ra.abs_diff(rb) == 1 {
+                // Lower rows sit half a key to the right of the row above.
+                let (upper, lower) = if ra < rb { (ia, ib) } else { (ib, ia) };
+                upper == lower || upper == lower + 1
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+fn is_sep(c: char) -> bool {
+    matches!(c, '-' | '_' | '.')
+}
+
+fn looks_alike(a: char, b: char) -> bool {
+    let fold = |c: char| match c {
+        'I' | 'i' | '1' | '|' | 'l' => 'l',
+        '0' | 'o' | 'O' => 'o',
+        c => c,
+    };
+    a != b && fold(a) == fold(b)
+}
+
+/// Names the single edit between `c` (candidate) and `t` (target), both normalized.
+fn describe_edit(c: &str, t: &str) -> (Family, String) {
+    let cv: Vec<char> = c.chars().collect();
+    let tv: Vec<char> = t.chars().collect();
+    let first = cv.iter().zip(&tv).position(|(a, b)| a != b).unwrap_or(cv.len().min(tv.len()));
+    if cv.len() == tv.len() {
+        let diffs: Vec<usize> = (0..cv.len()).filter(|&i| cv[i] != tv[i]).collect();
+        if diffs.len() == 2 && diffs[1] == diffs[0] + 1 && cv[diffs[0]] == tv[diffs[1]] && cv[diffs[1]] == tv[diffs[0]] {
+            let i = diffs[0];
+            return (
+                Family::EditDistance,
+                format!("swapped adjacent letters (`{}{}` for `{}{}`)", cv[i], cv[i + 1], tv[i], tv[i + 1]),
+            );
+        }
+        if diffs.len() == 1 {
+            let (a, b) = (cv[first], tv[first]);
+            if is_sep(a) && is_sep(b) {
+                return (Family::Separator, format!("separator `{a}` for `{b}`"));
+            }
+            if looks_alike(a, b) {
+                return (Family::Confusable, format!("look-alike character `{a}` for `{b}`"));
+            }
+            if keyboard_adjacent(a, b) {
+                return (Family::EditDistance, format!("keyboard typo (`{a}` for `{b}`)"));
+            }
+            return (Family::EditDistance, format!("one letter changed (`{a}` for `{b}`)"));
+        }
+    } else if cv.len() == tv.len() + 1 {
+        let ch = cv[first];
+        if is_sep(ch) {
+            return (Family::Separator, format!("extra separator `{ch}`"));
+        }
+        let doubled = (first > 0 && cv[first - 1] == ch) || cv.get(first + 1) == Some(&ch);
+        if doubled {
+            return (Family::EditDistance, format!("doubled letter `{ch}`"));
+        }
+        return (Family::EditDistance, format!("extra letter `{ch}`"));
+    } else if cv.len() + 1 == tv.len() {
+        let ch = tv[first];
+        if is_sep(ch) {
+            return (Family::Separator, format!("dropped separator `{ch}`"));
+        }
+        let doubled = (first > 0 && tv[first - 1] == ch) || tv.get(first + 1) == Some(&ch);
+        if doubled {
+            return (Family::EditDistance, format!("dropped one of a doubled letter `{ch}{ch}`"));
+        }
+        return (Family::EditDistance, format!("dropped letter `{ch}`"));
+    }
+    (Family::EditDistance, "two letters changed (long name)".to_owned())
+}
+
+/// typomania's corpus view of a popular list: variants it generates are looked up by the
+/// registry's normalization, and only targets in the top [`AFFIX_TOP`] count.
+struct Corpus {
+    pop: &'static Popular,
+}
+
+struct NoAuthors;
+impl typomania::AuthorSet for NoAuthors {
+    fn contains(&self, _author: &str) -> bool {
+        false
+    }
+}
+
+/// Added dependencies carry no author data; typomania's "shared author" exemption never applies.
+struct Anonymous;
+impl typomania::Package for Anonymous {
+    fn authors(&self) -> &dyn typomania::AuthorSet {
+        &NoAuthors
+    }
+    fn description(&self) -> Option<&str> {
+        None
+    }
+    fn shared_authors(&self, _other: &dyn typomania::AuthorSet) -> bool {
+        false
+    }
+}
+
+static ANONYMOUS: Anonymous = Anonymous;
+
+impl typomania::Corpus for Corpus {
+    fn contains_name(&self, name: &str) -> typomania::Result<bool> {
+        Ok(self.pop.index_of(name).is_some())
+    }
+    fn get(&self, name: &str) -> typomania::Result<Option<&dyn typomania::Package>> {
+        Ok(self.pop.index_of(name).map(|_| &ANONYMOUS as &dyn typomania::Package))
+    }
+    fn possible_squat(&self, corpus_name: &str, package_name: &str, _p: &dyn typomania::Package) -> typomania::Result<bool> {
+        let eco = self.pop.ecosystem;
+        Ok(normalize(eco, corpus_name) != normalize(eco, package_name)
+            && self.pop.index_of(corpus_name).is_some_and(|i| i < AFFIX_TOP))
+    }
+}
+
+/// Checks one name against an ecosystem's popular list. None: not suspicious (or popular).
+pub fn assess(pop: &'static Popular, name: &str) -> Option<Suspicion> {
+    assess_inner(pop, name, false)
+}
+
+/// For evaluation: checks a name as if it were not on the list (targets other than itself).
+pub fn assess_held_out(pop: &'static Popular, name: &str) -> Option<Suspicion> {
+    assess_inner(pop, name, true)
+}
+
+fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Suspicion> {
+    let eco = pop.ecosystem;
+    let key = normalize(eco, name);
+    let own = pop.index_of_key(&key);
+    if key.is_empty() || (own.is_some() && !held_out) {
+        return None;
+    }
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut impossible = false;
+
+    // Unicode: registries accept ASCII names only, so any other letter is either a homoglyph
+    // attack or a name that cannot be installed from the registry.
+    let work = if key.is_ascii() {
+        key.clone()
+    } else {
+        impossible = true;
+        let skel: String = unicode_security::skeleton(name.trim()).collect();
+        let folded = normalize(eco, &skel);
+        let odd: Vec<String> = name
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .map(|c| format!("`{c}` U+{:04X}", c as u32))
+            .collect();
+        let mixed = if name.trim().is_single_script() { "" } else { ", mixed scripts" };
+        let text = format!("non-ASCII look-alike characters ({}){mixed}", odd.join(", "));
+        if let Some(t) = pop.index_of_key(&folded).or_else(|| pop.by_lookalike(&lookalike(&skel))) {
+            hits.push(hit(t, Family::Confusable, text));
+        } else {
+            return Some(Suspicion {
+                target: None,
+                target_rank: None,
+                signals: vec![Signal {
+                    family: Family::Confusable,
+                    text,
+                }],
+                impossible,
+            });
+        }
+        folded
+    };
+    let ranked = pop.ranked();
+    let within = |i: u32, top: u32| i < top.min(ranked);
+
+    // ASCII look-alikes (l/I/1, 0/o, rn/m, vv/w).
+    if let Some(t) = pop.by_lookalike(&lookalike(&work)) {
+        if within(t, EDIT1_TOP) && squash(pop.name(t)) != squash(&work) {
+            hits.push(hit(t, Family::Confusable, "ASCII look-alike characters (l/I/1, 0/o, rn/m, vv/w)"));
+        }
+    }
+
+    // Separators and case only.
+    if let Some(t) = pop.by_squashed(&squash(&work)) {
+        if within(t, EDIT1_TOP) && normalize(eco, pop.name(t)) != work {
+            hits.push(hit(t, Family::Separator, "differs only in separators (`-`, `_`, `.`) or case"));
+        }
+    }
+
+    if eco == Ecosystem::Npm {
+        scope_hits(pop, &work, &mut hits);
+    }
+
+    // Edit distance.
+    if work.is_ascii() && work.len() >= MIN_EDIT_LEN {
+        for t in pop.near(&work, false) {
+            let tk = normalize(eco, pop.name(t));
+            if within(t, EDIT1_TOP) && tk.len() >= MIN_EDIT_LEN && strsim::damerau_levenshtein(&work, &tk) == 1 {
+                let (family, text) = describe_edit(&work, &tk);
+                hits.push(hit(t, family, format!("edit distance 1: {text}")));
+            }
+        }
+        if work.len() >= EDIT2_MIN_LEN {
+            for t in pop.near(&work, true) {
+                let tk = normalize(eco, pop.name(t));
+                if within(t, EDIT2_TOP) && strsim::damerau_levenshtein(&work, &tk) == 2 {
+                    hits.push(hit(t, Family::EditDistance, "edit distance 2 (long name)"));
+                }
+            }
+        }
+    }
+
+    // typomania: word order and version suffixes.
+    let corpus = Corpus { pop };
+    let words = SwappedWords::new("-_.");
+    let squats = [
+        words.check(&corpus, &work, &ANONYMOUS),
+        Version.check(&corpus, &work, &ANONYMOUS),
+    ];
+    for squat in squats.into_iter().flatten().flatten() {
+        let Some(t) = pop.index_of(squat.package()) else { continue };
+        match squat {
+            Squat::SwappedWords(_) => hits.push(hit(t, Family::WordOrder, "the same words in another order")),
+            Squat::Version(_) => hits.push(hit(t, Family::Affix, "a version number appended")),
+            _ => {}
+        }
+    }
+
+    affix_hits(pop, &work, &mut hits);
+    hits.retain(|h| Some(h.target) != own);
+
+    let best = hits
+        .iter()
+        .min_by_key(|h| (h.signal.family, h.target))
+        .map(|h| h.target)?;
+    let mut signals: Vec<Signal> = Vec::new();
+    let mut mine: Vec<&Hit> = hits.iter().filter(|h| h.target == best).collect();
+    mine.sort_by_key(|h| h.signal.family);
+    for h in mine {
+        if !signals.contains(&h.signal) {
+            signals.push(h.signal.clone());
+        }
+    }
+    Some(Suspicion {
+        target: Some(pop.name(best).to_owned()),
+        target_rank: (best < ranked).then_some(best + 1),
+        signals,
+        impossible,
+    })
+}
+
+fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
+    let ranked = pop.ranked();
+    if let Some((scope, tail)) = split_scope(work) {
+        if pop.is_popular_scope(scope) {
+            return;
+        }
+        // A scope one edit from a popular scope, same package name (`@typse/node`).
+        for (i, popular) in pop.names().iter().enumerate().take(ranked as usize) {
+            if let Some((ps, pt)) = split_scope(popular) {
+                if pt == tail && strsim::damerau_levenshtein(ps, scope) == 1 {
+                    hits.push(hit(i as u32, Family::Scope, format!("scope `@{scope}` imitates `@{ps}`")));
+                    return;
+                }
+            }
+        }
+        // A popular unscoped package republished under an unknown scope.
+        if let Some(t) = pop.index_of_key(tail) {
+            if t < AFFIX_TOP.min(ranked) && tail.len() >= 5 {
+                hits.push(hit(t, Family::Scope, format!("a copy of unscoped `{tail}` under the unknown scope `@{scope}`")));
+            }
+        }
+        return;
+    }
+    // `types-node` for `@types/node`: a popular scope flattened into the name.
+    if let Some(t) = pop.by_scope_joined(&squash(work)) {
+        if t < ranked {
+            let shown = pop.name(t);
+            hits.push(hit(t, Family::Scope, format!("the scope of `{shown}` flattened into the name")));
+            return;
+        }
+    }
+    // Unscoped copy of a scoped package (`web3.js` for `@solana/web3.js`).
+    if let Some(t) = pop.by_scoped_tail(work) {
+        if t < AFFIX_TOP.min(ranked) && work.len() >= 5 {
+            hits.push(hit(t, Family::Scope, "an unscoped copy of a scoped package"));
+        }
+    }
+}
+
+fn affix_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
+    let top = AFFIX_TOP.min(pop.ranked());
+    for pre in PREFIXES {
+        if let Some(rest) = work.strip_prefix(pre) {
+            let rest = rest.trim_start_matches(['-', '_', '.']);
+            if rest.len() >= 3 {
+                if let Some(t) = pop.index_of_key(rest).filter(|&t| t < top) {
+                    hits.push(hit(t, Family::Affix, format!("prefix `{pre}` added")));
+                }
+            }
+        }
+    }
+    for suf in SUFFIXES {
+        if suf.ends_with(['2', '3']) {
+            continue; // typomania's version check covers digits
+        }
+        if let Some(rest) = work.strip_suffix(suf) {
+            let rest = rest.trim_end_matches(['-', '_', '.']);
+            if rest.len() >= 3 {
+                if let Some(t) = pop.index_of_key(rest).filter(|&t| t < top) {
+                    hits.push(hit(t, Family::Affix, format!("suffix `{suf}` added")));
+                }
+            }
+        }
+    }
+    if work.len() >= 5 {
+        if let Some(t) = pop.by_stripped(work) {
+            let full = normalize(pop.ecosystem, pop.name(t));
+            let affix = if let Some(p) = full.strip_suffix(work) {
+                format!("prefix `{p}`")
+            } else if let Some(s) = full.strip_prefix(work) {
+                format!("suffix `{s}`")
+            } else {
+                "an affix".to_owned()
+            };
+            hits.push(hit(t, Family::Affix, format!("{affix} dropped")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::typosquat::popular::get;
+
+    fn check(eco: Ecosystem, name: &str) -> Option<Suspicion> {
+        assess(get(eco).unwrap(), name)
+    }
+
+    fn target(eco: Ecosystem, name: &str) -> (String, &'static str) {
+        let s = check(eco, name).unwrap_or_else(|| panic!("{name} not flagged"));
+        (s.target.clone().unwrap_or_default(), s.rule())
+    }
+
+    #[test]
+    fn done_when_names_hit_their_targets() {
+        assert_eq!(target(Ecosystem::PyPI, "urlib3"), ("urllib3".into(), "typosquat-edit-distance"));
+        assert_eq!(target(Ecosystem::Npm, "loadsh"), ("lodash".into(), "typosquat-edit-distance"));
+        assert_eq!(target(Ecosystem::CratesIo, "tokoi"), ("tokio".into(), "typosquat-edit-distance"));
+        let s = check(Ecosystem::CratesIo, "s\u{0435}rde").unwrap();
+        assert_eq!(s.target.as_deref(), Some("serde"));
+        assert_eq!(s.rule(), "typosquat-confusable");
+        assert!(s.impossible);
+        assert!(s.signals[0].text.contains("U+0435"), "{:?}", s.signals);
+    }
+
+    #[test]
+    fn popular_names_are_never_candidates() {
+        for (eco, name) in [
+            (Ecosystem::PyPI, "numpy"),
+            (Ecosystem::Npm, "lodash"),
+            (Ecosystem::CratesIo, "serde_json"),
+            (Ecosystem::CratesIo, "serde-json"),
+            (Ecosystem::PyPI, "typing-extensions"),
+            (Ecosystem::PyPI, "Typing_Extensions"),
+            (Ecosystem::Npm, "preact"),
+            (Ecosystem::Npm, "react"),
+            (Ecosystem::Npm, "chai"),
+            (Ecosystem::Npm, "chalk"),
+        ] {
+            assert!(check(eco, name).is_none(), "{name} flagged: {:?}", check(eco, name));
+        }
+    }
+
+    #[test]
+    fn each_technique_is_named() {
+        let sig = |eco, n: &str| {
+            let s = check(eco, n).unwrap_or_else(|| panic!("{n} not flagged"));
+            (s.target.unwrap_or_default(), s.signals.iter().map(|s| s.text.clone()).collect::<Vec<_>>().join("; "), s.signals[0].family)
+        };
+        let (t, text, _) = sig(Ecosystem::Npm, "expresss");
+        assert_eq!(t, "express");
+        assert!(text.contains("doubled letter `s`"), "{text}");
+        let (t, text, _) = sig(Ecosystem::PyPI, "reqests");
+        assert_eq!(t, "requests");
+        assert!(text.contains("dropped letter `u`"), "{text}");
+        let (t, text, _) = sig(Ecosystem::PyPI, "requesta");
+        assert_eq!(t, "requests");
+        assert!(text.contains("keyboard typo"), "{text}");
+        let (t, _, fam) = sig(Ecosystem::PyPI, "scikitlearn");
+        assert_eq!((t.as_str(), fam), ("scikit-learn", Family::Separator));
+        let (t, _, fam) = sig(Ecosystem::Npm, "1odash");
+        assert_eq!((t.as_str(), fam), ("lodash", Family::Confusable));
+        let (t, _, fam) = sig(Ecosystem::Npm, "lodash-js");
+        assert_eq!((t.as_str(), fam), ("lodash", Family::Affix));
+        let (t, _, fam) = sig(Ecosystem::PyPI, "python-requests");
+        assert_eq!((t.as_str(), fam), ("requests", Family::Affix));
+        let (t, _, fam) = sig(Ecosystem::CratesIo, "serde-rs");
+        assert_eq!((t.as_str(), fam), ("serde", Family::Affix));
+        let (t, text, fam) = sig(Ecosystem::PyPI, "requests2");
+        assert_eq!((t.as_str(), fam), ("requests", Family::Affix));
+        assert!(text.contains("version"), "{text}");
+        let (t, _, fam) = sig(Ecosystem::CratesIo, "json-serde");
+        assert_eq!((t.as_str(), fam), ("serde_json", Family::WordOrder));
+        let (t, _, fam) = sig(Ecosystem::Npm, "types-node");
+        assert_eq!((t.as_str(), fam), ("@types/node", Family::Scope));
+        let (t, _, fam) = sig(Ecosystem::Npm, "@typse/node");
+        assert_eq!((t.as_str(), fam), ("@types/node", Family::Scope));
+        let (t, _, fam) = sig(Ecosystem::PyPI, "dateutil");
+        assert_eq!((t.as_str(), fam), ("python-dateutil", Family::Affix));
+    }
+
+    #[test]
+    fn ordinary_unlisted_names_pass() {
+        for (eco, name) in [
+            (Ecosystem::CratesIo, "my-internal-helper-crate"),
+            (Ecosystem::Npm, "@acme/widgets"),
+            (Ecosystem::PyPI, "zzyzx-ledger"),
+        ] {
+            assert!(check(eco, name).is_none(), "{name}: {:?}", check(eco, name));
+        }
+    }
+
+    #[test]
+    fn keyboard_neighbours() {
+        assert!(keyboard_adjacent('s', 'a'));
+        assert!(keyboard_adjacent('s', 'w'));
+        assert!(keyboard_adjacent('s', 'x'));
+        assert!(!keyboard_adjacent('s', 'p'));
+    }
+}

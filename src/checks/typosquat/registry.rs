@@ -1,0 +1,362 @@
+//! Online existence and age look-ups in each registry's public JSON API (crates.io
+//! `/api/v1/crates/{name}`, npm `/{name}`, PyPI `/pypi/{name}/json`), with a short timeout, a
+//! concurrency limit and an on-disk cache with a TTL.
+//!
+//! Base URLs come from `GUARDRAIL_CRATES_API`, `GUARDRAIL_NPM_REGISTRY` and `GUARDRAIL_PYPI_URL`
+//! (tests point them at a local server); the cache lives in `GUARDRAIL_REGISTRY_CACHE` or
+//! `<user cache dir>/guardrail/registry`. A failed look-up is an error string for the caller to
+//! report once; it never fails the run.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::deps::Ecosystem;
+
+/// What a registry says about a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The registry knows the name (and it was not unpublished).
+    pub exists: bool,
+    /// npm: the name existed but every version was unpublished.
+    #[serde(default)]
+    pub unpublished: bool,
+    /// First publication, as a Unix timestamp (seconds).
+    pub created: Option<i64>,
+    /// npm install-time scripts (`preinstall`, `install`, `postinstall`) of the looked-up version.
+    #[serde(default)]
+    pub install_scripts: Vec<String>,
+    /// The version whose manifest was inspected.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    fetched: i64,
+    meta: Meta,
+}
+
+/// One look-up request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Name as declared.
+    pub name: String,
+    /// Exact version, when the change pins one.
+    pub version: Option<String>,
+}
+
+/// Registry client settings.
+#[derive(Debug, Clone)]
+pub struct Client {
+    crates: String,
+    npm: String,
+    pypi: String,
+    cache_dir: Option<PathBuf>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Cache lifetime of a found name, seconds.
+    pub ttl_found: i64,
+    /// Cache lifetime of a missing name, seconds (short: someone may register it any time).
+    pub ttl_missing: i64,
+}
+
+/// Largest registry document read (npm documents of old packages are many MB); a bigger one is
+/// taken as "exists, long established".
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+fn env_or(key: &str, default: &str) -> String {
+    std::env::var(key)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+impl Client {
+    /// Endpoints and cache directory from the environment, with the public registries as defaults.
+    pub fn from_env() -> Client {
+        let cache_dir = std::env::var_os("GUARDRAIL_REGISTRY_CACHE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| dirs::cache_dir().map(|d| d.join("guardrail").join("registry")));
+        Client {
+            crates: env_or("GUARDRAIL_CRATES_API", "https://crates.io"),
+            npm: env_or("GUARDRAIL_NPM_REGISTRY", "https://registry.npmjs.org"),
+            pypi: env_or("GUARDRAIL_PYPI_URL", "https://pypi.org"),
+            cache_dir,
+            timeout: Duration::from_secs(5),
+            concurrency: 8,
+            ttl_found: 24 * 3600,
+            ttl_missing: 3600,
+        }
+    }
+
+    fn url(&self, q: &Query) -> String {
+        match q.ecosystem {
+            Ecosystem::CratesIo => format!("{}/api/v1/crates/{}", self.crates, q.name),
+            // Scoped names keep the `@` and encode the slash, as npm clients do.
+            Ecosystem::Npm => format!("{}/{}", self.npm, q.name.replace('/', "%2F")),
+            Ecosystem::PyPI => format!("{}/pypi/{}/json", self.pypi, q.name),
+            Ecosystem::Go => String::new(),
+        }
+    }
+
+    fn cache_path(&self, q: &Query) -> Option<PathBuf> {
+        let dir = self.cache_dir.as_ref()?;
+        let id = format!("{}\0{}\0{}", q.ecosystem.as_str(), q.name, q.version.as_deref().unwrap_or(""));
+        let digest = crate::finding::sha256_hex(id.as_bytes());
+        Some(dir.join(q.ecosystem.as_str()).join(format!("{}.json", &digest[..32])))
+    }
+
+    fn cached(&self, q: &Query, now: i64) -> Option<Meta> {
+        let bytes = std::fs::read(self.cache_path(q)?).ok()?;
+        let e: CacheEntry = serde_json::from_slice(&bytes).ok()?;
+        let ttl = if e.meta.exists { self.ttl_found } else { self.ttl_missing };
+        (now >= e.fetched && now - e.fetched < ttl).then_some(e.meta)
+    }
+
+    fn store(&self, q: &Query, meta: &Meta, now: i64) {
+        // A cache that cannot be written only costs a later re-fetch.
+        let Some(path) = self.cache_path(q) else { return };
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let entry = CacheEntry {
+            fetched: now,
+            meta: meta.clone(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&entry) {
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+
+    /// Looks every query up (cache first); one result per query, in order. `Err` carries a
+    /// one-line reason (timeout, connection refused, unexpected status).
+    pub fn lookup_all(&self, queries: &[Query]) -> Vec<Result<Meta, String>> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let mut out: Vec<Option<Result<Meta, String>>> = queries.iter().map(|q| self.cached(q, now).map(Ok)).collect();
+        let todo: Vec<usize> = (0..queries.len()).filter(|&i| out[i].is_none()).collect();
+        if !todo.is_empty() {
+            // A private runtime on its own thread: safe whether or not the caller is async.
+            let fetched = std::thread::scope(|s| {
+                s.spawn(|| self.fetch_many(queries, &todo))
+                    .join()
+                    .unwrap_or_else(|_| vec![Err("registry look-up thread failed".to_owned()); todo.len()])
+            });
+            for (i, r) in todo.into_iter().zip(fetched) {
+                if let Ok(m) = &r {
+                    self.store(&queries[i], m, now);
+                }
+                out[i] = Some(r);
+            }
+        }
+        out.into_iter()
+            .map(|r| r.unwrap_or_else(|| Err("not looked up".to_owned())))
+            .collect()
+    }
+
+    fn fetch_many(&self, queries: &[Query], todo: &[usize]) -> Vec<Result<Meta, String>> {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return vec![Err(format!("cannot start the HTTP runtime: {e}")); todo.len()],
+        };
+        let http = match reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(3)))
+            .user_agent(concat!("guardrail/", env!("CARGO_PKG_VERSION"), " (typosquat check)"))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => return vec![Err(format!("cannot build the HTTP client: {e}")); todo.len()],
+        };
+        rt.block_on(async {
+            let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
+            let mut tasks = tokio::task::JoinSet::new();
+            for (slot, &i) in todo.iter().enumerate() {
+                let q = queries[i].clone();
+                let url = self.url(&q);
+                let http = http.clone();
+                let permits = permits.clone();
+                tasks.spawn(async move {
+                    let _permit = permits.acquire_owned().await;
+                    (slot, fetch_one(&http, &url, &q).await)
+                });
+            }
+            let mut results = vec![Err("look-up did not finish".to_owned()); todo.len()];
+            while let Some(done) = tasks.join_next().await {
+                if let Ok((slot, r)) = done {
+                    results[slot] = r;
+                }
+            }
+            results
+        })
+    }
+}
+
+async fn fetch_one(http: &reqwest::Client, url: &str, q: &Query) -> Result<Meta, String> {
+    let mut resp = http
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| one_line(&e))?;
+    let status = resp.status();
+    if status == reqwest::StatusCode::NOT_FOUND {
+        return Ok(Meta {
+            exists: false,
+            unpublished: false,
+            created: None,
+            install_scripts: Vec::new(),
+            version: None,
+        });
+    }
+    if !status.is_success() {
+        return Err(format!("{url}: HTTP {status}"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| one_line(&e))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Ok(Meta {
+                exists: true,
+                unpublished: false,
+                created: None,
+                install_scripts: Vec::new(),
+                version: None,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let doc: Value = serde_json::from_slice(&body).map_err(|e| format!("{url}: invalid JSON: {e}"))?;
+    Ok(parse(q.ecosystem, &doc, q.version.as_deref()))
+}
+
+fn one_line(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s.replace('\n', " ")
+}
+
+fn timestamp(v: &Value) -> Option<i64> {
+    OffsetDateTime::parse(v.as_str()?, &Rfc3339).ok().map(|t| t.unix_timestamp())
+}
+
+/// Reads a registry's JSON document (200 response).
+pub fn parse(eco: Ecosystem, doc: &Value, version: Option<&str>) -> Meta {
+    let mut meta = Meta {
+        exists: true,
+        unpublished: false,
+        created: None,
+        install_scripts: Vec::new(),
+        version: None,
+    };
+    match eco {
+        Ecosystem::CratesIo => {
+            meta.created = timestamp(&doc["crate"]["created_at"]);
+        }
+        Ecosystem::Npm => {
+            meta.created = timestamp(&doc["time"]["created"]);
+            let versions = doc["versions"].as_object();
+            if versions.is_none_or(|v| v.is_empty()) && !doc["time"]["unpublished"].is_null() {
+                meta.exists = false;
+                meta.unpublished = true;
+                return meta;
+            }
+            let chosen = version
+                .filter(|v| versions.is_some_and(|vs| vs.contains_key(*v)))
+                .map(str::to_owned)
+                .or_else(|| doc["dist-tags"]["latest"].as_str().map(str::to_owned));
+            if let Some(v) = chosen {
+                let scripts = &doc["versions"][v.as_str()]["scripts"];
+                for s in ["preinstall", "install", "postinstall"] {
+                    if scripts[s].is_string() {
+                        meta.install_scripts.push(s.to_owned());
+                    }
+                }
+                meta.version = Some(v);
+            }
+        }
+        Ecosystem::PyPI => {
+            let mut first: Option<i64> = None;
+            if let Some(releases) = doc["releases"].as_object() {
+                for files in releases.values() {
+                    for f in files.as_array().into_iter().flatten() {
+                        if let Some(t) = timestamp(&f["upload_time_iso_8601"]) {
+                            first = Some(first.map_or(t, |x| x.min(t)));
+                        }
+                    }
+                }
+            }
+            meta.created = first;
+        }
+        Ecosystem::Go => {}
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_each_registry() {
+        let c = parse(Ecosystem::CratesIo, &json!({"crate": {"id": "tokio", "created_at": "2016-07-01T20:04:53.000000+00:00"}}), None);
+        assert!(c.exists);
+        assert_eq!(c.created, Some(1_467_403_493));
+        let n = parse(
+            Ecosystem::Npm,
+            &json!({"name": "x", "dist-tags": {"latest": "1.0.1"}, "time": {"created": "2024-01-01T00:00:00.000Z"},
+                    "versions": {"1.0.0": {"scripts": {}}, "1.0.1": {"scripts": {"postinstall": "node i.js", "test": "x"}}}}),
+            None,
+        );
+        assert_eq!(n.install_scripts, vec!["postinstall".to_owned()]);
+        assert_eq!(n.version.as_deref(), Some("1.0.1"));
+        let pinned = parse(
+            Ecosystem::Npm,
+            &json!({"dist-tags": {"latest": "1.0.1"}, "versions": {"1.0.0": {"scripts": {}}, "1.0.1": {"scripts": {"install": "x"}}}}),
+            Some("1.0.0"),
+        );
+        assert!(pinned.install_scripts.is_empty());
+        let gone = parse(Ecosystem::Npm, &json!({"name": "x", "time": {"created": "2024-01-01T00:00:00.000Z", "unpublished": {"time": "2024-01-02T00:00:00.000Z"}}}), None);
+        assert!(!gone.exists && gone.unpublished);
+        let p = parse(
+            Ecosystem::PyPI,
+            &json!({"info": {"name": "x"}, "releases": {"0.2": [{"upload_time_iso_8601": "2020-01-02T00:00:00.000000Z"}],
+                    "0.1": [{"upload_time_iso_8601": "2020-01-01T00:00:00.000000Z"}], "0.0": []}}),
+            None,
+        );
+        assert_eq!(p.created, Some(1_577_836_800));
+    }
+
+    #[test]
+    fn urls_encode_npm_scopes() {
+        let mut c = Client::from_env();
+        c.npm = "http://r".into();
+        let q = Query {
+            ecosystem: Ecosystem::Npm,
+            name: "@types/node".into(),
+            version: None,
+        };
+        assert_eq!(c.url(&q), "http://r/@types%2Fnode");
+    }
+}

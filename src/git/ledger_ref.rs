@@ -1,0 +1,190 @@
+//! Git plumbing for a ledger kept as commits on a dedicated ref (`git:refs/guardrail/ledger`):
+//! writing blobs, trees and commits without touching the index or the working tree, moving the
+//! ref with compare-and-swap, and fetching / pushing it to a remote with a lease.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{Repo, Rev};
+use crate::error::{Error, Result};
+
+/// The remote a git-ref ledger is shared through.
+pub const REMOTE: &str = "origin";
+
+/// How a push ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Push {
+    /// The remote ref now points at our commit.
+    Done,
+    /// The remote refused (it moved, or a concurrent push held the lock); retry from its tip.
+    Rejected(String),
+}
+
+fn git_err(args: &str, message: impl Into<String>) -> Error {
+    Error::Git {
+        args: args.into(),
+        message: message.into(),
+    }
+}
+
+fn first_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("failed")
+        .to_owned()
+}
+
+/// The commit `refname` points at, if it exists.
+pub fn tip(repo: &Repo, refname: &str) -> Result<Option<String>> {
+    let spec = format!("{refname}^{{commit}}");
+    let out = repo.raw(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?;
+    if out.status.success() {
+        Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+    } else {
+        Ok(None)
+    }
+}
+
+/// A file of `commit`'s tree, if present.
+pub fn read_blob(repo: &Repo, commit: &str, name: &str) -> Result<Option<Vec<u8>>> {
+    repo.read_file(&Rev::Commit(commit.to_owned()), name)
+}
+
+static TMP_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Stores `bytes` as an object of `kind` (via a temporary file in the git dir: the git
+/// runner has no stdin) and returns its id.
+fn hash_object(repo: &Repo, kind: &str, bytes: &[u8]) -> Result<String> {
+    let dir = repo.git_dir()?;
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp: PathBuf = dir.join(format!("guardrail-ledger-{}-{n}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    let path = tmp.to_string_lossy().into_owned();
+    let res = repo.run(&["hash-object", "-t", kind, "-w", "--", &path]);
+    let _ = std::fs::remove_file(&tmp);
+    Ok(String::from_utf8_lossy(&res?).trim().to_owned())
+}
+
+/// Commits a tree holding exactly `files` (name, content; flat, regular files) on top of
+/// `parent`, and returns the commit id. The ref is not moved.
+pub fn commit_files(repo: &Repo, parent: Option<&str>, files: &[(&str, &[u8])], message: &str) -> Result<String> {
+    let mut entries = Vec::new();
+    for (name, content) in files {
+        if name.is_empty() || name.contains('/') || name.contains('\0') {
+            return Err(Error::Usage(format!("invalid file name `{name}` for a ledger tree")));
+        }
+        let oid = hash_object(repo, "blob", content)?;
+        let raw = hex::decode(&oid).map_err(|_| git_err("hash-object", format!("unexpected object id `{oid}`")))?;
+        entries.push((name.to_string(), raw));
+    }
+    // Tree entries are sorted by name (flat regular files: plain byte order).
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut tree = Vec::new();
+    for (name, raw) in &entries {
+        tree.extend_from_slice(b"100644 ");
+        tree.extend_from_slice(name.as_bytes());
+        tree.push(0);
+        tree.extend_from_slice(raw);
+    }
+    let tree_id = hash_object(repo, "tree", &tree)?;
+    let mut args = vec![
+        "-c",
+        "user.name=guardrail",
+        "-c",
+        "user.email=guardrail@localhost",
+        "commit-tree",
+        "--no-gpg-sign",
+        &tree_id,
+    ];
+    if let Some(p) = parent {
+        args.push("-p");
+        args.push(p);
+    }
+    args.push("-m");
+    args.push(message);
+    Ok(String::from_utf8_lossy(&repo.run(&args)?).trim().to_owned())
+}
+
+/// Moves `refname` to `new` if it still points at `old` (`None`: if it does not exist).
+/// `Ok(false)` when it moved meanwhile.
+pub fn update_ref_cas(repo: &Repo, refname: &str, new: &str, old: Option<&str>) -> Result<bool> {
+    let out = repo.raw(&["update-ref", "-m", "guardrail ledger", refname, new, old.unwrap_or("")])?;
+    if out.status.success() {
+        return Ok(true);
+    }
+    let msg = String::from_utf8_lossy(&out.stderr);
+    if msg.contains("cannot lock ref") || msg.contains("but expected") || msg.contains("already exists") {
+        return Ok(false);
+    }
+    Err(git_err(&format!("update-ref {refname}"), first_line(&out.stderr)))
+}
+
+/// Whether the repository has remote `name`.
+pub fn has_remote(repo: &Repo, name: &str) -> bool {
+    repo.raw(&["remote", "get-url", name]).map(|o| o.status.success()).unwrap_or(false)
+}
+
+/// Whether commit `a` is an ancestor of (or equal to) `b`.
+pub fn is_ancestor(repo: &Repo, a: &str, b: &str) -> Result<bool> {
+    let out = repo.raw(&["merge-base", "--is-ancestor", a, b])?;
+    match out.status.code() {
+        Some(0) => Ok(true),
+        Some(1) => Ok(false),
+        _ => Err(git_err("merge-base --is-ancestor", first_line(&out.stderr))),
+    }
+}
+
+fn has_commit(repo: &Repo, id: &str) -> Result<bool> {
+    let spec = format!("{id}^{{commit}}");
+    Ok(repo.raw(&["cat-file", "-e", &spec])?.status.success())
+}
+
+/// The remote's tip of `refname` (None: the remote has no such ref), with its objects fetched.
+pub fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<String>> {
+    for _ in 0..5 {
+        let listing = repo.run(&["ls-remote", remote, refname])?;
+        let text = String::from_utf8_lossy(&listing);
+        let Some(id) = text.lines().find_map(|l| {
+            let (id, name) = l.split_once('\t')?;
+            (name.trim() == refname).then(|| id.trim().to_owned())
+        }) else {
+            return Ok(None);
+        };
+        if has_commit(repo, &id)? {
+            return Ok(Some(id));
+        }
+        repo.run(&["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refname])?;
+        if has_commit(repo, &id)? {
+            return Ok(Some(id));
+        }
+        // The remote moved between listing and fetching (and our fetch got a newer tip
+        // without the listed one, e.g. after a forced update): list again.
+    }
+    Err(git_err(
+        &format!("fetch {remote} {refname}"),
+        "the remote ref keeps changing; giving up",
+    ))
+}
+
+/// Pushes `new` to `remote`'s `refname` only if the remote still has `expected` there
+/// (`None`: only if the remote has no such ref). Hooks are skipped: this is bookkeeping,
+/// not a change to review.
+pub fn push_cas(repo: &Repo, remote: &str, refname: &str, new: &str, expected: Option<&str>) -> Result<Push> {
+    let lease = format!("--force-with-lease={refname}:{}", expected.unwrap_or(""));
+    let spec = format!("{new}:{refname}");
+    let out = repo.raw(&["push", "--porcelain", "--no-verify", "--quiet", &lease, remote, &spec])?;
+    if out.status.success() {
+        return Ok(Push::Done);
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if let Some(line) = stdout.lines().find(|l| l.starts_with('!')) {
+        return Ok(Push::Rejected(line.split('\t').next_back().unwrap_or(line).trim().to_owned()));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("stale info") || stderr.contains("rejected") || stderr.contains("cannot lock ref") {
+        return Ok(Push::Rejected(first_line(&out.stderr)));
+    }
+    Err(git_err(&format!("push {remote} {refname}"), first_line(&out.stderr)))
+}

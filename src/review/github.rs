@@ -1,0 +1,653 @@
+//! GitHub backend (`guardrail check --publish github`): one batched review with inline comments
+//! (`side: RIGHT`) for new findings on diff lines, an upserted summary comment, a commit status
+//! and (when the token may) a check run with annotations; decisions from
+//! `/guardrail accept|reject <reason>` replies in a finding's review thread.
+//!
+//! Everything is found again on the next run by hidden markers at the start of comments
+//! authored by guardrail's own user (the token's user; `github-actions[bot]` for an Actions
+//! token, which may not call `GET /user`), so a run with nothing new posts nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use octocrab::Octocrab;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::finding::{Finding, ReviewState, Severity};
+use crate::ledger::DecisionRecord;
+use crate::policy::Verdict;
+use crate::report::markdown::escape_inline;
+
+use super::http::{self, CallError, Limits};
+use super::{
+    body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo, DecisionRules, FindingRef,
+    Publication, RESOLVED_MARKER, SUMMARY_MARKER,
+};
+
+const FORGE: &str = "GitHub";
+const TOKEN_VAR: &str = "GITHUB_TOKEN";
+/// GitHub accepts at most 50 annotations per check-run request.
+const ANNOTATIONS_PER_REQUEST: usize = 50;
+
+#[derive(Debug, Clone, Deserialize)]
+struct User {
+    login: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ReviewComment {
+    id: u64,
+    #[serde(default)]
+    body: String,
+    user: Option<User>,
+    #[serde(default)]
+    in_reply_to_id: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct IssueComment {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+    user: Option<User>,
+}
+
+/// Facts about the pull request.
+#[derive(Debug, Clone, Default)]
+struct Pr {
+    author: Option<String>,
+    head_sha: String,
+    branch: Option<String>,
+    labels: Vec<String>,
+    url: Option<String>,
+}
+
+/// The GitHub backend.
+pub struct GitHub {
+    rt: tokio::runtime::Runtime,
+    crab: Octocrab,
+    limits: Limits,
+    repo: String,
+    number: u64,
+    own: String,
+    pr: Pr,
+    review_comments: Vec<ReviewComment>,
+    issue_comments: Vec<IssueComment>,
+    permissions: HashMap<String, String>,
+    replies: Vec<(u64, String)>,
+}
+
+fn usage(msg: impl Into<String>) -> Error {
+    Error::Usage(msg.into())
+}
+
+fn call_error(e: octocrab::Error) -> CallError {
+    match e {
+        octocrab::Error::GitHub { source, .. } => {
+            let h = |k: &str| source.headers.as_ref().and_then(|m| m.get(k)).and_then(|v| v.to_str().ok());
+            let mut message = source.message.clone();
+            if let Some(errs) = &source.errors {
+                let details: Vec<String> = errs
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.get("message").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| other.to_string()),
+                    })
+                    .collect();
+                if !details.is_empty() {
+                    message.push_str(&format!(" ({})", details.join("; ")));
+                }
+            }
+            let status = source.status_code.as_u16();
+            let retry_after = if status == 429 || status == 403 {
+                http::retry_after(h("retry-after"), h("x-ratelimit-remaining"), h("x-ratelimit-reset"))
+            } else {
+                None
+            };
+            CallError {
+                status: Some(status),
+                retry_after,
+                message: message.chars().take(300).collect(),
+                timeout: false,
+            }
+        }
+        other => {
+            let text = other.to_string();
+            let first = text.lines().next().unwrap_or("request failed").to_owned();
+            let timeout = first.to_ascii_lowercase().contains("timed out") || first.to_ascii_lowercase().contains("timeout");
+            CallError {
+                status: None,
+                retry_after: None,
+                message: first,
+                timeout,
+            }
+        }
+    }
+}
+
+/// The PR number in a workflow event payload (`pull_request`, `pull_request_target`,
+/// `issue_comment` on a PR, `pull_request_review_comment`).
+fn event_number(ev: &Value) -> Option<u64> {
+    ev.pointer("/pull_request/number")
+        .and_then(Value::as_u64)
+        .or_else(|| {
+            ev.get("issue")
+                .filter(|i| i.get("pull_request").is_some())
+                .and_then(|i| i.get("number"))
+                .and_then(Value::as_u64)
+        })
+        .or_else(|| ev.get("number").and_then(Value::as_u64))
+}
+
+impl GitHub {
+    /// Connects using `GITHUB_API_URL`, `GITHUB_REPOSITORY`, `GITHUB_EVENT_PATH`,
+    /// `GITHUB_TOKEN`, and loads the pull request and its comments.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitHub> {
+        let token = env("GITHUB_TOKEN").ok_or_else(|| usage("--publish github needs GITHUB_TOKEN"))?;
+        let repo = env("GITHUB_REPOSITORY").ok_or_else(|| usage("--publish github needs GITHUB_REPOSITORY (owner/name)"))?;
+        let (owner, name) = repo
+            .split_once('/')
+            .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
+            .ok_or_else(|| usage(format!("GITHUB_REPOSITORY `{repo}` is not owner/name")))?;
+        let event_path = env("GITHUB_EVENT_PATH").ok_or_else(|| usage("--publish github needs GITHUB_EVENT_PATH (the pull_request event)"))?;
+        let bytes = std::fs::read(&event_path).map_err(|e| Error::io(&event_path, e))?;
+        let ev: Value = serde_json::from_slice(&bytes).map_err(|e| Error::parse(&event_path, Some(e.line()), e.to_string()))?;
+        let number = event_number(&ev).ok_or_else(|| {
+            Error::parse(
+                &event_path,
+                None,
+                "not a pull request event: no pull_request.number (run on pull_request, pull_request_target or issue_comment on a PR)",
+            )
+        })?;
+        let api = env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
+        let limits = Limits::from_env(env);
+        let rt = http::runtime(FORGE)?;
+        let crab = {
+            let _guard = rt.enter();
+            Octocrab::builder()
+                .base_uri(api.trim_end_matches('/'))
+                .map_err(|e| usage(format!("GITHUB_API_URL `{api}` is not a URL: {e}")))?
+                .personal_token(token)
+                .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
+                .set_connect_timeout(Some(limits.timeout))
+                .set_read_timeout(Some(limits.timeout))
+                .build()
+                .map_err(|e| super::forge_error(FORGE, format!("cannot build the client: {e}")))?
+        };
+        let mut gh = GitHub {
+            rt,
+            crab,
+            limits,
+            repo: format!("/repos/{owner}/{name}"),
+            number,
+            own: String::new(),
+            pr: Pr::default(),
+            review_comments: Vec::new(),
+            issue_comments: Vec::new(),
+            permissions: HashMap::new(),
+            replies: Vec::new(),
+        };
+        gh.load(env)?;
+        Ok(gh)
+    }
+
+    fn load(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
+        let own = match self.get_value("/user", "GET /user") {
+            Ok(v) => v.get("login").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            // An Actions token may not read /user; it posts as github-actions[bot].
+            Err(Error::Forge { message, .. }) if message.contains("HTTP 403") => {
+                env("GUARDRAIL_GITHUB_LOGIN").unwrap_or_else(|| "github-actions[bot]".into())
+            }
+            Err(e) => return Err(e),
+        };
+        if own.is_empty() {
+            return Err(super::forge_error(FORGE, "GET /user: no login in the response"));
+        }
+        self.own = own;
+        let route = format!("{}/pulls/{}", self.repo, self.number);
+        let pr = self.get_value(&route, &format!("GET {route}"))?;
+        self.pr = Pr {
+            author: pr.pointer("/user/login").and_then(Value::as_str).map(str::to_owned),
+            head_sha: pr
+                .pointer("/head/sha")
+                .and_then(Value::as_str)
+                .ok_or_else(|| super::forge_error(FORGE, format!("GET {route}: no head.sha in the response")))?
+                .to_owned(),
+            branch: pr.pointer("/head/ref").and_then(Value::as_str).map(str::to_owned),
+            labels: pr
+                .get("labels")
+                .and_then(Value::as_array)
+                .map(|ls| ls.iter().filter_map(|l| l.get("name").and_then(Value::as_str).map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            url: pr.get("html_url").and_then(Value::as_str).map(str::to_owned),
+        };
+        let rc = self.get_all(&format!("{}/pulls/{}/comments", self.repo, self.number))?;
+        self.review_comments = rc.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+        let ic = self.get_all(&format!("{}/issues/{}/comments", self.repo, self.number))?;
+        self.issue_comments = ic.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+        Ok(())
+    }
+
+    fn get_value(&self, route: &str, what: &str) -> Result<Value> {
+        let crab = &self.crab;
+        self.rt.block_on(http::call(FORGE, what, &self.limits, true, TOKEN_VAR, || async move {
+            crab.get::<Value, _, ()>(route, None).await.map_err(call_error)
+        }))
+    }
+
+    fn send(&self, method: &str, route: &str, body: &Value) -> Result<Value> {
+        let crab = &self.crab;
+        let what = format!("{method} {route}");
+        self.rt.block_on(http::call(FORGE, &what, &self.limits, false, TOKEN_VAR, || async move {
+            let r = if method == "PATCH" {
+                crab.patch::<Value, _, _>(route, Some(body)).await
+            } else {
+                crab.post::<_, Value>(route, Some(body)).await
+            };
+            r.map_err(call_error)
+        }))
+    }
+
+    /// Every page of a list (100 per page).
+    fn get_all(&self, route: &str) -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        for page in 1..=100u32 {
+            let r = format!("{route}?per_page=100&page={page}");
+            let v = self.get_value(&r, &format!("GET {route}"))?;
+            let items = match v {
+                Value::Array(a) => a,
+                _ => return Err(super::forge_error(FORGE, format!("GET {route}: expected a list"))),
+            };
+            let n = items.len();
+            out.extend(items);
+            if n < 100 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn is_own(&self, u: Option<&User>) -> bool {
+        u.is_some_and(|u| u.login.eq_ignore_ascii_case(&self.own))
+    }
+
+    /// The repository permission of `login` (`admin`, `maintain`, `write`, `triage`, `read`,
+    /// `none`), cached.
+    fn permission(&mut self, login: &str) -> Result<String> {
+        if let Some(p) = self.permissions.get(login) {
+            return Ok(p.clone());
+        }
+        let route = format!("{}/collaborators/{login}/permission", self.repo);
+        let p = match self.get_value(&route, &format!("GET {route}")) {
+            Ok(v) => {
+                let role = v.get("role_name").and_then(Value::as_str).unwrap_or_default();
+                let perm = v.get("permission").and_then(Value::as_str).unwrap_or("none");
+                if matches!(role, "admin" | "maintain" | "write") {
+                    role.to_owned()
+                } else {
+                    perm.to_owned()
+                }
+            }
+            // Not a collaborator (or not a user): no permission.
+            Err(Error::Forge { message, .. }) if message.contains("HTTP 404") => "none".to_owned(),
+            Err(e) => return Err(e),
+        };
+        self.permissions.insert(login.to_owned(), p.clone());
+        Ok(p)
+    }
+}
+
+fn ack_id(body: &str) -> Option<&str> {
+    let rest = body.strip_prefix("<!-- guardrail:ack=")?;
+    Some(&rest[..rest.find(" -->")?])
+}
+
+/// Evaluates a thread's command replies against a finding. Shared by both forges: `perm_ok`
+/// answers whether the author has enough access.
+pub(crate) struct Vote<'a> {
+    pub id: String,
+    pub login: &'a str,
+    pub is_bot: bool,
+    pub body: &'a str,
+}
+
+/// Result of judging one command.
+pub(crate) enum Judged {
+    Counted { accept: bool, reason: String },
+    Refused { because: String },
+}
+
+pub(crate) fn judge(
+    rules: &DecisionRules<'_>,
+    own: &str,
+    f: &Finding,
+    v: &Vote<'_>,
+    cmd: &super::Command,
+    perm: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<Judged> {
+    if let Some(why) = rules.identity_refusal(v.login, v.is_bot, own) {
+        return Ok(Judged::Refused { because: why });
+    }
+    if cmd.accept && f.severity == Severity::Red {
+        return Ok(Judged::Refused {
+            because: "red findings cannot be accepted by a comment; only a config ignore (with reason and expiry) at the base revision can waive them".into(),
+        });
+    }
+    if cmd.reason.trim().is_empty() {
+        return Ok(Judged::Refused {
+            because: "a decision needs a reason: `/guardrail accept <reason>`".into(),
+        });
+    }
+    if let Some(why) = perm(v.login)? {
+        return Ok(Judged::Refused { because: why });
+    }
+    Ok(Judged::Counted {
+        accept: cmd.accept,
+        reason: cmd.reason.trim().to_owned(),
+    })
+}
+
+/// Turns a judged command into a ledger record and the thread answer.
+pub(crate) fn outcome(j: &Judged, v: &Vote<'_>, f: &Finding, forge: &str) -> (DecisionRecord, String) {
+    let mut rec = super::record("refused", v.login, &FindingRef::from(f), forge);
+    rec.comment_id = Some(v.id.clone());
+    let text = match j {
+        Judged::Counted { accept, reason } => {
+            rec.decision = if *accept { "accept" } else { "reject" }.into();
+            rec.reason = Some(reason.clone());
+            format!(
+                "Recorded: **{}** by {} — {}",
+                if *accept { "accepted" } else { "rejected" },
+                escape_inline(v.login),
+                escape_inline(reason)
+            )
+        }
+        Judged::Refused { because } => {
+            rec.refused_because = Some(because.clone());
+            rec.reason = parse_command(v.body).map(|c| c.reason).filter(|r| !r.is_empty());
+            format!("Not counted: {}.", escape_inline(because))
+        }
+    };
+    (rec, body::ack(&v.id, &text))
+}
+
+impl Backend for GitHub {
+    fn name(&self) -> &'static str {
+        "github"
+    }
+
+    fn change_info(&self) -> ChangeInfo {
+        ChangeInfo {
+            author: self.pr.author.clone(),
+            labels: self.pr.labels.clone(),
+            branch: self.pr.branch.clone(),
+            url: self.pr.url.clone(),
+        }
+    }
+
+    fn apply_decisions(&mut self, findings: &mut [Finding], rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>> {
+        let idx = super::by_fingerprint(findings);
+        let roots: Vec<(u64, String)> = self
+            .review_comments
+            .iter()
+            .filter(|c| c.in_reply_to_id.is_none() && self.is_own(c.user.as_ref()))
+            .filter_map(|c| marker_fingerprint(&c.body).map(|fp| (c.id, fp.to_owned())))
+            .collect();
+        let mut records = Vec::new();
+        let mut seen_roots = HashSet::new();
+        for (root, fp) in roots {
+            if !seen_roots.insert(fp.clone()) {
+                continue;
+            }
+            let mut thread: Vec<ReviewComment> = self
+                .review_comments
+                .iter()
+                .filter(|c| c.in_reply_to_id == Some(root))
+                .cloned()
+                .collect();
+            thread.sort_by_key(|c| c.id);
+            let own_bodies: Vec<&str> = thread
+                .iter()
+                .filter(|c| self.is_own(c.user.as_ref()))
+                .map(|c| c.body.as_str())
+                .collect();
+            let acked: HashSet<String> = own_bodies.iter().filter_map(|b| ack_id(b)).map(str::to_owned).collect();
+            let resolved = own_bodies.iter().any(|b| b.starts_with(RESOLVED_MARKER));
+            let Some(&i) = idx.get(&fp) else {
+                if !resolved {
+                    let gone = FindingRef {
+                        fingerprint: fp.clone(),
+                        line_hash: None,
+                    };
+                    let mut rec = super::record("modified", self.pr.author.as_deref().unwrap_or("unknown"), &gone, "github");
+                    rec.comment_id = Some(root.to_string());
+                    rec.reason = Some("the flagged code changed and the finding is gone".into());
+                    records.push(rec);
+                    self.replies.push((root, body::resolved()));
+                }
+                continue;
+            };
+            let others: Vec<ReviewComment> = thread.iter().filter(|c| !self.is_own(c.user.as_ref())).cloned().collect();
+            for c in &others {
+                let Some(cmd) = parse_command(&c.body) else { continue };
+                let Some(user) = &c.user else { continue };
+                let v = Vote {
+                    id: c.id.to_string(),
+                    login: &user.login,
+                    is_bot: user.kind.as_deref() == Some("Bot"),
+                    body: &c.body,
+                };
+                let own = self.own.clone();
+                let mut perm = |login: &str| -> Result<Option<String>> {
+                    let p = self.permission(login)?;
+                    Ok((!matches!(p.as_str(), "admin" | "maintain" | "write"))
+                        .then(|| format!("{login} has {p} access; write, maintain or admin is needed")))
+                };
+                let j = judge(rules, &own, &findings[i], &v, &cmd, &mut perm)?;
+                if let Judged::Counted { accept, reason } = &j {
+                    let state = if *accept { ReviewState::Accepted } else { ReviewState::Rejected };
+                    super::set_review(&mut findings[i], state, &user.login, reason);
+                }
+                if !acked.contains(&v.id) {
+                    let (rec, answer) = outcome(&j, &v, &findings[i], "github");
+                    records.push(rec);
+                    self.replies.push((root, answer));
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    fn publish(&mut self, p: &Publication<'_>) -> Result<Vec<String>> {
+        let mut notes = Vec::new();
+        let head = self.pr.head_sha.clone();
+        if let Some(h) = p.head {
+            if h != head {
+                notes.push(format!(
+                    "checked commit {} but the pull request head is {}; comments are placed on the PR head",
+                    &h[..h.len().min(12)],
+                    &head[..head.len().min(12)]
+                ));
+            }
+        }
+        // 1. One batched review for findings on diff lines that have no comment yet.
+        let existing: HashSet<String> = self
+            .review_comments
+            .iter()
+            .filter(|c| c.in_reply_to_id.is_none() && self.is_own(c.user.as_ref()))
+            .filter_map(|c| marker_fingerprint(&c.body).map(str::to_owned))
+            .collect();
+        let mut posted = HashSet::new();
+        let comments: Vec<Value> = p
+            .findings
+            .iter()
+            .filter(|f| publishable(f) && on_diff(f, p.changes) && !existing.contains(&f.fingerprint))
+            .filter(|f| posted.insert(f.fingerprint.clone()))
+            .map(|f| json!({"path": f.path, "line": f.line, "side": "RIGHT", "body": body::inline(f)}))
+            .collect();
+        if !comments.is_empty() {
+            let n = comments.len();
+            let route = format!("{}/pulls/{}/reviews", self.repo, self.number);
+            let review = json!({
+                "commit_id": head,
+                "event": "COMMENT",
+                "body": format!("guardrail: {n} new finding(s) on this change. The summary comment has the full list."),
+                "comments": comments,
+            });
+            self.send("POST", &route, &review)?;
+            notes.push(format!("posted a review with {n} inline comment(s)"));
+        }
+        // 2. Answers to decisions and resolved-as-modified notes.
+        for (root, text) in std::mem::take(&mut self.replies) {
+            let route = format!("{}/pulls/{}/comments/{root}/replies", self.repo, self.number);
+            self.send("POST", &route, &json!({ "body": text }))?;
+        }
+        // 3. The summary comment, created once and edited in place.
+        let summary = body::summary(p);
+        let mine = self
+            .issue_comments
+            .iter()
+            .find(|c| self.is_own(c.user.as_ref()) && c.body.as_deref().is_some_and(|b| b.starts_with(SUMMARY_MARKER)));
+        match mine {
+            Some(c) if c.body.as_deref().map(str::trim_end) == Some(summary.trim_end()) => {}
+            Some(c) => {
+                let route = format!("{}/issues/comments/{}", self.repo, c.id);
+                self.send("PATCH", &route, &json!({ "body": summary }))?;
+            }
+            None => {
+                let route = format!("{}/issues/{}/comments", self.repo, self.number);
+                self.send("POST", &route, &json!({ "body": summary }))?;
+            }
+        }
+        // 4. Commit status.
+        let (state, description) = status_for(p);
+        let route = format!("{}/commits/{head}/statuses", self.repo);
+        let statuses = self.get_value(&format!("{route}?per_page=100"), &format!("GET {route}"))?;
+        let current = statuses
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s.get("context").and_then(Value::as_str) == Some("guardrail")));
+        let same = current.is_some_and(|s| {
+            s.get("state").and_then(Value::as_str) == Some(state)
+                && s.get("description").and_then(Value::as_str) == Some(description.as_str())
+        });
+        if !same {
+            let route = format!("{}/statuses/{head}", self.repo);
+            let mut body = json!({"state": state, "context": "guardrail", "description": description});
+            if let Some(u) = &self.pr.url {
+                body["target_url"] = json!(u);
+            }
+            self.send("POST", &route, &body)?;
+        }
+        // 5. Check run with annotations, when the token may.
+        match self.check_run(p, &head) {
+            Ok(()) => {}
+            Err(Error::Forge { message, .. }) if message.contains("HTTP 403") => {
+                notes.push("check run skipped: the token may not create check runs (needs checks: write); the commit status is set".into());
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(notes)
+    }
+}
+
+fn status_for(p: &Publication<'_>) -> (&'static str, String) {
+    let (r, y, _) = crate::report::counts(p.findings);
+    let pending = super::pending(p.findings).len();
+    match p.verdict {
+        Verdict::Pass => ("success", format!("pass: {r} red, {y} yellow (all decided)")),
+        Verdict::Review => ("pending", format!("review: {pending} yellow finding(s) await a decision")),
+        Verdict::Block => ("failure", format!("block: {r} red finding(s) or a rejected one")),
+    }
+}
+
+fn annotation(f: &Finding) -> Option<Value> {
+    let line = f.line?;
+    let level = match f.severity {
+        Severity::Red => "failure",
+        Severity::Yellow => "warning",
+        Severity::Info => "notice",
+    };
+    Some(json!({
+        "path": f.path,
+        "start_line": line,
+        "end_line": line,
+        "annotation_level": level,
+        "title": format!("guardrail {}", f.rule),
+        "message": f.message,
+    }))
+}
+
+impl GitHub {
+    fn check_run(&mut self, p: &Publication<'_>, head: &str) -> Result<()> {
+        let (status_state, description) = status_for(p);
+        let conclusion = match p.verdict {
+            Verdict::Pass => "success",
+            Verdict::Block => "failure",
+            Verdict::Review => "action_required",
+        };
+        let _ = status_state;
+        let title = format!("guardrail: {}", p.verdict.as_str());
+        let annotations: Vec<Value> = p.findings.iter().filter(|f| publishable(f)).filter_map(annotation).collect();
+        let route = format!("{}/commits/{head}/check-runs", self.repo);
+        let runs = self.get_value(&format!("{route}?check_name=guardrail&per_page=100"), &format!("GET {route}"))?;
+        let existing = runs
+            .get("check_runs")
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().find(|r| r.get("name").and_then(Value::as_str) == Some("guardrail")));
+        if let Some(r) = existing {
+            let same = r.get("conclusion").and_then(Value::as_str) == Some(conclusion)
+                && r.pointer("/output/title").and_then(Value::as_str) == Some(title.as_str())
+                && r.pointer("/output/summary").and_then(Value::as_str) == Some(description.as_str())
+                && r.pointer("/output/annotations_count").and_then(Value::as_u64) == Some(annotations.len() as u64);
+            if same {
+                return Ok(());
+            }
+        }
+        let mut chunks = annotations.chunks(ANNOTATIONS_PER_REQUEST);
+        let first: Vec<Value> = chunks.next().map(<[Value]>::to_vec).unwrap_or_default();
+        let mut body = json!({
+            "name": "guardrail",
+            "head_sha": head,
+            "status": "completed",
+            "conclusion": conclusion,
+            "output": {"title": title, "summary": description, "annotations": first},
+        });
+        if let Some(u) = &self.pr.url {
+            body["details_url"] = json!(u);
+        }
+        let id = match existing.and_then(|r| r.get("id")).and_then(Value::as_u64) {
+            Some(id) => {
+                self.send("PATCH", &format!("{}/check-runs/{id}", self.repo), &body)?;
+                id
+            }
+            None => {
+                let created = self.send("POST", &format!("{}/check-runs", self.repo), &body)?;
+                created
+                    .get("id")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| super::forge_error(FORGE, "POST check-runs: no id in the response"))?
+            }
+        };
+        for chunk in chunks {
+            let more = json!({"output": {"title": title, "summary": description, "annotations": chunk}});
+            self.send("PATCH", &format!("{}/check-runs/{id}", self.repo), &more)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_numbers() {
+        assert_eq!(event_number(&json!({"pull_request": {"number": 7}})), Some(7));
+        assert_eq!(event_number(&json!({"issue": {"number": 8, "pull_request": {}}})), Some(8));
+        assert_eq!(event_number(&json!({"issue": {"number": 8}})), None);
+        assert_eq!(ack_id("<!-- guardrail:ack=42 -->\nok"), Some("42"));
+    }
+}
