@@ -148,7 +148,7 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
         ChangeSource::Staged => {
             let repo = Repo::discover(&s.cwd)?;
             let base = repo.resolve("HEAD").ok();
-            let diff = repo.diff_staged()?;
+            let diff = repo.diff_staged(limit)?;
             Ok(Change {
                 diff,
                 repo: Some(repo),
@@ -164,7 +164,7 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
                 Some(b) => repo.resolve(b)?,
                 None => repo.default_base(&head_sha, &|k| std::env::var(k).ok())?,
             };
-            let diff = repo.diff(&base_sha, &head_sha)?;
+            let diff = repo.diff(&base_sha, &head_sha, limit)?;
             // The merge base is what `BASE...HEAD` compares against: read config and base files there.
             let merge_base = repo.merge_base(&base_sha, &head_sha).unwrap_or_else(|_| base_sha.clone());
             Ok(Change {
@@ -180,26 +180,26 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
 
 /// Reads the config: `--config` from disk, else `.guardrail.yml` at the base revision, else
 /// (plain diff) in the working directory, else defaults.
-fn load_config(s: &CheckSettings, repo: Option<&Repo>, base: Option<&str>) -> Result<(Config, Option<String>, bool)> {
+fn load_config(s: &CheckSettings, repo: Option<&Repo>, base: Option<&str>) -> Result<(Config, Option<String>)> {
     if let Some(p) = &s.config {
         let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-        return Ok((Config::parse(&bytes, p)?, Some(sha256_hex(&bytes)), false));
+        return Ok((Config::parse(&bytes, p)?, Some(sha256_hex(&bytes))));
     }
     let shown = PathBuf::from(config::FILE_NAME);
     match (repo, base) {
         (Some(repo), Some(base)) => match repo.read_file(&Rev::Commit(base.to_owned()), config::FILE_NAME)? {
             Some(bytes) => {
                 let shown = PathBuf::from(format!("{}@{}", config::FILE_NAME, &base[..base.len().min(12)]));
-                Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes)), true))
+                Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes))))
             }
-            None => Ok((Config::default(), None, true)),
+            None => Ok((Config::default(), None)),
         },
-        (Some(_), None) if !matches!(s.source, ChangeSource::Diff(_)) => Ok((Config::default(), None, true)),
+        (Some(_), None) if !matches!(s.source, ChangeSource::Diff(_)) => Ok((Config::default(), None)),
         _ => {
             let p = s.cwd.join(config::FILE_NAME);
             match std::fs::read(&p) {
-                Ok(bytes) => Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes)), false)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), None, false)),
+                Ok(bytes) => Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes)))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), None)),
                 Err(e) => Err(Error::io(p, e)),
             }
         }
@@ -255,7 +255,7 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
     let started = time::OffsetDateTime::now_utc();
     let limit_default = config::Limits::default().max_diff_bytes;
     let change = get_change(s, stdin, limit_default)?;
-    let (cfg, config_sha256, _) = load_config(s, change.repo.as_ref(), change.base.as_deref())?;
+    let (cfg, config_sha256) = load_config(s, change.repo.as_ref(), change.base.as_deref())?;
     let diff_name = match &s.source {
         ChangeSource::Diff(p) if p.as_os_str() == "-" => PathBuf::from("<stdin>"),
         ChangeSource::Diff(p) => p.clone(),

@@ -286,7 +286,7 @@ fn cmd_checkpoint(a: &CheckpointArgs, cwd: &Path) -> anyhow::Result<i32> {
 fn cmd_debug_append(a: &DebugAppendArgs, cwd: &Path) -> anyhow::Result<i32> {
     let store = open_store(a.loc.ledger.as_deref(), cwd)?;
     for i in a.start..a.start.saturating_add(a.count) {
-        let e = json!({"v": guardrail::ledger::SCHEMA_VERSION, "type": "note", "label": a.label, "i": i});
+        let e = guardrail::ledger::entry("note", &json!({"label": a.label, "i": i}))?;
         store.append(&[e])?;
     }
     Ok(0)

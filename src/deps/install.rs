@@ -44,7 +44,7 @@ fn command_re() -> &'static Regex {
               | bun\s+(?:add|install|i)
               | cargo\s+(?:add|install)
               | go\s+(?:get|install)
-            )(?P<args>(?:\s+[^\s;&|#]+)*)",
+            )(?P<args>(?:\s+[^\s;&|\#]+)*)",
         )
         .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
     })

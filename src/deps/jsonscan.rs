@@ -47,6 +47,15 @@ fn strip_pos(s: &str) -> String {
     }
 }
 
+/// Deepest nesting accepted. Every object copies its key path, so memory grows with the square
+/// of the depth: a hostile 10^5-deep fragment would need terabytes. Real lockfiles stay far below
+/// (serde_json's own limit for whole files is 128).
+const MAX_DEPTH: usize = 512;
+
+/// Total key-path elements copied over all objects: the same blow-up in width (millions of small
+/// objects a few hundred levels deep). Real lockfiles need well under a million.
+const MAX_PATH_ELEMENTS: usize = 8_000_000;
+
 /// Every object of the text, in document order of their closing.
 pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
     if let Some(full) = text.full {
@@ -57,6 +66,7 @@ pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
     let mut stack: Vec<Option<Obj>> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let mut pending: Option<String> = None;
+    let mut copied = 0usize;
     for &(no, line) in &text.lines {
         let b = line.as_bytes();
         let mut i = 0;
@@ -79,9 +89,16 @@ pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
                     }
                     continue;
                 }
+                b'{' | b'[' if stack.len() >= MAX_DEPTH => {
+                    return Err(parse_error(path, Some(no as usize), format!("JSON nested deeper than {MAX_DEPTH} levels")));
+                }
                 b'{' => {
                     let k = pending.take().unwrap_or_default();
                     keys.push(k);
+                    copied += keys.len();
+                    if copied > MAX_PATH_ELEMENTS {
+                        return Err(parse_error(path, Some(no as usize), "JSON has too many nested objects to scan"));
+                    }
                     stack.push(Some(Obj {
                         path: keys.clone(),
                         line: no,
@@ -190,5 +207,21 @@ mod tests {
         assert_eq!(a.get("s"), Some("q\"x"));
         let e = objects(&Text::whole("{\"a\": [1,"), "lock.json").err().unwrap().to_string();
         assert!(e.starts_with("lock.json:1: invalid JSON"), "{e}");
+    }
+
+    #[test]
+    fn deep_fragment_is_rejected_not_quadratic() {
+        // Regression (hostile corpus): 10^5 nested objects in a diff fragment used to copy the
+        // key path at every level (O(depth^2) memory).
+        let deep = "{\"a\":".repeat(100_000);
+        let t = Text::fragment(vec![(1, deep.as_str())]);
+        let e = objects(&t, "package-lock.json").err().unwrap().to_string();
+        assert!(e.contains("nested deeper than 512"), "{e}");
+        let ok = "{\"a\":".repeat(100);
+        assert_eq!(objects(&Text::fragment(vec![(1, ok.as_str())]), "p").unwrap().len(), 100);
+        // Wide as well as deep: 500 levels, then 100,000 small objects at the bottom.
+        let wide = format!("{}{}", "{\"a\":".repeat(500), "{},".repeat(100_000));
+        let e = objects(&Text::fragment(vec![(1, wide.as_str())]), "p").err().unwrap().to_string();
+        assert!(e.contains("too many nested objects"), "{e}");
     }
 }

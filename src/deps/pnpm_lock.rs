@@ -9,18 +9,21 @@ pub fn split_key(key: &str) -> Option<(String, String)> {
     let k = key.trim().trim_matches(|c| c == '\'' || c == '"');
     let k = k.strip_prefix('/').unwrap_or(k);
     let k = k.split('(').next().unwrap_or(k);
-    let (name, version) = match k[1.min(k.len())..].find('@') {
-        Some(i) => (&k[..i + 1], &k[i + 2..]),
-        None => {
-            // v5: name/version, the version possibly followed by `_peer@x`.
-            k.rsplit_once('/')?
-        }
+    let comps: Vec<&str> = k.split('/').collect();
+    let n = if k.starts_with('@') { 2 } else { 1 };
+    let v5 = comps.len() > n && comps[n].chars().next().is_some_and(|c| c.is_ascii_digit());
+    let (name, version) = if v5 {
+        // v5: name/version, the version possibly followed by `_peer@x`.
+        (k[..comps[..n].iter().map(|c| c.len() + 1).sum::<usize>() - 1].to_owned(), comps[n..].join("/"))
+    } else {
+        let i = k[1.min(k.len())..].find('@')?;
+        (k[..i + 1].to_owned(), k[i + 2..].to_owned())
     };
-    let version = version.split('_').next().unwrap_or(version);
+    let version = version.split('_').next().unwrap_or(&version);
     if name.is_empty() || !version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
-    Some((name.to_owned(), version.to_owned()))
+    Some((name, version.to_owned()))
 }
 
 /// Parses a `pnpm-lock.yaml`.

@@ -166,22 +166,77 @@ impl Repo {
         ]
     }
 
-    /// `git diff BASE...HEAD` as bytes.
-    pub fn diff(&self, base: &str, head: &str) -> Result<Vec<u8>> {
+    /// `git diff BASE...HEAD` as bytes, at most `limit` bytes (more is [`Error::Limit`]).
+    pub fn diff(&self, base: &str, head: &str, limit: u64) -> Result<Vec<u8>> {
         let range = format!("{base}...{head}");
         let mut args = Self::diff_args();
         args.push(&range);
         args.push("--");
-        self.run(&args)
+        self.run_limited(&args, limit)
     }
 
     /// The staged change (index against `HEAD`, or against the empty tree before the first
-    /// commit).
-    pub fn diff_staged(&self) -> Result<Vec<u8>> {
+    /// commit), at most `limit` bytes.
+    pub fn diff_staged(&self, limit: u64) -> Result<Vec<u8>> {
         let mut args = Self::diff_args();
         args.push("--cached");
         args.push("--");
-        self.run(&args)
+        self.run_limited(&args, limit)
+    }
+
+    /// Runs git and reads at most `limit` bytes of stdout; when git produces more, it is killed
+    /// and the result is [`Error::Limit`], so a huge change never sits in memory whole.
+    pub fn run_limited(&self, args: &[&str], limit: u64) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let mut child = Command::new("git")
+            .arg("-c")
+            .arg("core.quotePath=true")
+            .args(args)
+            .current_dir(&self.root)
+            .env("GIT_PAGER", "cat")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::Git {
+                args: describe(args),
+                message: format!("cannot run git: {e}"),
+            })?;
+        let mut buf = Vec::new();
+        let read = match child.stdout.take() {
+            Some(out) => out.take(limit.saturating_add(1)).read_to_end(&mut buf),
+            None => Ok(0),
+        };
+        if buf.len() as u64 > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::Limit {
+                path: PathBuf::from(format!("git {}", describe(args))),
+                message: format!("the diff is larger than {limit} bytes (limits.max-diff-bytes)"),
+            });
+        }
+        let mut stderr = Vec::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_end(&mut stderr);
+        }
+        let status = child.wait().map_err(|e| Error::Git {
+            args: describe(args),
+            message: e.to_string(),
+        })?;
+        read.map_err(|e| Error::Git {
+            args: describe(args),
+            message: e.to_string(),
+        })?;
+        if !status.success() {
+            let msg = String::from_utf8_lossy(&stderr);
+            return Err(Error::Git {
+                args: describe(args),
+                message: msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim().to_owned(),
+            });
+        }
+        Ok(buf)
     }
 
     /// Whether the repository has a `HEAD` commit.

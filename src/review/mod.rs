@@ -315,7 +315,12 @@ pub fn finish_with(outcome: &mut Outcome, backend: &mut dyn Backend, opts: &Fini
     let decisions = backend.apply_decisions(&mut outcome.findings, &rules)?;
     crate::policy::sort(&mut outcome.findings);
     outcome.refresh_verdict();
-    if !opts.no_ledger {
+    if !opts.no_ledger && outcome.repo.is_none() && opts.ledger.is_none() && !decisions.is_empty() {
+        notes.push(format!(
+            "{} review decision(s) not recorded: no repository and no --ledger given",
+            decisions.len()
+        ));
+    } else if !opts.no_ledger {
         for d in &decisions {
             log_decision(opts.ledger.as_deref(), outcome.repo.as_ref(), d)?;
         }

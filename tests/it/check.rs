@@ -153,7 +153,7 @@ fn output_file_and_markdown_summary_are_written() {
         .stdout(predicate::str::is_empty());
     let v: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
     assert_eq!(v["verdict"], "block");
-    assert!(std::fs::read_to_string(&summary).unwrap().contains("python\\-sql\\-string\\-built\\-query"));
+    assert!(std::fs::read_to_string(&summary).unwrap().contains("python-sql-string-built-query"));
 }
 
 #[test]

@@ -5,3 +5,6 @@ mod common;
 mod check;
 mod report;
 mod typosquat;
+mod forge_github;
+mod ledger;
+mod advisory;

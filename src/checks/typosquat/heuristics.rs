@@ -28,12 +28,12 @@ pub enum Family {
     Scope,
     /// Only separators or case differ.
     Separator,
-    /// Damerau-Levenshtein distance 1 (2 for long names): typos, swaps, doubled/dropped letters.
-    EditDistance,
-    /// Same words, other order.
-    WordOrder,
     /// A popular name with a prefix/suffix added or removed.
     Affix,
+    /// Same words, other order.
+    WordOrder,
+    /// Damerau-Levenshtein distance 1 (2 for long names): typos, swaps, doubled/dropped letters.
+    EditDistance,
 }
 
 impl Family {
@@ -334,9 +334,12 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
     affix_hits(pop, &work, &mut hits);
     hits.retain(|h| Some(h.target) != own);
 
+    // Look-alikes, scopes and separators are specific; among the rest (edit distance, word
+    // order, affixes) the most popular target is the likelier intent.
+    let tier = |f: Family| u8::from(f > Family::Separator);
     let best = hits
         .iter()
-        .min_by_key(|h| (h.signal.family, h.target))
+        .min_by_key(|h| (tier(h.signal.family), h.target, h.signal.family))
         .map(|h| h.target)?;
     let mut signals: Vec<Signal> = Vec::new();
     let mut mine: Vec<&Hit> = hits.iter().filter(|h| h.target == best).collect();
