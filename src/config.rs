@@ -52,7 +52,11 @@ fn strip_location_suffix(msg: &str) -> String {
 /// Decodes bytes as UTF-8 or fails naming the file and line of the first bad byte.
 pub fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Error::parse(path, Some(line), "not valid UTF-8")
     })
 }
@@ -183,8 +187,14 @@ pub struct DependenciesConfig {
 impl Default for DependenciesConfig {
     fn default() -> Self {
         DependenciesConfig {
-            npm_registries: vec!["https://registry.npmjs.org/".into(), "https://registry.yarnpkg.com/".into()],
-            pypi_indexes: vec!["https://pypi.org/simple".into(), "https://files.pythonhosted.org/".into()],
+            npm_registries: vec![
+                "https://registry.npmjs.org/".into(),
+                "https://registry.yarnpkg.com/".into(),
+            ],
+            pypi_indexes: vec![
+                "https://pypi.org/simple".into(),
+                "https://files.pythonhosted.org/".into(),
+            ],
             max_db_age_days: 7,
         }
     }
@@ -305,7 +315,9 @@ impl Config {
                 return Err(Error::Config {
                     path: path.into(),
                     line: find_line(text, "version:"),
-                    message: format!("unsupported config version {v} (this guardrail reads version 1)"),
+                    message: format!(
+                        "unsupported config version {v} (this guardrail reads version 1)"
+                    ),
                 });
             }
         }
@@ -328,11 +340,18 @@ impl Config {
                 return Err(Error::Config {
                     path: path.into(),
                     line: find_line(text, &ig.expires),
-                    message: format!("ignore `expires: {}` is not a date (YYYY-MM-DD)", ig.expires),
+                    message: format!(
+                        "ignore `expires: {}` is not a date (YYYY-MM-DD)",
+                        ig.expires
+                    ),
                 });
             }
         }
-        for pat in self.exclude.iter().chain(self.ignore.iter().filter_map(|i| i.path.as_ref())) {
+        for pat in self
+            .exclude
+            .iter()
+            .chain(self.ignore.iter().filter_map(|i| i.path.as_ref()))
+        {
             if let Err(e) = globset::Glob::new(pat) {
                 return Err(Error::Config {
                     path: path.into(),
@@ -361,8 +380,11 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_a_line() {
-        let e = Config::parse(b"version: 1\nexclude: []\nbogus: true\n", Path::new(".guardrail.yml"))
-            .unwrap_err();
+        let e = Config::parse(
+            b"version: 1\nexclude: []\nbogus: true\n",
+            Path::new(".guardrail.yml"),
+        )
+        .unwrap_err();
         let s = e.to_string();
         assert!(s.starts_with(".guardrail.yml:3:"), "{s}");
         assert!(s.contains("bogus"), "{s}");
@@ -372,7 +394,9 @@ mod tests {
     #[test]
     fn ignores_need_reason_and_date() {
         let bad = b"ignore:\n  - rule: x\n    reason: because\n    expires: soon\n";
-        let e = Config::parse(bad, Path::new("c.yml")).unwrap_err().to_string();
+        let e = Config::parse(bad, Path::new("c.yml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a date"), "{e}");
         let missing = b"ignore:\n  - rule: x\n    expires: 2030-01-01\n";
         assert!(Config::parse(missing, Path::new("c.yml")).is_err());
@@ -383,7 +407,12 @@ mod tests {
 
     #[test]
     fn empty_file_is_defaults_and_invalid_utf8_names_the_line() {
-        assert!(Config::parse(b"", Path::new("c.yml")).unwrap().rules.builtin);
+        assert!(
+            Config::parse(b"", Path::new("c.yml"))
+                .unwrap()
+                .rules
+                .builtin
+        );
         let e = Config::parse(b"version: 1\nexclude: [\xff]\n", Path::new("c.yml")).unwrap_err();
         assert_eq!(e.to_string(), "c.yml:2: not valid UTF-8");
     }

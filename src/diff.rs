@@ -334,7 +334,8 @@ pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
                 .is_some_and(|next| next.starts_with(b"+++ "))
         {
             saw_any_header = true;
-            let old = parse_path_token(&line[4..]).ok_or_else(|| err(lineno, "malformed --- path"))?;
+            let old =
+                parse_path_token(&line[4..]).ok_or_else(|| err(lineno, "malformed --- path"))?;
             let new = parse_path_token(&lines[i + 1][4..])
                 .ok_or_else(|| err(lineno + 1, "malformed +++ path"))?;
             let f = match cur.as_mut() {
@@ -359,7 +360,8 @@ pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
             continue;
         }
         if line.starts_with(b"@@ ") {
-            let hunk = parse_hunk_header(line).ok_or_else(|| err(lineno, "malformed hunk header"))?;
+            let hunk =
+                parse_hunk_header(line).ok_or_else(|| err(lineno, "malformed hunk header"))?;
             let f = cur
                 .as_mut()
                 .ok_or_else(|| err(lineno, "hunk before any file header"))?;
@@ -399,7 +401,9 @@ pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
                     if l.starts_with(b"Binary files /dev/null and ") {
                         f.status = FileStatus::Added;
                         f.old_path = None;
-                    } else if l.starts_with(b"Binary files ") && l.ends_with(b" and /dev/null differ") {
+                    } else if l.starts_with(b"Binary files ")
+                        && l.ends_with(b" and /dev/null differ")
+                    {
                         f.status = FileStatus::Deleted;
                         f.new_path = None;
                     }
@@ -432,7 +436,10 @@ pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
         set.files.push(f);
     }
     if !saw_any_header && lines.iter().any(|l| !strip_cr(l).is_empty()) {
-        return Err(err(1, "not a unified diff: no `diff --git` or `---`/`+++` header found"));
+        return Err(err(
+            1,
+            "not a unified diff: no `diff --git` or `---`/`+++` header found",
+        ));
     }
     Ok(set)
 }
@@ -557,11 +564,23 @@ index 4444444..0000000
         assert_eq!(
             app.added,
             vec![
-                Line { no: 2, text: "x = 2".into() },
-                Line { no: 3, text: "y = 3".into() }
+                Line {
+                    no: 2,
+                    text: "x = 2".into()
+                },
+                Line {
+                    no: 3,
+                    text: "y = 3".into()
+                }
             ]
         );
-        assert_eq!(app.removed, vec![Line { no: 2, text: "x = 1".into() }]);
+        assert_eq!(
+            app.removed,
+            vec![Line {
+                no: 2,
+                text: "x = 1".into()
+            }]
+        );
         assert_eq!(set.files[1].status, FileStatus::Added);
         assert_eq!(set.files[1].old_path, None);
         assert_eq!(set.files[1].added.len(), 2);
@@ -613,7 +632,13 @@ new mode 100755
         let d = b"--- old/x.js\t2024-01-01 00:00:00\n+++ new/x.js\t2024-01-01 00:00:01\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n";
         let set = parse(d).unwrap();
         assert_eq!(set.files[0].path(), "new/x.js");
-        assert_eq!(set.files[0].added[0], Line { no: 2, text: "c".into() });
+        assert_eq!(
+            set.files[0].added[0],
+            Line {
+                no: 2,
+                text: "c".into()
+            }
+        );
     }
 
     #[test]

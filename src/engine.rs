@@ -166,7 +166,9 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
             };
             let diff = repo.diff(&base_sha, &head_sha, limit)?;
             // The merge base is what `BASE...HEAD` compares against: read config and base files there.
-            let merge_base = repo.merge_base(&base_sha, &head_sha).unwrap_or_else(|_| base_sha.clone());
+            let merge_base = repo
+                .merge_base(&base_sha, &head_sha)
+                .unwrap_or_else(|_| base_sha.clone());
             Ok(Change {
                 diff,
                 repo: Some(repo),
@@ -180,21 +182,33 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
 
 /// Reads the config: `--config` from disk, else `.guardrail.yml` at the base revision, else
 /// (plain diff) in the working directory, else defaults.
-fn load_config(s: &CheckSettings, repo: Option<&Repo>, base: Option<&str>) -> Result<(Config, Option<String>)> {
+fn load_config(
+    s: &CheckSettings,
+    repo: Option<&Repo>,
+    base: Option<&str>,
+) -> Result<(Config, Option<String>)> {
     if let Some(p) = &s.config {
         let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
         return Ok((Config::parse(&bytes, p)?, Some(sha256_hex(&bytes))));
     }
     let shown = PathBuf::from(config::FILE_NAME);
     match (repo, base) {
-        (Some(repo), Some(base)) => match repo.read_file(&Rev::Commit(base.to_owned()), config::FILE_NAME)? {
-            Some(bytes) => {
-                let shown = PathBuf::from(format!("{}@{}", config::FILE_NAME, &base[..base.len().min(12)]));
-                Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes))))
+        (Some(repo), Some(base)) => {
+            match repo.read_file(&Rev::Commit(base.to_owned()), config::FILE_NAME)? {
+                Some(bytes) => {
+                    let shown = PathBuf::from(format!(
+                        "{}@{}",
+                        config::FILE_NAME,
+                        &base[..base.len().min(12)]
+                    ));
+                    Ok((Config::parse(&bytes, &shown)?, Some(sha256_hex(&bytes))))
+                }
+                None => Ok((Config::default(), None)),
             }
-            None => Ok((Config::default(), None)),
-        },
-        (Some(_), None) if !matches!(s.source, ChangeSource::Diff(_)) => Ok((Config::default(), None)),
+        }
+        (Some(_), None) if !matches!(s.source, ChangeSource::Diff(_)) => {
+            Ok((Config::default(), None))
+        }
         _ => {
             let p = s.cwd.join(config::FILE_NAME);
             match std::fs::read(&p) {
@@ -229,8 +243,18 @@ fn rules_at(repo: &Repo, commit: &str, dir: &str) -> Result<Vec<Source>> {
 
 /// Compiles the rules in force: built-in packs (unless disabled), the config's extra
 /// directories (at the base revision), and `--rules` paths.
-pub fn load_rules(cfg: &Config, extra: &[PathBuf], repo: Option<&Repo>, base: Option<&str>, cwd: &Path) -> Result<RuleSet> {
-    let mut sources = if cfg.rules.builtin { rules::builtin_sources() } else { Vec::new() };
+pub fn load_rules(
+    cfg: &Config,
+    extra: &[PathBuf],
+    repo: Option<&Repo>,
+    base: Option<&str>,
+    cwd: &Path,
+) -> Result<RuleSet> {
+    let mut sources = if cfg.rules.builtin {
+        rules::builtin_sources()
+    } else {
+        Vec::new()
+    };
     for dir in &cfg.rules.extra {
         match (repo, base) {
             (Some(r), Some(b)) => sources.extend(rules_at(r, b, dir)?),
@@ -264,10 +288,14 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
     if change.diff.len() as u64 > cfg.limits.max_diff_bytes {
         return Err(Error::Limit {
             path: diff_name,
-            message: format!("diff is larger than {} bytes (limits.max-diff-bytes)", cfg.limits.max_diff_bytes),
+            message: format!(
+                "diff is larger than {} bytes (limits.max-diff-bytes)",
+                cfg.limits.max_diff_bytes
+            ),
         });
     }
-    let changes = diff::parse(&change.diff).map_err(|e| Error::parse(&diff_name, Some(e.line), e.message))?;
+    let changes =
+        diff::parse(&change.diff).map_err(|e| Error::parse(&diff_name, Some(e.line), e.message))?;
     for f in &changes.files {
         if f.added_bytes > cfg.limits.max_file_bytes {
             return Err(Error::Limit {
@@ -281,19 +309,39 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             });
         }
     }
-    let rules = load_rules(&cfg, &s.rules, change.repo.as_ref(), change.base.as_deref(), &s.cwd)?;
+    let rules = load_rules(
+        &cfg,
+        &s.rules,
+        change.repo.as_ref(),
+        change.base.as_deref(),
+        &s.cwd,
+    )?;
     let revs = change.repo.as_ref().map(|repo| GitRevs {
         repo,
         base: change.base.clone(),
         head: change.head_rev.clone(),
     });
-    let mut ctx = Context::new(&changes, revs.as_ref().map(|r| r as &dyn Revisions), &cfg, &rules);
+    let mut ctx = Context::new(
+        &changes,
+        revs.as_ref().map(|r| r as &dyn Revisions),
+        &cfg,
+        &rules,
+    );
     ctx.offline = s.offline;
     ctx.db_dir = s.db.clone();
     let mut notes = Vec::new();
-    let binaries: Vec<&str> = changes.files.iter().filter(|f| f.binary).map(|f| f.path()).collect();
+    let binaries: Vec<&str> = changes
+        .files
+        .iter()
+        .filter(|f| f.binary)
+        .map(|f| f.path())
+        .collect();
     if !binaries.is_empty() {
-        notes.push(format!("skipped {} binary file(s): {}", binaries.len(), binaries.join(", ")));
+        notes.push(format!(
+            "skipped {} binary file(s): {}",
+            binaries.len(),
+            binaries.join(", ")
+        ));
     }
     let mut raw = Vec::new();
     for check in default_checks() {

@@ -46,7 +46,10 @@ pub enum Error {
     Limit { path: PathBuf, message: String },
     /// A forge API call failed.
     #[error("{forge} API: {message}")]
-    Forge { forge: &'static str, message: String },
+    Forge {
+        forge: &'static str,
+        message: String,
+    },
     /// The ledger is invalid or could not be written.
     #[error("ledger {}: {message}", path.display())]
     Ledger { path: PathBuf, message: String },
@@ -68,7 +71,11 @@ impl Error {
     }
 
     /// A parse error on `path` at an optional 1-based `line`.
-    pub fn parse(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn parse(
+        path: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Error::Parse {
             path: path.into(),
             line,

@@ -123,11 +123,11 @@ impl<'a> Policy<'a> {
             if self.excluded(&f.path) {
                 continue;
             }
-            let over = self
-                .config
-                .severity
-                .get(&f.rule)
-                .or_else(|| self.config.severity.get(&format!("kind:{}", f.kind.as_str())));
+            let over = self.config.severity.get(&f.rule).or_else(|| {
+                self.config
+                    .severity
+                    .get(&format!("kind:{}", f.kind.as_str()))
+            });
             if let Some(o) = over {
                 match o.severity() {
                     Some(s) => f.severity = s,
@@ -208,12 +208,30 @@ mod tests {
     fn verdict_order() {
         assert_eq!(verdict(&[]), Verdict::Pass);
         let mut y = f("a", Severity::Yellow, "x");
-        y.review = Some(Review { state: ReviewState::Pending, by: None, reason: None });
-        assert_eq!(verdict(&[y.clone(), f("i", Severity::Info, "x")]), Verdict::Review);
-        assert_eq!(verdict(&[y.clone(), f("r", Severity::Red, "x")]), Verdict::Block);
-        y.review = Some(Review { state: ReviewState::Accepted, by: Some("alice".into()), reason: None });
+        y.review = Some(Review {
+            state: ReviewState::Pending,
+            by: None,
+            reason: None,
+        });
+        assert_eq!(
+            verdict(&[y.clone(), f("i", Severity::Info, "x")]),
+            Verdict::Review
+        );
+        assert_eq!(
+            verdict(&[y.clone(), f("r", Severity::Red, "x")]),
+            Verdict::Block
+        );
+        y.review = Some(Review {
+            state: ReviewState::Accepted,
+            by: Some("alice".into()),
+            reason: None,
+        });
         assert_eq!(verdict(&[y.clone()]), Verdict::Pass);
-        y.review = Some(Review { state: ReviewState::Rejected, by: Some("alice".into()), reason: None });
+        y.review = Some(Review {
+            state: ReviewState::Rejected,
+            by: Some("alice".into()),
+            reason: None,
+        });
         assert_eq!(verdict(&[y]), Verdict::Block);
         assert_eq!(Verdict::Review.exit_code(), 3);
     }
@@ -237,7 +255,10 @@ mod tests {
         let rules: Vec<&str> = out.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(rules, vec!["d", "y", "a"]);
         assert!(out[0].notes[0].contains("expired on 2020-01-01"));
-        assert_eq!(out[1].review.as_ref().map(|r| r.state), Some(ReviewState::Pending));
+        assert_eq!(
+            out[1].review.as_ref().map(|r| r.state),
+            Some(ReviewState::Pending)
+        );
         assert_eq!(out[2].severity, Severity::Info);
     }
 }

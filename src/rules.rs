@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 use crate::finding::{Kind, Severity};
 
 /// The built-in packs, compiled into the binary (rule files and their fixtures).
-pub static BUILTIN: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
+pub static BUILTIN: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// Size limit for one compiled regex (guards against patterns built to blow up).
 const REGEX_SIZE_LIMIT: usize = 4 * 1024 * 1024;
@@ -177,7 +178,9 @@ impl Rule {
                 let lower = file_name.to_ascii_lowercase();
                 exts.iter().any(|e| lower.ends_with(e))
                     || self.names.iter().any(|n| {
-                        lower == *n || lower.starts_with(&format!("{n}.")) || lower.ends_with(&format!(".{n}"))
+                        lower == *n
+                            || lower.starts_with(&format!("{n}."))
+                            || lower.ends_with(&format!(".{n}"))
                     })
             }
         };
@@ -200,7 +203,8 @@ impl Rule {
 
 /// File extensions and names for a Semgrep language key; None = every file.
 fn language_targets(lang: &str) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
-    let (exts, names): (&[&'static str], &[&'static str]) = match lang.to_ascii_lowercase().as_str() {
+    let (exts, names): (&[&'static str], &[&'static str]) = match lang.to_ascii_lowercase().as_str()
+    {
         "generic" | "regex" | "none" => return None,
         "python" | "py" | "python3" => (&[".py", ".pyi", ".pyw"], &[]),
         "javascript" | "js" => (&[".js", ".jsx", ".mjs", ".cjs"], &[]),
@@ -300,7 +304,12 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<Source>> {
             let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
             if ft.is_dir() {
                 stack.push(path);
-            } else if ft.is_file() && path.file_name().and_then(|n| n.to_str()).is_some_and(is_rule_file) {
+            } else if ft.is_file()
+                && path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_rule_file)
+            {
                 let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
                 out.push(Source {
                     text: utf8(&bytes, &path)?.to_owned(),
@@ -369,7 +378,12 @@ fn mv_name(s: &str) -> String {
     s.trim_start_matches('$').to_owned()
 }
 
-fn compile_patterns(items: &[RawPattern], all: bool, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Matcher> {
+fn compile_patterns(
+    items: &[RawPattern],
+    all: bool,
+    b: &mut Builder,
+    ctx: &RuleCtx<'_>,
+) -> Result<Matcher> {
     let mut pos = Vec::new();
     let mut neg = Vec::new();
     let mut filters = Vec::new();
@@ -387,7 +401,9 @@ fn compile_patterns(items: &[RawPattern], all: bool, b: &mut Builder, ctx: &Rule
         .filter(|x| **x)
         .count();
         if set != 1 {
-            return Err(ctx.err("each entry of `patterns`/`pattern-either` needs exactly one operator"));
+            return Err(
+                ctx.err("each entry of `patterns`/`pattern-either` needs exactly one operator")
+            );
         }
         if let Some(p) = &item.pattern_regex {
             pos.push(Matcher::Leaf(b.leaf(p, ctx)?));
@@ -396,7 +412,9 @@ fn compile_patterns(items: &[RawPattern], all: bool, b: &mut Builder, ctx: &Rule
         } else if let Some(p) = &item.pattern_either {
             pos.push(compile_patterns(p, false, b, ctx)?);
         } else if !all {
-            return Err(ctx.err("only pattern-regex, patterns and pattern-either may appear in pattern-either"));
+            return Err(ctx.err(
+                "only pattern-regex, patterns and pattern-either may appear in pattern-either",
+            ));
         } else if let Some(p) = &item.pattern_not_regex {
             neg.push(b.leaf(p, ctx)?);
         } else if let Some(m) = &item.metavariable_regex {
@@ -423,7 +441,9 @@ fn compile_patterns(items: &[RawPattern], all: bool, b: &mut Builder, ctx: &Rule
         }
     }
     if pos.is_empty() {
-        return Err(ctx.err("needs at least one positive pattern (pattern-regex, patterns or pattern-either)"));
+        return Err(ctx.err(
+            "needs at least one positive pattern (pattern-regex, patterns or pattern-either)",
+        ));
     }
     if all {
         Ok(Matcher::All { pos, neg, filters })
@@ -475,7 +495,9 @@ fn globset(patterns: &[String], ctx: &RuleCtx<'_>) -> Result<Option<GlobSet>> {
             b.add(Glob::new(&v).map_err(|e| ctx.err(format!("bad path glob `{p}`: {e}")))?);
         }
     }
-    b.build().map(Some).map_err(|e| ctx.err(format!("bad path globs: {e}")))
+    b.build()
+        .map(Some)
+        .map_err(|e| ctx.err(format!("bad path globs: {e}")))
 }
 
 impl RuleSet {
@@ -498,7 +520,8 @@ impl RuleSet {
             h.update([0]);
             h.update(src.text.as_bytes());
             h.update([0]);
-            let raw: RawFile = serde_saphyr::from_str(&src.text).map_err(|e| yaml_error(&e, &src.path))?;
+            let raw: RawFile =
+                serde_saphyr::from_str(&src.text).map_err(|e| yaml_error(&e, &src.path))?;
             for spanned in raw.rules {
                 let line = spanned.referenced.line() as usize;
                 let r = spanned.value;
@@ -509,7 +532,10 @@ impl RuleSet {
                     id: &id,
                 };
                 if let Some((p, l)) = seen.get(&r.id) {
-                    return Err(ctx.err(format!("duplicate rule id (first defined at {}:{l})", p.display())));
+                    return Err(ctx.err(format!(
+                        "duplicate rule id (first defined at {}:{l})",
+                        p.display()
+                    )));
                 }
                 seen.insert(r.id.clone(), (src.path.clone(), line));
                 rules.push(compile_rule(r, &mut b, &ctx)?);
@@ -750,12 +776,20 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
     if r.id.is_empty() {
         return Err(ctx.err("empty rule id"));
     }
-    let severity = Severity::parse(&r.severity)
-        .ok_or_else(|| ctx.err(format!("unknown severity `{}` (ERROR, WARNING or INFO)", r.severity)))?;
-    let tops = [r.pattern_regex.is_some(), r.patterns.is_some(), r.pattern_either.is_some()]
-        .iter()
-        .filter(|x| **x)
-        .count();
+    let severity = Severity::parse(&r.severity).ok_or_else(|| {
+        ctx.err(format!(
+            "unknown severity `{}` (ERROR, WARNING or INFO)",
+            r.severity
+        ))
+    })?;
+    let tops = [
+        r.pattern_regex.is_some(),
+        r.patterns.is_some(),
+        r.pattern_either.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
     if tops != 1 {
         return Err(ctx.err("needs exactly one of pattern-regex, patterns, pattern-either (only regex patterns are supported)"));
     }
@@ -797,11 +831,24 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
         None => (None, None),
     };
     Ok(Rule {
-        cwe: string_list(metadata.get("cwe")).iter().map(|s| norm_cwe(s)).collect(),
-        owasp: string_list(metadata.get("owasp")).iter().map(|s| norm_owasp(s)).collect(),
+        cwe: string_list(metadata.get("cwe"))
+            .iter()
+            .map(|s| norm_cwe(s))
+            .collect(),
+        owasp: string_list(metadata.get("owasp"))
+            .iter()
+            .map(|s| norm_owasp(s))
+            .collect(),
         references: string_list(metadata.get("references")),
-        confidence: metadata.get("confidence").and_then(|v| v.as_str()).map(str::to_owned),
-        redact: kind == Kind::Secret || metadata.get("redact").and_then(|v| v.as_bool()).unwrap_or(false),
+        confidence: metadata
+            .get("confidence")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        redact: kind == Kind::Secret
+            || metadata
+                .get("redact")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
         id: r.id,
         message: r.message.trim().to_owned(),
         severity,
@@ -871,7 +918,10 @@ rules:
           metavariable: $SECRET
 "#);
         assert_eq!(
-            lines_of(&rs, "password = \"changeme\"\npasswd = \"x9$Kq2!vLp0@Zr\"\n"),
+            lines_of(
+                &rs,
+                "password = \"changeme\"\npasswd = \"x9$Kq2!vLp0@Zr\"\n"
+            ),
             vec![2]
         );
         assert!(rs.rules()[0].applies_to("src/a.py"));
@@ -886,7 +936,10 @@ rules:
         }])
         .unwrap_err()
         .to_string();
-        assert!(e.starts_with("r.yaml:7: rule `lookahead`: bad regex"), "{e}");
+        assert!(
+            e.starts_with("r.yaml:7: rule `lookahead`: bad regex"),
+            "{e}"
+        );
         assert!(e.contains("look-around"), "{e}");
         assert!(!e.contains('\n'));
     }
@@ -894,10 +947,18 @@ rules:
     #[test]
     fn duplicate_ids_and_unknown_keys_are_errors() {
         let dup = "rules:\n  - id: a\n    message: m\n    severity: ERROR\n    languages: [generic]\n    pattern-regex: a\n  - id: a\n    message: m\n    severity: ERROR\n    languages: [generic]\n    pattern-regex: b\n";
-        let e = RuleSet::compile(&[Source { path: "r.yaml".into(), text: dup.into() }]).unwrap_err();
+        let e = RuleSet::compile(&[Source {
+            path: "r.yaml".into(),
+            text: dup.into(),
+        }])
+        .unwrap_err();
         assert!(e.to_string().contains("duplicate rule id"));
         let unk = "rules:\n  - id: a\n    message: m\n    severity: ERROR\n    languages: [generic]\n    pattern: eval(...)\n";
-        let e = RuleSet::compile(&[Source { path: "r.yaml".into(), text: unk.into() }]).unwrap_err();
+        let e = RuleSet::compile(&[Source {
+            path: "r.yaml".into(),
+            text: unk.into(),
+        }])
+        .unwrap_err();
         assert!(e.to_string().starts_with("r.yaml:"), "{e}");
     }
 

@@ -166,7 +166,9 @@ impl TestReport {
     pub fn mismatches(&self) -> usize {
         self.files
             .iter()
-            .map(|f| f.rules.iter().filter(|r| !r.passed()).count() + usize::from(f.error.is_some()))
+            .map(|f| {
+                f.rules.iter().filter(|r| !r.passed()).count() + usize::from(f.error.is_some())
+            })
             .sum()
     }
 
@@ -197,7 +199,10 @@ pub fn dir_files(dir: &Path) -> Result<Vec<RuleFile>> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     let mut all = Vec::new();
     if meta.is_file() {
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let stem = file_name(dir).and_then(rule_stem).map(str::to_owned);
         let entries = std::fs::read_dir(parent).map_err(|e| Error::io(parent, e))?;
         for entry in entries {
@@ -241,7 +246,8 @@ fn rule_stem(name: &str) -> Option<&str> {
     if !is_rule_file(name) {
         return None;
     }
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
 }
 
 /// Whether `name` is a fixture of the rule file with stem `stem`: `X.<ext>` with one extension
@@ -262,10 +268,15 @@ fn group(all: Vec<(PathBuf, Vec<u8>)>) -> Vec<RuleFile> {
     let mut rule_files: Vec<RuleFile> = Vec::new();
     let mut by_dir: HashMap<PathBuf, Vec<(String, usize)>> = HashMap::new();
     for (path, bytes) in &all {
-        let Some(name) = file_name(path) else { continue };
+        let Some(name) = file_name(path) else {
+            continue;
+        };
         if let Some(stem) = rule_stem(name) {
             let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            by_dir.entry(parent).or_default().push((stem.to_owned(), rule_files.len()));
+            by_dir
+                .entry(parent)
+                .or_default()
+                .push((stem.to_owned(), rule_files.len()));
             rule_files.push(RuleFile {
                 source: Source {
                     path: path.clone(),
@@ -276,12 +287,16 @@ fn group(all: Vec<(PathBuf, Vec<u8>)>) -> Vec<RuleFile> {
         }
     }
     for (path, bytes) in all {
-        let Some(name) = file_name(&path) else { continue };
+        let Some(name) = file_name(&path) else {
+            continue;
+        };
         if rule_stem(name).is_some() {
             continue;
         }
         let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let Some(stems) = by_dir.get(&parent) else { continue };
+        let Some(stems) = by_dir.get(&parent) else {
+            continue;
+        };
         for (stem, idx) in stems {
             if fixture_of(name, stem) {
                 if let Some(rf) = rule_files.get_mut(*idx) {
@@ -309,10 +324,9 @@ const KEYWORDS: [(&str, Expect); 4] = [
 
 const COMMENT_TOKENS: [&str; 6] = ["<!--", "/*", "//", "--", "#", ";"];
 
-/// Parses one line's annotation: (expect, ids, own_line).
-fn parse_line(line: &str) -> Option<(Expect, Vec<String>, bool)> {
-    let first_code = line.len() - line.trim_start().len();
-    for (ci, _) in line.match_indices(|c| matches!(c, '<' | '/' | '-' | '#' | ';')) {
+/// Parses one line's annotation: what it expects and the rule ids it names.
+fn parse_line(line: &str) -> Option<(Expect, Vec<String>)> {
+    for (ci, _) in line.match_indices(['<', '/', '-', '#', ';']) {
         let Some(tok) = COMMENT_TOKENS.iter().find(|t| line[ci..].starts_with(**t)) else {
             continue;
         };
@@ -323,11 +337,13 @@ fn parse_line(line: &str) -> Option<(Expect, Vec<String>, bool)> {
             let ids: Vec<String> = list
                 .split(',')
                 .filter_map(|part| {
+                    // Like Semgrep, the whole comma-separated part is the id: trailing prose
+                    // makes an unknown id (reported), it is not silently dropped.
                     let id = part
-                        .split_whitespace()
-                        .next()?
-                        .trim_end_matches("*/")
+                        .trim()
                         .trim_end_matches("-->")
+                        .trim_end_matches("*/")
+                        .trim()
                         .to_owned();
                     (!id.is_empty()).then_some(id)
                 })
@@ -335,33 +351,25 @@ fn parse_line(line: &str) -> Option<(Expect, Vec<String>, bool)> {
             if ids.is_empty() {
                 continue;
             }
-            return Some((expect, ids, ci == first_code));
+            return Some((expect, ids));
         }
     }
     None
 }
 
-/// Annotations of a fixture, each resolved to its target line.
+/// Annotations of a fixture. As in `semgrep --test` (checked against Semgrep 1.182), an
+/// annotation always targets the line right after it, even when code precedes the comment on
+/// its own line; several annotations for one line go into one comment (`ruleid: a, b`), since
+/// an annotation followed by another targets that annotation line (reported as a problem).
 pub fn annotations(text: &str) -> Vec<Annotation> {
-    let lines: Vec<&str> = text.lines().collect();
-    let parsed: Vec<Option<(Expect, Vec<String>, bool)>> = lines.iter().map(|l| parse_line(l)).collect();
     let mut out = Vec::new();
-    for (i, p) in parsed.iter().enumerate() {
-        let Some((expect, ids, own_line)) = p else { continue };
-        let target = if *own_line {
-            let mut j = i + 1;
-            while parsed.get(j).is_some_and(|p| p.as_ref().is_some_and(|(_, _, own)| *own)) {
-                j += 1;
-            }
-            j
-        } else {
-            i
-        };
+    for (i, line) in text.lines().enumerate() {
+        let Some((expect, ids)) = parse_line(line) else { continue };
         out.push(Annotation {
-            expect: *expect,
-            ids: ids.clone(),
+            expect,
+            ids,
             line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            target: u32::try_from(target + 1).unwrap_or(u32::MAX),
+            target: u32::try_from(i + 2).unwrap_or(u32::MAX),
         });
     }
     out
@@ -370,9 +378,11 @@ pub fn annotations(text: &str) -> Vec<Annotation> {
 /// Whether `id` is kebab-case: lowercase letters and digits in dash-separated words.
 pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Why a rule message does not explain enough, or None. The heuristic: at least
@@ -388,9 +398,12 @@ pub fn message_problem(message: &str) -> Option<String> {
     }
     let words = |s: &str| s.split_whitespace().count();
     let flat: String = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    let two = ["; ", ". ", ": ", " — ", " - ", "! ", "? "].iter().any(|sep| {
-        flat.match_indices(sep).any(|(i, _)| words(&flat[..i]) >= 3 && words(&flat[i + sep.len()..]) >= 3)
-    });
+    let two = ["; ", ". ", ": ", " — ", " - ", "! ", "? "]
+        .iter()
+        .any(|sep| {
+            flat.match_indices(sep)
+                .any(|(i, _)| words(&flat[..i]) >= 3 && words(&flat[i + sep.len()..]) >= 3)
+        });
     if !two {
         return Some(
             "message needs two clauses: what is wrong and why, then how to fix it (e.g. `… injection. Use parameters …`)"
@@ -412,7 +425,11 @@ pub fn run(files: &[RuleFile]) -> TestReport {
     let config = Config::default();
     for rf in files {
         let path = rf.source.path.display().to_string();
-        let fixtures: Vec<String> = rf.fixtures.iter().map(|f| f.path.display().to_string()).collect();
+        let fixtures: Vec<String> = rf
+            .fixtures
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
         let mut set = match RuleSet::compile(std::slice::from_ref(&rf.source)) {
             Ok(s) => s,
             Err(e) => {
@@ -439,12 +456,14 @@ pub fn run(files: &[RuleFile]) -> TestReport {
                 message,
             };
             if !is_kebab(&r.id) {
-                report.problems.push(problem("rule id is not kebab-case (lowercase words joined by `-`)".into()));
+                report.problems.push(problem(
+                    "rule id is not kebab-case (lowercase words joined by `-`)".into(),
+                ));
             }
             match seen.get(&r.id) {
-                Some((p, l)) => report
-                    .problems
-                    .push(problem(format!("duplicate rule id (first defined at {p}:{l})"))),
+                Some((p, l)) => report.problems.push(problem(format!(
+                    "duplicate rule id (first defined at {p}:{l})"
+                ))),
                 None => {
                     seen.insert(r.id.clone(), (path.clone(), r.line));
                 }
@@ -454,10 +473,14 @@ pub fn run(files: &[RuleFile]) -> TestReport {
             }
             if r.kind == Kind::Code {
                 if r.cwe.is_empty() {
-                    report.problems.push(problem("code rule without `metadata.cwe`".into()));
+                    report
+                        .problems
+                        .push(problem("code rule without `metadata.cwe`".into()));
                 }
                 if r.owasp.is_empty() {
-                    report.problems.push(problem("code rule without `metadata.owasp`".into()));
+                    report
+                        .problems
+                        .push(problem("code rule without `metadata.owasp`".into()));
                 }
             }
             results.push(RuleResult {
@@ -506,7 +529,17 @@ fn run_fixture(
     let anns = annotations(&fx.text);
     // (rule, target line) → what is expected there.
     let mut want: HashMap<(&str, u32), Expect> = HashMap::new();
+    let annotated: BTreeSet<u32> = anns.iter().map(|a| a.line).collect();
     for a in &anns {
+        if annotated.contains(&a.target) {
+            problems.push(Problem {
+                path: shown.clone(),
+                line: Some(a.line as usize),
+                rule: None,
+                message: "annotation followed by another annotation: Semgrep applies each to the very next line, so merge them into one comment (`ruleid: a, b`) or move one"
+                    .into(),
+            });
+        }
         for id in &a.ids {
             if !ids.contains(id.as_str()) {
                 problems.push(Problem {
@@ -605,7 +638,7 @@ mod tests {
 
     #[test]
     fn annotations_in_several_comment_syntaxes() {
-        let text = "# ruleid: a, b\nx = 1\n// ok: a\n/* todoruleid: c */\ny\nz  # ruleid: d\n<!-- todook: e -->\n-- ok: f\nw\n";
+        let text = "# ruleid: a, b\nx = 1\n// ok: a\ny\n/* todoruleid: c */\ny\nz  # ruleid: d\nw\n<!-- todook: e -->\nv\n-- ok: f\nu\n";
         let a = annotations(text);
         let got: Vec<(Expect, Vec<&str>, u32)> = a
             .iter()
@@ -615,14 +648,23 @@ mod tests {
             got,
             vec![
                 (Expect::RuleId, vec!["a", "b"], 2),
-                (Expect::Ok, vec!["a"], 5),
-                (Expect::TodoRuleId, vec!["c"], 5),
-                (Expect::RuleId, vec!["d"], 6),
-                (Expect::TodoOk, vec!["e"], 9),
-                (Expect::Ok, vec!["f"], 9),
+                (Expect::Ok, vec!["a"], 4),
+                (Expect::TodoRuleId, vec!["c"], 6),
+                (Expect::RuleId, vec!["d"], 8),
+                (Expect::TodoOk, vec!["e"], 10),
+                (Expect::Ok, vec!["f"], 12),
             ]
         );
         assert!(annotations("look = 'ok'\n# okay: no\n").is_empty());
+        // Prose after an id makes it a different (unknown) id, as in Semgrep.
+        assert_eq!(annotations("# ok: a because b\nx\n")[0].ids, vec!["a because b"]);
+    }
+
+    #[test]
+    fn stacked_annotations_are_a_problem() {
+        let r = run(&rule_file(RULE, "# ruleid: py-eval\n# ok: py-eval\neval(x)\n"));
+        assert!(r.problems.iter().any(|p| p.message.contains("very next line")), "{r:?}");
+        assert!(!r.passed());
     }
 
     #[test]
@@ -681,12 +723,21 @@ mod tests {
 
     #[test]
     fn passing_fixture_ignores_paths_filter() {
-        let r = run(&rule_file(RULE, "# ruleid: py-eval\neval(x)\n# ok: py-eval\nliteral(x)\n"));
+        let r = run(&rule_file(
+            RULE,
+            "# ruleid: py-eval\neval(x)\n# ok: py-eval\nliteral(x)\n",
+        ));
         assert!(r.passed(), "{r:?}");
         assert_eq!(r.rule_count, 1);
         let res = &r.files[0].rules[0];
         assert_eq!((res.expected, res.matched, res.ok), (1, 1, 1));
-        assert_eq!(res.found, vec![Loc { path: "r/x.py".into(), line: 2 }]);
+        assert_eq!(
+            res.found,
+            vec![Loc {
+                path: "r/x.py".into(),
+                line: 2
+            }]
+        );
     }
 
     #[test]
@@ -695,7 +746,13 @@ mod tests {
         let r = run(&rule_file(RULE, fx));
         assert!(!r.passed());
         let res = &r.files[0].rules[0];
-        assert_eq!(res.missed, vec![Loc { path: "r/x.py".into(), line: 2 }]);
+        assert_eq!(
+            res.missed,
+            vec![Loc {
+                path: "r/x.py".into(),
+                line: 2
+            }]
+        );
         let fp: Vec<u32> = res.false_positives.iter().map(|l| l.line).collect();
         assert_eq!(fp, vec![4, 5]);
         assert_eq!(res.todo, 2);
@@ -712,7 +769,10 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("kebab")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("characters")), "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("metadata.cwe")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("metadata.owasp")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("metadata.owasp")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("`ruleid:`")), "{msgs:?}");
     }
 

@@ -193,7 +193,13 @@ fn rel_path(root: &Path, p: &Path) -> String {
 }
 
 /// Walks the tree: the files to read, with counts of what was skipped.
-fn walk(root: &Path, policy: &Policy<'_>, max_bytes: u64, stats: &mut ScanStats, notes: &mut Vec<String>) -> Result<Vec<Target>> {
+fn walk(
+    root: &Path,
+    policy: &Policy<'_>,
+    max_bytes: u64,
+    stats: &mut ScanStats,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Target>> {
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -206,7 +212,10 @@ fn walk(root: &Path, policy: &Policy<'_>, max_bytes: u64, stats: &mut ScanStats,
             Ok(e) => e,
             Err(e) => {
                 // An unreadable directory or a bad ignore file: say so, keep going.
-                notes.push(format!("skipped part of the tree: {}", one_line(&e.to_string())));
+                notes.push(format!(
+                    "skipped part of the tree: {}",
+                    one_line(&e.to_string())
+                ));
                 continue;
             }
         };
@@ -216,7 +225,11 @@ fn walk(root: &Path, policy: &Policy<'_>, max_bytes: u64, stats: &mut ScanStats,
         let rel = rel_path(root, entry.path());
         if rel.is_empty() {
             // The root itself is a file: scan it under its own name.
-            let name = entry.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = entry
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             out.push(Target {
                 abs: entry.path().to_path_buf(),
                 rel: name,
@@ -232,7 +245,10 @@ fn walk(root: &Path, policy: &Policy<'_>, max_bytes: u64, stats: &mut ScanStats,
             stats.excluded += 1;
             continue;
         }
-        let len = entry.metadata().map_err(|e| Error::parse(entry.path(), None, e.to_string()))?.len();
+        let len = entry
+            .metadata()
+            .map_err(|e| Error::parse(entry.path(), None, e.to_string()))?
+            .len();
         if len > max_bytes {
             stats.too_large += 1;
             if big.len() < 5 {
@@ -252,7 +268,11 @@ fn walk(root: &Path, policy: &Policy<'_>, max_bytes: u64, stats: &mut ScanStats,
             stats.too_large,
             max_bytes,
             big.join(", "),
-            if stats.too_large > big.len() as u64 { ", …" } else { "" }
+            if stats.too_large > big.len() as u64 {
+                ", …"
+            } else {
+                ""
+            }
         ));
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -280,7 +300,13 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     let mut notes = Vec::new();
     let mut stats = ScanStats::default();
     let policy = Policy::new(&cfg, engine::today());
-    let targets = walk(&s.root, &policy, cfg.limits.max_file_bytes, &mut stats, &mut notes)?;
+    let targets = walk(
+        &s.root,
+        &policy,
+        cfg.limits.max_file_bytes,
+        &mut stats,
+        &mut notes,
+    )?;
 
     let empty = ChangeSet::default();
     let revs = TreeRevs { root: &s.root };

@@ -21,8 +21,10 @@ func sqlQueries(db *sql.DB, name string, id int) {
 	// ok: go-sql-sprintf-query
 	rows, _ = db.Query("SELECT * FROM users WHERE name = $1", name)
 	// ok: go-sql-sprintf-query
+	resp, _ := http.Get(fmt.Sprintf("%s/health", baseURL))
+	// ok: go-sql-sprintf-query
 	msg := fmt.Sprintf("user %s has %d rows", name, id)
-	_, _, _ = rows, q, msg
+	_, _, _, _ = rows, q, msg, resp
 }
 
 func shell(ref string) {

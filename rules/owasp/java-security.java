@@ -20,6 +20,11 @@ public class Security {
         return dbf.newDocumentBuilder().parse(in);
     }
 
+    /**
+     * Example only, kept for the docs:
+     * ok: java-xxe-parser-factory-defaults
+     * DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
+     */
     XMLStreamReader stax(InputStream in) throws Exception {
         // ok: java-xxe-parser-factory-defaults
         XMLInputFactory xif = XMLInputFactory.newInstance();
@@ -33,6 +38,8 @@ public class Security {
         // ruleid: java-unsafe-deserialization
         mapper.enableDefaultTyping();
         // ok: java-unsafe-deserialization
+        // try (ObjectInputStream ois = new ObjectInputStream(fis)) { ... } is what we avoid
+        // ok: java-unsafe-deserialization
         ObjectOutputStream oos = new ObjectOutputStream(out);
         // ok: java-unsafe-deserialization
         Order order = mapper.readValue(xml, Order.class);
@@ -40,12 +47,18 @@ public class Security {
     }
 
     void crypto(String password, byte[] key) throws Exception {
-        // ruleid: java-weak-hash-algorithm
+        // ruleid: java-weak-hash-for-password
+        byte[] h = MessageDigest.getInstance("MD5").digest(password.getBytes(UTF_8));
+        // ruleid: java-weak-hash-for-password
+        String stored = DigestUtils.sha1Hex(user.getPassword());
+        // ruleid: java-weak-hash-for-password
+        PasswordEncoder enc = NoOpPasswordEncoder.getInstance();
+        // ok: java-weak-hash-for-password
         MessageDigest md = MessageDigest.getInstance("MD5");
-        // ruleid: java-weak-hash-algorithm
-        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        // ok: java-weak-hash-algorithm
-        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        // ok: java-weak-hash-for-password
+        String etag = DigestUtils.md5Hex(body);
+        // ok: java-weak-hash-for-password
+        String hashed = new BCryptPasswordEncoder().encode(password);
         // ruleid: java-weak-cipher-or-ecb
         Cipher a = Cipher.getInstance("AES");
         // ruleid: java-weak-cipher-or-ecb

@@ -67,6 +67,8 @@ function tls() {
   // ruleid: javascript-tls-verification-disabled
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
   // ok: javascript-tls-verification-disabled
+  const opts = { strictSsl: secure ? !!options.rejectUnauthorized : false };
+  // ok: javascript-tls-verification-disabled
   const agent2 = new https.Agent({ rejectUnauthorized: true, ca: internalCa });
 }
 

@@ -10,6 +10,14 @@ function deser($data)
     $prefs = json_decode($_COOKIE['prefs'], true);
 }
 
+class Profile implements \Serializable
+{
+    // ok: php-unserialize-untrusted
+    public function unserialize($data): void
+    {
+    }
+}
+
 function xml($xml)
 {
     // ruleid: php-xml-external-entities-enabled

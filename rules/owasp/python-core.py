@@ -44,6 +44,8 @@ def deser(blob, text):
     cfg = yaml.safe_load(text)
     # ok: python-yaml-unsafe-load
     cfg = yaml.load(text, Loader=yaml.SafeLoader)
+    # ok: python-yaml-unsafe-load
+    cfg = yaml.load(text, yaml.CSafeLoader)
 
 
 def tls(url):
@@ -51,6 +53,10 @@ def tls(url):
     requests.get(url, verify=False)
     # ok: python-tls-verify-disabled
     requests.get(url, timeout=5)
+    # ruleid: python-tls-verify-disabled
+    ctx.verify_mode = ssl.CERT_NONE
+    # ok: python-tls-verify-disabled
+    ctx.check_hostname = False if pinned else True
     # ok: python-tls-verify-disabled
     requests.get(url, verify="/etc/ssl/internal-ca.pem")
 
@@ -64,3 +70,9 @@ def dynamic(expr):
     model.eval()
     # ok: python-eval-exec-dynamic
     # never call eval(user_input) here
+
+
+class Expr:
+    # ok: python-eval-exec-dynamic
+    def eval(self, env):
+        return self.value

@@ -35,6 +35,8 @@ def xss(comment, user):
     html = Markup("<p>{}</p>").format(comment)
     # ok: python-markup-mark-safe-dynamic
     html = escape(comment)
+    # ok: python-markup-mark-safe-dynamic
+    rv = Markup(rv)
 
 
 def ldap_lookup(conn, user):

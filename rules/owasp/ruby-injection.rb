@@ -27,6 +27,8 @@ class UsersController < ApplicationController
     out, status = Open3.capture2("git", "log", ref)
     # ok: ruby-shell-command-interpolation
     # never call `rm -rf #{dir}` here
+    # ok: ruby-shell-command-interpolation
+    message = "Unable to find a specification for `#{ref}`"
   end
 
   def dynamic(code)
@@ -38,6 +40,12 @@ class UsersController < ApplicationController
     eval code
     # ok: ruby-eval-dynamic
     config.instance_eval { setting :x }
+    # ok: ruby-eval-dynamic
+    path = File.absolute_path(eval_file)
+    # ok: ruby-eval-dynamic
+    class_eval do
+      attr_reader :x
+    end
     # ok: ruby-eval-dynamic
     builder.instance_eval(&block)
     # ok: ruby-eval-dynamic
@@ -76,6 +84,8 @@ class UsersController < ApplicationController
     bio = sanitize(@user.bio, tags: %w[b i a]).html_safe
     # ok: ruby-html-safe-or-raw-dynamic
     out = content_tag(:p, comment.body)
+    # ok: ruby-html-safe-or-raw-dynamic
+    opts = raw_options.map { |o| o.to_sym }
   end
 
   def directory(user, doc)

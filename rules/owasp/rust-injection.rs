@@ -12,6 +12,13 @@ fn shell(rev: &str, dir: &Path) {
     let out2 = Command::new("git").args(["log", rev]).output();
     // ok: rust-command-shell-c
     let out3 = Command::new("sh").arg("-c").arg("ulimit -n").output();
+    // ok: rust-command-shell-c
+    let child = Command::new("sh")
+        .args([
+            "-c",
+            "printf 'chunk1\\n'; read gate",
+        ])
+        .spawn();
 }
 
 async fn sql(pool: &PgPool, conn: &rusqlite::Connection, name: &str) {

@@ -47,7 +47,8 @@ impl Collector {
         if self.warnings.len() < MAX_WARNINGS {
             self.warnings.push(msg);
         } else if self.warnings.len() == MAX_WARNINGS {
-            self.warnings.push("… further unreadable records not listed".into());
+            self.warnings
+                .push("… further unreadable records not listed".into());
         }
     }
 
@@ -84,7 +85,8 @@ impl Collector {
         } else if lower.ends_with(".jsonl.gz") {
             let mut d = flate2::read::GzDecoder::new(bytes);
             let mut out = Vec::new();
-            d.read_to_end(&mut out).map_err(|e| Error::parse(origin, None, format!("corrupt gzip: {e}")))?;
+            d.read_to_end(&mut out)
+                .map_err(|e| Error::parse(origin, None, format!("corrupt gzip: {e}")))?;
             self.jsonl(&out, origin)?;
         } else if lower.ends_with(".json") {
             if lower == "package.json" || lower.starts_with("schema") {
@@ -116,19 +118,28 @@ impl Collector {
         if meta.is_dir() {
             return self.dir(path);
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
         let shown = path.display().to_string();
         if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(f)));
-            let corrupt = |e: std::io::Error| Error::parse(path, None, format!("corrupt archive: {e}"));
+            let mut ar =
+                tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(f)));
+            let corrupt =
+                |e: std::io::Error| Error::parse(path, None, format!("corrupt archive: {e}"));
             let mut entries = 0usize;
             for entry in ar.entries().map_err(corrupt)? {
                 let mut entry = entry.map_err(corrupt)?;
                 if !entry.header().entry_type().is_file() {
                     continue;
                 }
-                let ename = entry.path().map_err(corrupt)?.to_string_lossy().into_owned();
+                let ename = entry
+                    .path()
+                    .map_err(corrupt)?
+                    .to_string_lossy()
+                    .into_owned();
                 if !wanted(&ename) {
                     continue;
                 }
@@ -138,7 +149,11 @@ impl Collector {
                 self.file(&ename, &buf, &format!("{shown}:{ename}"))?;
             }
             if entries == 0 {
-                return Err(Error::parse(path, None, "no advisory records in the archive"));
+                return Err(Error::parse(
+                    path,
+                    None,
+                    "no advisory records in the archive",
+                ));
             }
         } else if name.ends_with(".zip") {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -148,14 +163,25 @@ impl Collector {
             self.jsonl_reader(std::io::BufReader::new(f), path)?;
         } else if name.ends_with(".jsonl.gz") || name.ends_with(".json.gz") {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            self.jsonl_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(f)), path)?;
-        } else if name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md") {
+            self.jsonl_reader(
+                std::io::BufReader::new(flate2::read::GzDecoder::new(f)),
+                path,
+            )?;
+        } else if name.ends_with(".json")
+            || name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || name.ends_with(".md")
+        {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
             let before = self.warnings.len();
             self.file(&name, &bytes, &shown)?;
             // A single-record input that does not parse is the whole input failing.
             if self.warnings.len() > before && self.records.is_empty() {
-                return Err(Error::parse(path, None, self.warnings.pop().unwrap_or_default()));
+                return Err(Error::parse(
+                    path,
+                    None,
+                    self.warnings.pop().unwrap_or_default(),
+                ));
             }
         } else {
             return Err(Error::parse(
@@ -169,7 +195,9 @@ impl Collector {
 
     /// Reads an OSV `.zip` (osv.dev's `all.zip` layout: one JSON record per entry).
     pub fn zip<R: Read + std::io::Seek>(&mut self, reader: R, path: &Path) -> Result<()> {
-        let corrupt = |e: zip::result::ZipError| Error::parse(path, None, format!("corrupt zip archive: {e}"));
+        let corrupt = |e: zip::result::ZipError| {
+            Error::parse(path, None, format!("corrupt zip archive: {e}"))
+        };
         let mut ar = zip::ZipArchive::new(reader).map_err(corrupt)?;
         for i in 0..ar.len() {
             let mut entry = ar.by_index(i).map_err(corrupt)?;
@@ -191,11 +219,15 @@ impl Collector {
 
     fn jsonl_reader<R: BufRead>(&mut self, r: R, path: &Path) -> Result<()> {
         for (i, line) in r.split(b'\n').enumerate() {
-            let line = line.map_err(|e| Error::parse(path, Some(i + 1), format!("cannot read: {e}")))?;
+            let line =
+                line.map_err(|e| Error::parse(path, Some(i + 1), format!("cannot read: {e}")))?;
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            self.add(osv::from_json(&line), &format!("{}:{}", path.display(), i + 1));
+            self.add(
+                osv::from_json(&line),
+                &format!("{}:{}", path.display(), i + 1),
+            );
         }
         Ok(())
     }
@@ -269,11 +301,18 @@ pub fn import(dir: &Path, inputs: &[PathBuf]) -> Result<ImportReport> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| input.display().to_string());
-        let revision = if input.is_dir() { git_head(input) } else { file_digest(input) };
+        let revision = if input.is_dir() {
+            git_head(input)
+        } else {
+            file_digest(input)
+        };
         sources.retain(|s| s.name != name);
         sources.push(SourceInfo {
             name,
-            location: std::fs::canonicalize(input).unwrap_or_else(|_| input.clone()).display().to_string(),
+            location: std::fs::canonicalize(input)
+                .unwrap_or_else(|_| input.clone())
+                .display()
+                .to_string(),
             revision,
             date: c.newest.clone(),
             imported: now.clone(),

@@ -144,7 +144,12 @@ fn eco_file(eco: Ecosystem) -> &'static str {
 }
 
 /// All ecosystems.
-pub const ECOSYSTEMS: [Ecosystem; 4] = [Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI, Ecosystem::Go];
+pub const ECOSYSTEMS: [Ecosystem; 4] = [
+    Ecosystem::CratesIo,
+    Ecosystem::Npm,
+    Ecosystem::PyPI,
+    Ecosystem::Go,
+];
 
 /// The name an ecosystem compares package names by: crates.io ignores case and `-`/`_`,
 /// PyPI follows PEP 503, npm and Go compare exactly.
@@ -169,6 +174,19 @@ pub fn normalize_name(eco: Ecosystem, name: &str) -> String {
         }
         Ecosystem::Npm | Ecosystem::Go => name.trim().to_owned(),
     }
+}
+
+/// The sources of the store in force (`dir`, else the default directory), for ledger entries:
+/// cheap (reads `meta.json` only); empty when there is no store or it cannot be read.
+pub fn sources_in(dir: Option<&Path>) -> Vec<SourceInfo> {
+    let dir = match dir {
+        Some(d) => d.to_owned(),
+        None => match default_dir() {
+            Some(d) => d,
+            None => return Vec::new(),
+        },
+    };
+    Db::open(&dir).map(|db| db.meta.sources).unwrap_or_default()
 }
 
 /// The default store directory: `<user cache>/guardrail/db`.
@@ -219,10 +237,9 @@ impl Match {
         match self.kind {
             AdvisoryKind::Malicious => Severity::Red,
             AdvisoryKind::Vulnerability => {
-                let high_label = self
-                    .severity_label
-                    .as_deref()
-                    .is_some_and(|l| l.eq_ignore_ascii_case("high") || l.eq_ignore_ascii_case("critical"));
+                let high_label = self.severity_label.as_deref().is_some_and(|l| {
+                    l.eq_ignore_ascii_case("high") || l.eq_ignore_ascii_case("critical")
+                });
                 if self.cvss.is_some_and(|c| c >= 7.0) || high_label {
                     Severity::Red
                 } else {
@@ -256,7 +273,12 @@ fn kind_rank(k: AdvisoryKind) -> u8 {
 }
 
 /// Merges advisories that share an id or alias into one [`Match`] each.
-pub fn merge(eco: Ecosystem, name: &str, version: Option<&str>, hits: Vec<&Advisory>) -> Vec<Match> {
+pub fn merge(
+    eco: Ecosystem,
+    name: &str,
+    version: Option<&str>,
+    hits: Vec<&Advisory>,
+) -> Vec<Match> {
     let norm = normalize_name(eco, name);
     // Union-find over records by shared ids.
     let n = hits.len();
@@ -289,12 +311,21 @@ pub fn merge(eco: Ecosystem, name: &str, version: Option<&str>, hits: Vec<&Advis
     }
     let mut out = Vec::new();
     for (_, mut recs) in groups {
-        recs.sort_by(|a, b| (kind_rank(a.kind), id_rank(&a.id), &a.id).cmp(&(kind_rank(b.kind), id_rank(&b.id), &b.id)));
+        recs.sort_by(|a, b| {
+            (kind_rank(a.kind), id_rank(&a.id), &a.id).cmp(&(
+                kind_rank(b.kind),
+                id_rank(&b.id),
+                &b.id,
+            ))
+        });
         let Some(first) = recs.first() else { continue };
         let mut ids: Vec<String> = Vec::new();
         let mut primaries: Vec<&String> = recs.iter().map(|r| &r.id).collect();
         primaries.sort_by_key(|id| (id_rank(id), id.to_string()));
-        for id in primaries.into_iter().chain(recs.iter().flat_map(|r| r.aliases.iter())) {
+        for id in primaries
+            .into_iter()
+            .chain(recs.iter().flat_map(|r| r.aliases.iter()))
+        {
             if !ids.contains(id) {
                 ids.push(id.clone());
             }
@@ -305,7 +336,11 @@ pub fn merge(eco: Ecosystem, name: &str, version: Option<&str>, hits: Vec<&Advis
         let mut fixed = None;
         let mut os = Vec::new();
         for r in &recs {
-            for a in r.affected.iter().filter(|a| a.ecosystem == eco && normalize_name(eco, &a.name) == norm) {
+            for a in r
+                .affected
+                .iter()
+                .filter(|a| a.ecosystem == eco && normalize_name(eco, &a.name) == norm)
+            {
                 if fixed.is_none() {
                     fixed = version::fixed_above(eco, &a.ranges, version);
                 }
@@ -329,7 +364,12 @@ pub fn merge(eco: Ecosystem, name: &str, version: Option<&str>, hits: Vec<&Advis
             kind: first.kind,
             cvss: recs.iter().filter_map(|r| r.cvss).reduce(f64::max),
             severity_label,
-            summary: recs.iter().map(|r| r.summary.as_str()).find(|s| !s.is_empty()).unwrap_or("").to_owned(),
+            summary: recs
+                .iter()
+                .map(|r| r.summary.as_str())
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .to_owned(),
             fixed,
             os,
         });
@@ -358,17 +398,27 @@ impl Db {
             Ok(bytes) => {
                 let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| Error::Db {
                     path: meta_path.clone(),
-                    message: format!("corrupt metadata ({e}); re-run `guardrail db import` or `db update`"),
+                    message: format!(
+                        "corrupt metadata ({e}); re-run `guardrail db import` or `db update`"
+                    ),
                 })?;
                 if meta.format != FORMAT {
                     return Err(Error::Db {
                         path: meta_path,
-                        message: format!("store format {} is not {FORMAT}; re-import the database", meta.format),
+                        message: format!(
+                            "store format {} is not {FORMAT}; re-import the database",
+                            meta.format
+                        ),
                     });
                 }
                 meta
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound || e.kind() == std::io::ErrorKind::NotADirectory => Meta::default(),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    || e.kind() == std::io::ErrorKind::NotADirectory =>
+            {
+                Meta::default()
+            }
             Err(e) => return Err(Error::io(meta_path, e)),
         };
         Ok(Db {
@@ -418,7 +468,9 @@ impl Db {
             return Ok(Vec::new());
         };
         let data_path = self.dir.join(format!("{}.jsonl", eco_file(eco)));
-        let Some(file) = &idx.file else { return Ok(Vec::new()) };
+        let Some(file) = &idx.file else {
+            return Ok(Vec::new());
+        };
         let mut f = file.lock().map_err(|_| Error::Db {
             path: data_path.clone(),
             message: "internal lock poisoned".into(),
@@ -446,7 +498,10 @@ impl Db {
             return Ok(Vec::new());
         }
         let norm = normalize_name(eco, name);
-        let hits: Vec<&Advisory> = recs.iter().filter(|a| advisory_affects(a, eco, &norm, version)).collect();
+        let hits: Vec<&Advisory> = recs
+            .iter()
+            .filter(|a| advisory_affects(a, eco, &norm, version))
+            .collect();
         Ok(merge(eco, name, version, hits))
     }
 
@@ -455,7 +510,13 @@ impl Db {
         self.meta
             .sources
             .iter()
-            .filter_map(|s| time::OffsetDateTime::parse(&s.imported, &time::format_description::well_known::Rfc3339).ok())
+            .filter_map(|s| {
+                time::OffsetDateTime::parse(
+                    &s.imported,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()
+            })
             .map(|t| (now - t).whole_days())
             .max()
     }
@@ -477,10 +538,16 @@ fn load_index(dir: &Path, eco: Ecosystem) -> std::result::Result<EcoIndex, Strin
     for (i, line) in text.lines().enumerate() {
         let mut parts = line.split('\t');
         let (Some(name), Some(off), Some(len)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!("line {}: malformed index entry; re-import the database", i + 1));
+            return Err(format!(
+                "line {}: malformed index entry; re-import the database",
+                i + 1
+            ));
         };
         let (Ok(off), Ok(len)) = (off.parse::<u64>(), len.parse::<u32>()) else {
-            return Err(format!("line {}: malformed index entry; re-import the database", i + 1));
+            return Err(format!(
+                "line {}: malformed index entry; re-import the database",
+                i + 1
+            ));
         };
         map.entry(name.to_owned()).or_default().push((off, len));
     }
@@ -494,15 +561,26 @@ fn load_index(dir: &Path, eco: Ecosystem) -> std::result::Result<EcoIndex, Strin
 
 /// Writes a complete store for `records` into `dir`, atomically replacing what is there: the
 /// new store is written to a sibling temporary directory and renamed into place.
-pub fn write_store(dir: &Path, records: &BTreeMap<String, Advisory>, sources: Vec<SourceInfo>) -> Result<Meta> {
+pub fn write_store(
+    dir: &Path,
+    records: &BTreeMap<String, Advisory>,
+    sources: Vec<SourceInfo>,
+) -> Result<Meta> {
     use std::io::Write;
     let db_err = |path: &Path, message: String| Error::Db {
         path: path.to_owned(),
         message,
     };
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| db_err(parent, format!("cannot create directory: {e}")))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "db".into());
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| db_err(parent, format!("cannot create directory: {e}")))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     let tmp = parent.join(format!(".{name}.tmp-{}-{stamp}", std::process::id()));
     std::fs::create_dir(&tmp).map_err(|e| db_err(&tmp, format!("cannot create directory: {e}")))?;
@@ -510,7 +588,9 @@ pub fn write_store(dir: &Path, records: &BTreeMap<String, Advisory>, sources: Ve
         let mut counts = BTreeMap::new();
         for eco in ECOSYSTEMS {
             let data_path = tmp.join(format!("{}.jsonl", eco_file(eco)));
-            let mut data = std::io::BufWriter::new(File::create(&data_path).map_err(|e| Error::io(&data_path, e))?);
+            let mut data = std::io::BufWriter::new(
+                File::create(&data_path).map_err(|e| Error::io(&data_path, e))?,
+            );
             let mut index = String::new();
             let mut off: u64 = 0;
             let mut n = 0;
@@ -526,7 +606,8 @@ pub fn write_store(dir: &Path, records: &BTreeMap<String, Advisory>, sources: Ve
                 }
                 names.sort();
                 names.dedup();
-                let line = serde_json::to_vec(adv).map_err(|e| db_err(&data_path, e.to_string()))?;
+                let line =
+                    serde_json::to_vec(adv).map_err(|e| db_err(&data_path, e.to_string()))?;
                 data.write_all(&line)
                     .and_then(|_| data.write_all(b"\n"))
                     .map_err(|e| Error::io(&data_path, e))?;
@@ -550,7 +631,8 @@ pub fn write_store(dir: &Path, records: &BTreeMap<String, Advisory>, sources: Ve
             counts,
         };
         let meta_path = tmp.join("meta.json");
-        let text = serde_json::to_vec_pretty(&meta).map_err(|e| db_err(&meta_path, e.to_string()))?;
+        let text =
+            serde_json::to_vec_pretty(&meta).map_err(|e| db_err(&meta_path, e.to_string()))?;
         std::fs::write(&meta_path, text).map_err(|e| Error::io(&meta_path, e))?;
         Ok(meta)
     })();
@@ -590,13 +672,21 @@ pub fn read_all(dir: &Path) -> Result<(BTreeMap<String, Advisory>, Vec<SourceInf
         let path = dir.join(format!("{}.jsonl", eco_file(eco)));
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    || e.kind() == std::io::ErrorKind::NotADirectory =>
+            {
+                continue
+            }
             Err(e) => return Err(Error::io(path, e)),
         };
         for (i, line) in text.lines().enumerate() {
             let adv: Advisory = serde_json::from_str(line).map_err(|e| Error::Db {
                 path: path.clone(),
-                message: format!("line {}: corrupt record ({e}); delete the store and import again", i + 1),
+                message: format!(
+                    "line {}: corrupt record ({e}); delete the store and import again",
+                    i + 1
+                ),
             })?;
             records.insert(adv.id.clone(), adv);
         }
@@ -614,7 +704,11 @@ mod tests {
             id: id.into(),
             aliases: aliases.iter().map(|s| s.to_string()).collect(),
             summary: format!("summary of {id}"),
-            kind: if id.starts_with("MAL-") { AdvisoryKind::Malicious } else { AdvisoryKind::Vulnerability },
+            kind: if id.starts_with("MAL-") {
+                AdvisoryKind::Malicious
+            } else {
+                AdvisoryKind::Vulnerability
+            },
             cvss: None,
             severity: None,
             withdrawn: false,
@@ -622,7 +716,10 @@ mod tests {
             affected: vec![Affected {
                 ecosystem: eco,
                 name: name.into(),
-                ranges: vec![Range::Events(vec![Event::Introduced("0".into()), Event::Fixed(fixed.into())])],
+                ranges: vec![Range::Events(vec![
+                    Event::Introduced("0".into()),
+                    Event::Fixed(fixed.into()),
+                ])],
                 versions: vec![],
                 os: vec![],
             }],
@@ -631,8 +728,14 @@ mod tests {
 
     #[test]
     fn names_normalize_per_ecosystem() {
-        assert_eq!(normalize_name(Ecosystem::PyPI, "Zope.Interface__x"), "zope-interface-x");
-        assert_eq!(normalize_name(Ecosystem::CratesIo, "Serde-JSON"), "serde_json");
+        assert_eq!(
+            normalize_name(Ecosystem::PyPI, "Zope.Interface__x"),
+            "zope-interface-x"
+        );
+        assert_eq!(
+            normalize_name(Ecosystem::CratesIo, "Serde-JSON"),
+            "serde_json"
+        );
         assert_eq!(normalize_name(Ecosystem::Npm, "@Scope/x"), "@Scope/x");
     }
 
@@ -642,8 +745,20 @@ mod tests {
         let dir = tmp.path().join("db");
         let mut recs = BTreeMap::new();
         for a in [
-            adv("PYSEC-2020-1", &["CVE-2020-1"], Ecosystem::PyPI, "PyYAML", "5.4"),
-            adv("GHSA-aaaa-bbbb-cccc", &["CVE-2020-1"], Ecosystem::PyPI, "pyyaml", "5.4"),
+            adv(
+                "PYSEC-2020-1",
+                &["CVE-2020-1"],
+                Ecosystem::PyPI,
+                "PyYAML",
+                "5.4",
+            ),
+            adv(
+                "GHSA-aaaa-bbbb-cccc",
+                &["CVE-2020-1"],
+                Ecosystem::PyPI,
+                "pyyaml",
+                "5.4",
+            ),
             adv("PYSEC-2021-9", &[], Ecosystem::PyPI, "pyyaml", "4.0"),
         ] {
             recs.insert(a.id.clone(), a);
@@ -652,13 +767,29 @@ mod tests {
         let db = Db::open(&dir).unwrap();
         assert!(!db.is_empty());
         assert_eq!(db.meta().counts.get("PyPI"), Some(&3));
-        let m = db.matches(Ecosystem::PyPI, "PyYaml", Some("5.3.1")).unwrap();
+        let m = db
+            .matches(Ecosystem::PyPI, "PyYaml", Some("5.3.1"))
+            .unwrap();
         assert_eq!(m.len(), 1, "{m:?}");
-        assert_eq!(m[0].ids, vec!["GHSA-aaaa-bbbb-cccc", "PYSEC-2020-1", "CVE-2020-1"]);
+        assert_eq!(
+            m[0].ids,
+            vec!["GHSA-aaaa-bbbb-cccc", "PYSEC-2020-1", "CVE-2020-1"]
+        );
         assert_eq!(m[0].fixed.as_deref(), Some("5.4"));
-        assert_eq!(db.matches(Ecosystem::PyPI, "pyyaml", Some("3.13")).unwrap().len(), 2);
-        assert!(db.matches(Ecosystem::PyPI, "pyyaml", Some("6.0")).unwrap().is_empty());
-        assert!(db.matches(Ecosystem::Npm, "pyyaml", Some("1.0.0")).unwrap().is_empty());
+        assert_eq!(
+            db.matches(Ecosystem::PyPI, "pyyaml", Some("3.13"))
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(db
+            .matches(Ecosystem::PyPI, "pyyaml", Some("6.0"))
+            .unwrap()
+            .is_empty());
+        assert!(db
+            .matches(Ecosystem::Npm, "pyyaml", Some("1.0.0"))
+            .unwrap()
+            .is_empty());
         // Rewriting replaces the old store.
         recs.clear();
         write_store(&dir, &recs, vec![]).unwrap();

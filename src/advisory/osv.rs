@@ -102,7 +102,11 @@ fn os_list(v: &Option<serde_json::Value>) -> Vec<String> {
         .and_then(|v| v.get("affects"))
         .and_then(|a| a.get("os"))
         .and_then(|o| o.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -141,7 +145,9 @@ fn convert(raw: Raw) -> Advisory {
             sev_label = str_at(&a.ecosystem_specific, &["severity"]).map(str::to_ascii_uppercase);
         }
         let Some(pkg) = a.package else { continue };
-        let Some(eco) = ecosystem(&pkg.ecosystem) else { continue };
+        let Some(eco) = ecosystem(&pkg.ecosystem) else {
+            continue;
+        };
         if pkg.name.is_empty() {
             continue;
         }
@@ -176,7 +182,10 @@ fn convert(raw: Raw) -> Advisory {
     let summary = raw
         .summary
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| raw.details.map(|d| d.lines().next().unwrap_or("").chars().take(200).collect()))
+        .or_else(|| {
+            raw.details
+                .map(|d| d.lines().next().unwrap_or("").chars().take(200).collect())
+        })
         .unwrap_or_default();
     Advisory {
         id: raw.id,
@@ -193,14 +202,22 @@ fn convert(raw: Raw) -> Advisory {
 
 /// Parses one OSV record from JSON.
 pub fn from_json(bytes: &[u8]) -> Result<Advisory, String> {
-    serde_json::from_slice::<Raw>(bytes).map(convert).map_err(|e| e.to_string())
+    serde_json::from_slice::<Raw>(bytes)
+        .map(convert)
+        .map_err(|e| e.to_string())
 }
 
 /// Parses one OSV record from YAML.
 pub fn from_yaml(text: &str) -> Result<Advisory, String> {
     serde_saphyr::from_str::<Raw>(text)
         .map(convert)
-        .map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_owned())
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .to_owned()
+        })
 }
 
 #[cfg(test)]
@@ -237,7 +254,10 @@ mod tests {
         )
         .unwrap();
         assert!(a.withdrawn);
-        assert_eq!(a.affected[0].versions, vec!["3.10".to_string(), "3.13".to_string()]);
+        assert_eq!(
+            a.affected[0].versions,
+            vec!["3.10".to_string(), "3.13".to_string()]
+        );
         assert!(from_yaml("id: [unclosed").is_err());
         assert!(from_json(b"{\"id\": 1}").is_err());
     }

@@ -37,8 +37,18 @@ pub fn parse(text: &str) -> Result<Advisory, String> {
             ecosystem: Ecosystem::CratesIo,
             name: m.package.as_str().to_owned(),
             ranges: vec![Range::Reqs {
-                patched: adv.versions.patched().iter().map(|r| r.to_string()).collect(),
-                unaffected: adv.versions.unaffected().iter().map(|r| r.to_string()).collect(),
+                patched: adv
+                    .versions
+                    .patched()
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
+                unaffected: adv
+                    .versions
+                    .unaffected()
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
             }],
             versions: Vec::new(),
             os,

@@ -46,7 +46,10 @@ pub struct UpdateReport {
 }
 
 fn scratch_dir(db: &Path) -> Result<PathBuf> {
-    let parent = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::Db {
         path: parent.to_owned(),
         message: format!("cannot create directory: {e}"),
@@ -103,7 +106,11 @@ async fn fetch_all(db: &Path, scratch: &Path, opts: &UpdateOptions) -> Result<Up
                 path: PathBuf::from(&url),
                 message: m,
             };
-            let resp = client.get(&url).send().await.map_err(|e| fail(format!("download failed: {e}")))?;
+            let resp = client
+                .get(&url)
+                .send()
+                .await
+                .map_err(|e| fail(format!("download failed: {e}")))?;
             if !resp.status().is_success() {
                 return Err(fail(format!("download failed: HTTP {}", resp.status())));
             }
@@ -117,7 +124,10 @@ async fn fetch_all(db: &Path, scratch: &Path, opts: &UpdateOptions) -> Result<Up
                 .get("last-modified")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = resp.bytes().await.map_err(|e| fail(format!("download interrupted: {e}")))?;
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|e| fail(format!("download interrupted: {e}")))?;
             let mut c = Collector::default();
             c.zip(std::io::Cursor::new(body.as_ref()), Path::new(&url))?;
             warnings.append(&mut c.warnings);

@@ -132,7 +132,10 @@ fn events_cover(eco: Ecosystem, events: &[Event], v: &Ver) -> bool {
         (None, None) => a.1.cmp(&b.1),
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal).then(a.1.cmp(&b.1)),
+        (Some(x), Some(y)) => x
+            .partial_cmp(y)
+            .unwrap_or(Ordering::Equal)
+            .then(a.1.cmp(&b.1)),
     });
     let mut affected = false;
     for (pv, _, e) in &parsed {
@@ -143,11 +146,7 @@ fn events_cover(eco: Ecosystem, events: &[Event], v: &Ver) -> bool {
         match e {
             Event::Introduced(_) if le => affected = true,
             Event::Fixed(_) | Event::Limit(_) if le => affected = false,
-            Event::LastAffected(_) => {
-                if pv.as_ref().is_some_and(|p| p < v) {
-                    affected = false;
-                }
-            }
+            Event::LastAffected(_) if pv.as_ref().is_some_and(|p| p < v) => affected = false,
             _ => {}
         }
     }
@@ -174,7 +173,10 @@ pub fn affected(eco: Ecosystem, ranges: &[Range], versions: &[String], version: 
     };
     ranges.iter().any(|r| match r {
         Range::Events(ev) => events_cover(eco, ev, &v),
-        Range::Reqs { patched, unaffected } => reqs_cover(&v, patched, unaffected),
+        Range::Reqs {
+            patched,
+            unaffected,
+        } => reqs_cover(&v, patched, unaffected),
     })
 }
 
@@ -182,10 +184,14 @@ pub fn affected(eco: Ecosystem, ranges: &[Range], versions: &[String], version: 
 pub fn affects_all(ranges: &[Range]) -> bool {
     ranges.iter().any(|r| match r {
         Range::Events(ev) => {
-            ev.iter().any(|e| matches!(e, Event::Introduced(t) if is_zero(t) || t.trim() == "0.0.0-0"))
+            ev.iter()
+                .any(|e| matches!(e, Event::Introduced(t) if is_zero(t) || t.trim() == "0.0.0-0"))
                 && !ev.iter().any(|e| !matches!(e, Event::Introduced(_)))
         }
-        Range::Reqs { patched, unaffected } => patched.is_empty() && unaffected.is_empty(),
+        Range::Reqs {
+            patched,
+            unaffected,
+        } => patched.is_empty() && unaffected.is_empty(),
     })
 }
 
@@ -269,12 +275,23 @@ mod tests {
         assert!(!affected(Ecosystem::CratesIo, &r, &[], "1.2.1"));
         assert!(!affected(Ecosystem::CratesIo, &r, &[], "0.9.0"));
         // Two intervals in one range, events out of order.
-        let r = ev(&[("f", "2.1.0"), ("i", "2.0.0"), ("i", "1.0.0"), ("f", "1.5.0")]);
+        let r = ev(&[
+            ("f", "2.1.0"),
+            ("i", "2.0.0"),
+            ("i", "1.0.0"),
+            ("f", "1.5.0"),
+        ]);
         assert!(affected(Ecosystem::CratesIo, &r, &[], "1.4.9"));
         assert!(!affected(Ecosystem::CratesIo, &r, &[], "1.6.0"));
         assert!(affected(Ecosystem::CratesIo, &r, &[], "2.0.5"));
-        assert_eq!(fixed_above(Ecosystem::CratesIo, &r, Some("1.4.9")).as_deref(), Some("1.5.0"));
-        assert_eq!(fixed_above(Ecosystem::CratesIo, &r, Some("2.0.5")).as_deref(), Some("2.1.0"));
+        assert_eq!(
+            fixed_above(Ecosystem::CratesIo, &r, Some("1.4.9")).as_deref(),
+            Some("1.5.0")
+        );
+        assert_eq!(
+            fixed_above(Ecosystem::CratesIo, &r, Some("2.0.5")).as_deref(),
+            Some("2.1.0")
+        );
     }
 
     #[test]
@@ -283,7 +300,10 @@ mod tests {
         assert!(affected(Ecosystem::PyPI, &r, &[], "2.0.0rc1"));
         assert!(affected(Ecosystem::PyPI, &r, &[], "2.0.0.dev3"));
         assert!(!affected(Ecosystem::PyPI, &r, &[], "2.0.0.post1"));
-        assert!(!affected(Ecosystem::PyPI, &r, &[], "1!1.0"), "epoch 1 sorts after every epoch-0 version");
+        assert!(
+            !affected(Ecosystem::PyPI, &r, &[], "1!1.0"),
+            "epoch 1 sorts after every epoch-0 version"
+        );
         assert!(affected(Ecosystem::PyPI, &r, &[], "1.9+local.7"));
         assert!(same(Ecosystem::PyPI, "1.0", "1.0.0"));
         assert!(same(Ecosystem::PyPI, "2.0RC1", "2.0rc1"));
@@ -294,8 +314,18 @@ mod tests {
     #[test]
     fn go_pseudo_versions_and_incompatible() {
         let r = ev(&[("i", "0"), ("f", "0.0.0-20210101000000-abcdefabcdef")]);
-        assert!(affected(Ecosystem::Go, &r, &[], "v0.0.0-20200101000000-123456789abc"));
-        assert!(!affected(Ecosystem::Go, &r, &[], "v0.0.0-20220101000000-123456789abc"));
+        assert!(affected(
+            Ecosystem::Go,
+            &r,
+            &[],
+            "v0.0.0-20200101000000-123456789abc"
+        ));
+        assert!(!affected(
+            Ecosystem::Go,
+            &r,
+            &[],
+            "v0.0.0-20220101000000-123456789abc"
+        ));
         let r = ev(&[("i", "2.0.0"), ("f", "2.5.0")]);
         assert!(affected(Ecosystem::Go, &r, &[], "v2.4.0+incompatible"));
     }
@@ -309,7 +339,10 @@ mod tests {
         assert!(affected(Ecosystem::CratesIo, &r, &[], "1.1.5"));
         assert!(!affected(Ecosystem::CratesIo, &r, &[], "1.5.5"));
         assert!(!affected(Ecosystem::CratesIo, &r, &[], "0.2.0"));
-        assert_eq!(fixed_above(Ecosystem::CratesIo, &r, Some("1.1.5")).as_deref(), Some(">= 1.5.5"));
+        assert_eq!(
+            fixed_above(Ecosystem::CratesIo, &r, Some("1.1.5")).as_deref(),
+            Some(">= 1.5.5")
+        );
         assert!(affects_all(&ev(&[("i", "0")])));
         assert!(!affects_all(&r));
     }

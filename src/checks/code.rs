@@ -32,8 +32,16 @@ fn windows(f: &FileChange) -> Vec<Vec<WLine<'_>>> {
     let mut lines: Vec<WLine<'_>> = f
         .added
         .iter()
-        .map(|l| WLine { no: l.no, text: &l.text, added: true })
-        .chain(f.context.iter().map(|l| WLine { no: l.no, text: &l.text, added: false }))
+        .map(|l| WLine {
+            no: l.no,
+            text: &l.text,
+            added: true,
+        })
+        .chain(f.context.iter().map(|l| WLine {
+            no: l.no,
+            text: &l.text,
+            added: false,
+        }))
         .collect();
     lines.sort_by_key(|l| l.no);
     let mut out: Vec<Vec<WLine<'_>>> = Vec::new();
@@ -67,13 +75,19 @@ struct Suppression {
 
 fn parse_suppression(text: &str) -> Option<Suppression> {
     if let Some(i) = text.find("guardrail-ignore") {
-        let rest = text[i + "guardrail-ignore".len()..].trim_start_matches(':').trim();
+        let rest = text[i + "guardrail-ignore".len()..]
+            .trim_start_matches(':')
+            .trim();
         let mut parts = rest.splitn(2, char::is_whitespace);
         let id = parts.next().unwrap_or("").trim().to_owned();
         let reason = parts.next().unwrap_or("").trim();
         return Some(Suppression {
             ids: if id.is_empty() { Vec::new() } else { vec![id] },
-            has_reason: !reason.trim_end_matches("*/").trim_end_matches("-->").trim().is_empty(),
+            has_reason: !reason
+                .trim_end_matches("*/")
+                .trim_end_matches("-->")
+                .trim()
+                .is_empty(),
             guardrail: true,
         });
     }
@@ -96,7 +110,10 @@ fn parse_suppression(text: &str) -> Option<Suppression> {
 
 fn suppression_names(s: &Suppression, rule: &str) -> bool {
     // Semgrep writes rule ids with their config path prefix (`rules.owasp.x`): match the tail.
-    s.ids.is_empty() || s.ids.iter().any(|id| id == rule || id.ends_with(&format!(".{rule}")))
+    s.ids.is_empty()
+        || s.ids
+            .iter()
+            .any(|id| id == rule || id.ends_with(&format!(".{rule}")))
 }
 
 /// A file as a change that adds every line (whole-tree scans and rule fixtures). Line numbers
@@ -170,13 +187,24 @@ impl CodeRules {
                 for m in ctx.rules.matches(rule, &text, &hits) {
                     let first = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
                     let last_byte = m.end.saturating_sub(1).max(m.start);
-                    let last = starts.partition_point(|&s| s <= last_byte).saturating_sub(1);
-                    let Some(hit_idx) = (first..=last).find(|&i| w.get(i).is_some_and(|l| l.added)) else {
+                    let last = starts
+                        .partition_point(|&s| s <= last_byte)
+                        .saturating_sub(1);
+                    let Some(hit_idx) = (first..=last).find(|&i| w.get(i).is_some_and(|l| l.added))
+                    else {
                         continue;
                     };
-                    if let Some(fd) =
-                        self.finding(ctx, rule, path, &w, hit_idx, &text, &starts, &m, &mut occurrences)
-                    {
+                    if let Some(fd) = self.finding(
+                        ctx,
+                        rule,
+                        path,
+                        &w,
+                        hit_idx,
+                        &text,
+                        &starts,
+                        &m,
+                        &mut occurrences,
+                    ) {
                         out.push(fd);
                     }
                 }
@@ -201,7 +229,11 @@ impl CodeRules {
         let line_start = starts[idx];
         let line_end = line_start + line.text.len();
         // The secret region: the SECRET capture if present, else the whole match.
-        let (sec_s, sec_e) = m.captures.get("SECRET").copied().unwrap_or((m.start, m.end));
+        let (sec_s, sec_e) = m
+            .captures
+            .get("SECRET")
+            .copied()
+            .unwrap_or((m.start, m.end));
         let mut snippet = line.text.to_owned();
         if rule.redact {
             let s = sec_s.clamp(line_start, line_end);
@@ -220,18 +252,35 @@ impl CodeRules {
         let mut message = rule.message.clone();
         for (name, (s, e)) in &m.captures {
             let value = text.get(*s..*e).unwrap_or("");
-            let shown = if rule.redact { redact(value) } else { value.to_owned() };
+            let shown = if rule.redact {
+                redact(value)
+            } else {
+                value.to_owned()
+            };
             message = message.replace(&format!("${name}"), &shown);
         }
         let anchor = line.text.trim().to_owned();
-        let occ = occurrences.entry((rule.id.clone(), anchor.clone())).or_insert(0);
+        let occ = occurrences
+            .entry((rule.id.clone(), anchor.clone()))
+            .or_insert(0);
         let occurrence = *occ;
         *occ += 1;
 
-        let mut f = Finding::new(rule.id.clone(), rule.kind, rule.severity, path, Some(line.no), message);
+        let mut f = Finding::new(
+            rule.id.clone(),
+            rule.kind,
+            rule.severity,
+            path,
+            Some(line.no),
+            message,
+        );
         f.cwe = rule.cwe.clone();
         f.owasp = rule.owasp.clone();
-        f.column = Some(u32::try_from(m.start.saturating_sub(line_start) + 1).unwrap_or(1).max(1));
+        f.column = Some(
+            u32::try_from(m.start.saturating_sub(line_start) + 1)
+                .unwrap_or(1)
+                .max(1),
+        );
         f.line_hash = Some(sha256_hex(line.text.as_bytes()));
         f.snippet = Some(snippet);
         let mut f = f.with_fingerprint(&anchor, occurrence);
@@ -240,7 +289,9 @@ impl CodeRules {
         let candidates = [Some(idx), idx.checked_sub(1)];
         for i in candidates.into_iter().flatten() {
             let Some(l) = w.get(i) else { continue };
-            let Some(sup) = parse_suppression(l.text) else { continue };
+            let Some(sup) = parse_suppression(l.text) else {
+                continue;
+            };
             if !suppression_names(&sup, &rule.id) {
                 continue;
             }
@@ -249,10 +300,15 @@ impl CodeRules {
                 return None;
             }
             if pre_existing {
-                f.notes.push("`guardrail-ignore` without a reason is not honoured".into());
+                f.notes
+                    .push("`guardrail-ignore` without a reason is not honoured".into());
                 return Some(f);
             }
-            let which = if sup.guardrail { "guardrail-ignore" } else { "nosemgrep" };
+            let which = if sup.guardrail {
+                "guardrail-ignore"
+            } else {
+                "nosemgrep"
+            };
             f.message = format!(
                 "A `{which}` comment added by this change hides `{}` here: {} Suppressions written in the same change as the code they hide do not count; a human must accept this one.",
                 rule.id, f.message
@@ -284,9 +340,17 @@ impl Check for CodeRules {
                 out
             })
             .collect();
-        let lossy: Vec<&str> = ctx.changes.files.iter().filter(|f| f.lossy).map(|f| f.path()).collect();
+        let lossy: Vec<&str> = ctx
+            .changes
+            .files
+            .iter()
+            .filter(|f| f.lossy)
+            .map(|f| f.path())
+            .collect();
         for p in lossy {
-            ctx.note(format!("{p}: content is not valid UTF-8; scanned with invalid bytes replaced"));
+            ctx.note(format!(
+                "{p}: content is not valid UTF-8; scanned with invalid bytes replaced"
+            ));
         }
         Ok(per_file.into_iter().flatten().collect())
     }
@@ -308,7 +372,8 @@ mod tests {
     fn suppression_parsing() {
         let s = parse_suppression("x = 1  # nosemgrep: a-rule, b-rule").unwrap();
         assert_eq!(s.ids, vec!["a-rule", "b-rule"]);
-        let g = parse_suppression("// guardrail-ignore: js-eval reviewed, input is constant").unwrap();
+        let g =
+            parse_suppression("// guardrail-ignore: js-eval reviewed, input is constant").unwrap();
         assert!(g.has_reason && g.guardrail);
         assert_eq!(g.ids, vec!["js-eval"]);
         let n = parse_suppression("// guardrail-ignore: js-eval").unwrap();

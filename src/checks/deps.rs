@@ -44,7 +44,14 @@ fn describe(m: &Match) -> String {
 
 fn finding(dep: &Dep, m: &Match, severity: Severity, message: String) -> Finding {
     let anchor = format!("{}@{}", dep.name, dep.version.as_deref().unwrap_or(""));
-    let mut f = Finding::new(m.primary(), Kind::Dependency, severity, &dep.path, dep.line, message);
+    let mut f = Finding::new(
+        m.primary(),
+        Kind::Dependency,
+        severity,
+        &dep.path,
+        dep.line,
+        message,
+    );
     f.package = Some(package(dep));
     f.advisories = m.ids.clone();
     f.with_fingerprint(&anchor, 0)
@@ -57,7 +64,13 @@ pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<
     let mut out = Vec::new();
     let ver = dep.version.as_deref().unwrap_or("(any version)");
     for m in now {
-        let mut msg = format!("{} {} has a {}: {}", dep.name, ver, describe(m), m.summary.trim());
+        let mut msg = format!(
+            "{} {} has a {}: {}",
+            dep.name,
+            ver,
+            describe(m),
+            m.summary.trim()
+        );
         if !m.os.is_empty() {
             msg.push_str(&format!(" (affects {} only)", m.os.join(", ")));
         }
@@ -68,7 +81,11 @@ pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<
             (_, Some(fix)) => msg.push_str(&format!(". Upgrade to {fix}")),
             (_, None) => msg.push_str(". No fixed version is known: replace the package or accept the risk with an ignore entry"),
         }
-        if matches!(change.kind, ChangeKind::Upgraded { .. } | ChangeKind::Downgraded { .. }) && before.iter().any(|b| b.primary() == m.primary()) {
+        if matches!(
+            change.kind,
+            ChangeKind::Upgraded { .. } | ChangeKind::Downgraded { .. }
+        ) && before.iter().any(|b| b.primary() == m.primary())
+        {
             msg.push_str(" (the base version was affected too)");
         }
         msg.push('.');
@@ -76,10 +93,18 @@ pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<
     }
     if let ChangeKind::Upgraded { from } | ChangeKind::Downgraded { from } = &change.kind {
         for b in before {
-            if now.iter().any(|m| m.primary() == b.primary() || m.ids.iter().any(|i| b.ids.contains(i))) {
+            if now
+                .iter()
+                .any(|m| m.primary() == b.primary() || m.ids.iter().any(|i| b.ids.contains(i)))
+            {
                 continue;
             }
-            let msg = format!("fixed: moving {} from {from} to {ver} resolves {} ({}).", dep.name, b.primary(), b.summary.trim());
+            let msg = format!(
+                "fixed: moving {} from {from} to {ver} resolves {} ({}).",
+                dep.name,
+                b.primary(),
+                b.summary.trim()
+            );
             let mut f = finding(dep, b, Severity::Info, msg);
             f.rule = b.primary().to_owned();
             out.push(f);
@@ -95,7 +120,10 @@ impl Check for Advisories {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let changes = ctx.dependency_changes()?;
-        let relevant: Vec<&DepChange> = changes.iter().filter(|c| !matches!(c.kind, ChangeKind::Removed)).collect();
+        let relevant: Vec<&DepChange> = changes
+            .iter()
+            .filter(|c| !matches!(c.kind, ChangeKind::Removed))
+            .collect();
         if relevant.is_empty() {
             return Ok(Vec::new());
         }
@@ -125,18 +153,34 @@ impl Check for Advisories {
         let exact_names: std::collections::HashSet<(crate::deps::Ecosystem, String)> = relevant
             .iter()
             .filter(|c| c.dep.exact)
-            .map(|c| (c.dep.ecosystem, advisory::normalize_name(c.dep.ecosystem, &c.dep.name)))
+            .map(|c| {
+                (
+                    c.dep.ecosystem,
+                    advisory::normalize_name(c.dep.ecosystem, &c.dep.name),
+                )
+            })
             .collect();
         let mut out = Vec::new();
         for change in relevant {
             let dep = &change.dep;
-            let version = if dep.exact { dep.version.as_deref() } else { None };
-            if version.is_none() && exact_names.contains(&(dep.ecosystem, advisory::normalize_name(dep.ecosystem, &dep.name))) {
+            let version = if dep.exact {
+                dep.version.as_deref()
+            } else {
+                None
+            };
+            if version.is_none()
+                && exact_names.contains(&(
+                    dep.ecosystem,
+                    advisory::normalize_name(dep.ecosystem, &dep.name),
+                ))
+            {
                 continue;
             }
             let now = db.matches(dep.ecosystem, &dep.name, version)?;
             let before = match (&change.kind, dep.exact) {
-                (ChangeKind::Upgraded { from } | ChangeKind::Downgraded { from }, true) => db.matches(dep.ecosystem, &dep.name, Some(from))?,
+                (ChangeKind::Upgraded { from } | ChangeKind::Downgraded { from }, true) => {
+                    db.matches(dep.ecosystem, &dep.name, Some(from))?
+                }
                 _ => Vec::new(),
             };
             out.extend(findings_for(change, &now, &before));

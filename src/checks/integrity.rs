@@ -23,12 +23,22 @@ fn host_allowed(url: &str, allowed: &[String]) -> bool {
             u == a || u.starts_with(&format!("{a}/"))
         } else {
             // A bare host.
-            u.split("://").nth(1).and_then(|r| r.split('/').next()).is_some_and(|h| h == a)
+            u.split("://")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .is_some_and(|h| h == a)
         }
     })
 }
 
-fn mk(rule: &str, severity: Severity, path: &str, line: Option<u32>, anchor: &str, message: String) -> Finding {
+fn mk(
+    rule: &str,
+    severity: Severity,
+    path: &str,
+    line: Option<u32>,
+    anchor: &str,
+    message: String,
+) -> Finding {
     Finding::new(rule, Kind::SupplyChain, severity, path, line, message).with_fingerprint(anchor, 0)
 }
 
@@ -45,7 +55,10 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
     for e in &fd.base {
         base.entry(key(e)).or_default().push(e);
     }
-    let npm = matches!(fd.format, Format::PackageLock | Format::YarnLock | Format::PnpmLock);
+    let npm = matches!(
+        fd.format,
+        Format::PackageLock | Format::YarnLock | Format::PnpmLock
+    );
     for e in &fd.head {
         let prev = base.get(&key(e));
         let d = &e.dep;
@@ -67,13 +80,18 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
                     ));
                 }
             }
-            if prev.iter().any(|p| p.resolved == e.resolved && p.dep.source == d.source) {
+            if prev
+                .iter()
+                .any(|p| p.resolved == e.resolved && p.dep.source == d.source)
+            {
                 continue;
             }
         }
         if npm {
             if let Some(url) = &e.resolved {
-                if (url.starts_with("http://") || url.starts_with("https://")) && !host_allowed(url, registries) {
+                if (url.starts_with("http://") || url.starts_with("https://"))
+                    && !host_allowed(url, registries)
+                {
                     out.push(mk(
                         "npm-resolved-off-registry",
                         Severity::Yellow,
@@ -87,7 +105,10 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
                     continue;
                 }
             }
-            if e.integrity.is_none() && e.resolved.is_some() && matches!(d.source, DepSource::Registry | DepSource::Url(_)) {
+            if e.integrity.is_none()
+                && e.resolved.is_some()
+                && matches!(d.source, DepSource::Registry | DepSource::Url(_))
+            {
                 out.push(mk(
                     "lockfile-integrity-missing",
                     Severity::Yellow,
@@ -103,14 +124,21 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
             DepSource::Git(u) => ("dependency-git-source", format!("a git repository ({u})")),
             DepSource::Url(u) => ("dependency-url-source", format!("a direct URL ({u})")),
             DepSource::Path(p) => ("dependency-path-source", format!("a local path ({p})")),
-            DepSource::OtherRegistry(r) => ("dependency-other-registry", format!("another registry ({r})")),
+            DepSource::OtherRegistry(r) => (
+                "dependency-other-registry",
+                format!("another registry ({r})"),
+            ),
         };
         if npm && rule == "dependency-url-source" {
             // Already judged against the configured registries above.
             continue;
         }
         // Local paths are code in reach of the same review; the others bypass the registry.
-        let severity = if rule == "dependency-path-source" { Severity::Info } else { Severity::Yellow };
+        let severity = if rule == "dependency-path-source" {
+            Severity::Info
+        } else {
+            Severity::Yellow
+        };
         out.push(mk(
             rule,
             severity,
@@ -130,15 +158,24 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for f in &ctx.changes.files {
         let path = f.path();
         let name = path.rsplit('/').next().unwrap_or(path);
-        let in_cargo_dir = path == ".cargo/config.toml" || path == ".cargo/config" || path.ends_with("/.cargo/config.toml") || path.ends_with("/.cargo/config");
+        let in_cargo_dir = path == ".cargo/config.toml"
+            || path == ".cargo/config"
+            || path.ends_with("/.cargo/config.toml")
+            || path.ends_with("/.cargo/config");
         let requirements = Format::of(path) == Some(Format::Requirements);
         for l in &f.added {
             let t = l.text.trim();
             if t.starts_with('#') || t.is_empty() {
                 continue;
             }
-            let finding = |rule: &str, sev: Severity, msg: String| mk(rule, sev, path, Some(l.no), t, msg);
-            if requirements || name == "pip.conf" || name == "pip.ini" || name == "Pipfile" || name == "pyproject.toml" {
+            let finding =
+                |rule: &str, sev: Severity, msg: String| mk(rule, sev, path, Some(l.no), t, msg);
+            if requirements
+                || name == "pip.conf"
+                || name == "pip.ini"
+                || name == "Pipfile"
+                || name == "pyproject.toml"
+            {
                 let lower = t.to_ascii_lowercase();
                 let extra = lower.contains("extra-index-url") || lower.contains("extra_index_url");
                 let index = extra
@@ -146,11 +183,16 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     || lower.contains("--index-url")
                     || lower.starts_with("index-url")
                     || lower.starts_with("index_url")
-                    || (name == "Pipfile" || name == "pyproject.toml") && lower.starts_with("url") && lower.contains("://");
+                    || (name == "Pipfile" || name == "pyproject.toml")
+                        && lower.starts_with("url")
+                        && lower.contains("://");
                 if !index {
                     continue;
                 }
-                let url = t.split(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'').find(|w| w.contains("://")).unwrap_or("");
+                let url = t
+                    .split(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'')
+                    .find(|w| w.contains("://"))
+                    .unwrap_or("");
                 if !url.is_empty() && host_allowed(url, &cfg.pypi_indexes) {
                     continue;
                 }
@@ -172,7 +214,10 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 if !(lower.contains("registry") || lower.starts_with("npmregistryserver")) {
                     continue;
                 }
-                let url = t.split(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'').find(|w| w.contains("://")).unwrap_or("");
+                let url = t
+                    .split(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'')
+                    .find(|w| w.contains("://"))
+                    .unwrap_or("");
                 if url.is_empty() || host_allowed(url, &cfg.npm_registries) {
                     continue;
                 }
@@ -183,7 +228,11 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ));
             } else if in_cargo_dir {
                 let lower = t.to_ascii_lowercase();
-                if lower.starts_with("replace-with") || lower.starts_with("[source.") || lower.starts_with("registry") || lower.starts_with("index") {
+                if lower.starts_with("replace-with")
+                    || lower.starts_with("[source.")
+                    || lower.starts_with("registry")
+                    || lower.starts_with("index")
+                {
                     out.push(finding(
                         "cargo-source-replaced",
                         Severity::Yellow,
@@ -205,7 +254,18 @@ impl Check for LockfileIntegrity {
         let relevant = ctx.changes.files.iter().any(|f| {
             let p = f.path();
             let n = p.rsplit('/').next().unwrap_or(p);
-            Format::of(p).is_some() || matches!(n, ".npmrc" | ".yarnrc" | ".yarnrc.yml" | "pip.conf" | "pip.ini" | "Pipfile" | "config" | "config.toml")
+            Format::of(p).is_some()
+                || matches!(
+                    n,
+                    ".npmrc"
+                        | ".yarnrc"
+                        | ".yarnrc.yml"
+                        | "pip.conf"
+                        | "pip.ini"
+                        | "Pipfile"
+                        | "config"
+                        | "config.toml"
+                )
         });
         if !relevant {
             return Ok(out);
@@ -224,10 +284,22 @@ mod tests {
 
     #[test]
     fn registry_hosts() {
-        let allowed = vec!["https://registry.npmjs.org/".to_string(), "npm.example.com".to_string()];
-        assert!(host_allowed("https://registry.npmjs.org/a/-/a-1.0.0.tgz", &allowed));
+        let allowed = vec![
+            "https://registry.npmjs.org/".to_string(),
+            "npm.example.com".to_string(),
+        ];
+        assert!(host_allowed(
+            "https://registry.npmjs.org/a/-/a-1.0.0.tgz",
+            &allowed
+        ));
         assert!(host_allowed("https://npm.example.com/a.tgz", &allowed));
-        assert!(!host_allowed("https://evil.example/registry.npmjs.org/a.tgz", &allowed));
-        assert!(!host_allowed("https://registry.npmjs.org.evil.io/a.tgz", &allowed));
+        assert!(!host_allowed(
+            "https://evil.example/registry.npmjs.org/a.tgz",
+            &allowed
+        ));
+        assert!(!host_allowed(
+            "https://registry.npmjs.org.evil.io/a.tgz",
+            &allowed
+        ));
     }
 }

@@ -4,7 +4,6 @@
 
 use std::sync::{Mutex, OnceLock};
 
-
 use crate::config::Config;
 use crate::deps::DepChange;
 use crate::diff::ChangeSet;
@@ -88,7 +87,10 @@ impl<'a> Context<'a> {
 
     /// The notes recorded so far.
     pub fn take_notes(&self) -> Vec<String> {
-        self.notes.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
+        self.notes
+            .lock()
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or_default()
     }
 }
 

@@ -11,7 +11,10 @@ use super::{emit, print_notes, Ui};
 pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let settings = args.settings(cwd);
     let mut outcome = engine::check(&settings, &mut std::io::stdin().lock())?;
-    let review = guardrail::review::finish(&mut outcome, &guardrail::review::FinishOptions::for_check(args))?;
+    let review = guardrail::review::finish(
+        &mut outcome,
+        &guardrail::review::FinishOptions::for_check(args),
+    )?;
     print_notes(&outcome.notes);
     print_notes(&review.notes);
     let report = Report {
@@ -28,8 +31,13 @@ pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     report::write(args.out.format, &report, &mut buf, color)?;
     if !args.ledger.no_ledger {
         let rec = guardrail::ledger::RunRecord::from_outcome(&outcome, "check");
-        let note = guardrail::ledger::append_run_in(args.ledger.ledger.as_deref(), outcome.repo.as_ref(), &settings.cwd, &rec)
-            .map_err(|e| anyhow::anyhow!("audit ledger: {e}"))?;
+        let note = guardrail::ledger::append_run_in(
+            args.ledger.ledger.as_deref(),
+            outcome.repo.as_ref(),
+            &settings.cwd,
+            &rec,
+        )
+        .map_err(|e| anyhow::anyhow!("audit ledger: {e}"))?;
         print_notes(note.as_slice());
     }
     if let Some(summary) = &args.summary {

@@ -22,13 +22,24 @@ fn dir_of(arg: &DbDirArg, cwd: &Path) -> anyhow::Result<PathBuf> {
     match &arg.db {
         Some(d) if d.is_absolute() => Ok(d.clone()),
         Some(d) => Ok(cwd.join(d)),
-        None => advisory::default_dir().context("no user cache directory: pass --db DIR or set GUARDRAIL_DB_DIR"),
+        None => advisory::default_dir()
+            .context("no user cache directory: pass --db DIR or set GUARDRAIL_DB_DIR"),
     }
 }
 
 fn import_cmd(a: &ImportArgs, cwd: &Path) -> anyhow::Result<i32> {
     let dir = dir_of(&a.dir, cwd)?;
-    let inputs: Vec<PathBuf> = a.paths.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect();
+    let inputs: Vec<PathBuf> = a
+        .paths
+        .iter()
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        })
+        .collect();
     let report = import::import(&dir, &inputs)?;
     for w in &report.warnings {
         eprintln!("guardrail: warning: {w}");
@@ -41,7 +52,11 @@ fn import_cmd(a: &ImportArgs, cwd: &Path) -> anyhow::Result<i32> {
         let _ = writeln!(out, "skipped {} withdrawn advisories", report.withdrawn);
     }
     if report.other_ecosystems > 0 {
-        let _ = writeln!(out, "skipped {} advisories of other ecosystems", report.other_ecosystems);
+        let _ = writeln!(
+            out,
+            "skipped {} advisories of other ecosystems",
+            report.other_ecosystems
+        );
     }
     let _ = writeln!(out, "database {}: {}", dir.display(), counts(&report.meta));
     emit_stdout(out.as_bytes())?;
@@ -50,7 +65,11 @@ fn import_cmd(a: &ImportArgs, cwd: &Path) -> anyhow::Result<i32> {
 
 fn counts(meta: &advisory::Meta) -> String {
     let total: usize = meta.counts.values().sum();
-    let per: Vec<String> = meta.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let per: Vec<String> = meta
+        .counts
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     format!("{total} advisories ({})", per.join(", "))
 }
 
@@ -71,16 +90,29 @@ fn update_cmd(a: &UpdateArgs, cwd: &Path) -> anyhow::Result<i32> {
         osv_url: (!a.no_osv).then(|| a.osv_url.clone()),
         ecosystems,
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let report = rt.block_on(update::update(&dir, &opts))?;
     for w in &report.warnings {
         eprintln!("guardrail: warning: {w}");
     }
     let mut out = String::new();
     for s in &report.meta.sources {
-        let _ = writeln!(out, "{}: {} advisories ({})", s.name, s.records, s.revision.as_deref().unwrap_or("no revision"));
+        let _ = writeln!(
+            out,
+            "{}: {} advisories ({})",
+            s.name,
+            s.records,
+            s.revision.as_deref().unwrap_or("no revision")
+        );
     }
-    let _ = writeln!(out, "database {} updated: {}", dir.display(), counts(&report.meta));
+    let _ = writeln!(
+        out,
+        "database {} updated: {}",
+        dir.display(),
+        counts(&report.meta)
+    );
     emit_stdout(out.as_bytes())?;
     Ok(0)
 }
@@ -114,16 +146,22 @@ fn status(a: &StatusArgs, cwd: &Path) -> anyhow::Result<i32> {
     let mut out = String::new();
     let _ = writeln!(out, "database: {}", dir.display());
     if db.is_empty() {
-        let _ = writeln!(out, "empty: run `guardrail db update` (network) or `guardrail db import FILE_OR_DIR...`");
+        let _ = writeln!(
+            out,
+            "empty: run `guardrail db update` (network) or `guardrail db import FILE_OR_DIR...`"
+        );
         emit_stdout(out.as_bytes())?;
         return Ok(0);
     }
     let _ = writeln!(out, "records: {}", counts(db.meta()));
     let _ = writeln!(out, "sources:");
     for s in db.sources() {
-        let age = time::OffsetDateTime::parse(&s.imported, &time::format_description::well_known::Rfc3339)
-            .map(|t| format!("{} days ago", (now - t).whole_days()))
-            .unwrap_or_else(|_| "unknown age".into());
+        let age = time::OffsetDateTime::parse(
+            &s.imported,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(|t| format!("{} days ago", (now - t).whole_days()))
+        .unwrap_or_else(|_| "unknown age".into());
         let _ = writeln!(
             out,
             "  {}: {} advisories, revision {}, newest record {}, imported {} ({age}) from {}",

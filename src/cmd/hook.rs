@@ -41,8 +41,14 @@ fn sh_quote(s: &str) -> String {
 
 fn install(cwd: &Path, pre_commit: bool, force: bool) -> anyhow::Result<i32> {
     let repo = Repo::discover(cwd)?;
-    let rel = String::from_utf8_lossy(&repo.run(&["rev-parse", "--git-path", "hooks"])?).trim().to_owned();
-    let dir = if Path::new(&rel).is_absolute() { PathBuf::from(&rel) } else { repo.root().join(&rel) };
+    let rel = String::from_utf8_lossy(&repo.run(&["rev-parse", "--git-path", "hooks"])?)
+        .trim()
+        .to_owned();
+    let dir = if Path::new(&rel).is_absolute() {
+        PathBuf::from(&rel)
+    } else {
+        repo.root().join(&rel)
+    };
     std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
     let name = if pre_commit { "pre-commit" } else { "pre-push" };
     let path = dir.join(name);
@@ -54,7 +60,10 @@ fn install(cwd: &Path, pre_commit: bool, force: bool) -> anyhow::Result<i32> {
             );
         }
     }
-    let exe = std::env::current_exe().ok().map(|p| p.display().to_string()).unwrap_or_else(|| "guardrail".into());
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "guardrail".into());
     let script = format!(
         "#!/bin/sh\n{MARK}; delete this file to uninstall.\n# Runs guardrail on what is being {what}; refuses it while red or undecided yellow findings remain.\nGUARDRAIL=${{GUARDRAIL_BIN:-{exe}}}\ncommand -v \"$GUARDRAIL\" >/dev/null 2>&1 || GUARDRAIL=guardrail\nexec \"$GUARDRAIL\" hook run {name} \"$@\"\n",
         what = if pre_commit { "committed" } else { "pushed" },
@@ -64,7 +73,8 @@ fn install(cwd: &Path, pre_commit: bool, force: bool) -> anyhow::Result<i32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).with_context(|| format!("{}", path.display()))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("{}", path.display()))?;
     }
     println!("installed {}", path.display());
     Ok(0)
@@ -95,7 +105,10 @@ fn pre_push(repo: &Repo, args: &[String]) -> anyhow::Result<i32> {
     }
     // The pre-commit framework passes the range in variables instead.
     if pushes.is_empty() {
-        if let (Ok(from), Ok(to)) = (std::env::var("PRE_COMMIT_FROM_REF"), std::env::var("PRE_COMMIT_TO_REF")) {
+        if let (Ok(from), Ok(to)) = (
+            std::env::var("PRE_COMMIT_FROM_REF"),
+            std::env::var("PRE_COMMIT_TO_REF"),
+        ) {
             pushes.push(Push {
                 local_sha: repo.resolve(&to)?,
                 remote_ref: std::env::var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
@@ -147,7 +160,14 @@ fn push_base(repo: &Repo, remote: &str, p: &Push) -> anyhow::Result<Option<Strin
         }
     }
     let not_remote = format!("--remotes={remote}");
-    let out = repo.run(&["rev-list", "--topo-order", "--reverse", &p.local_sha, "--not", &not_remote])?;
+    let out = repo.run(&[
+        "rev-list",
+        "--topo-order",
+        "--reverse",
+        &p.local_sha,
+        "--not",
+        &not_remote,
+    ])?;
     let text = String::from_utf8_lossy(&out);
     let Some(oldest) = text.lines().next() else {
         return Ok(None); // nothing new
@@ -178,7 +198,9 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
     let mut outcome = engine::check(&settings, &mut std::io::empty())?;
     let opts = FinishOptions {
         publish: None,
-        ledger: std::env::var("GUARDRAIL_LEDGER").ok().filter(|v| !v.is_empty()),
+        ledger: std::env::var("GUARDRAIL_LEDGER")
+            .ok()
+            .filter(|v| !v.is_empty()),
         no_ledger: false,
         enqueue: true,
         branch,
@@ -189,7 +211,12 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
     if outcome.verdict == Verdict::Pass {
         return Ok(0);
     }
-    let shown: Vec<_> = outcome.findings.iter().filter(|f| f.severity != Severity::Info).cloned().collect();
+    let shown: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .cloned()
+        .collect();
     let rep = Report {
         verdict: outcome.verdict,
         base: outcome.base.as_deref(),
@@ -208,7 +235,10 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
     }
     if !pending.is_empty() {
         let queue = Queue::open(repo)?;
-        msg.push_str(&format!("\nguardrail: refused: {} yellow finding(s) await a decision:\n", pending.len()));
+        msg.push_str(&format!(
+            "\nguardrail: refused: {} yellow finding(s) await a decision:\n",
+            pending.len()
+        ));
         for f in &pending {
             let id = queue
                 .file
@@ -217,7 +247,10 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
                 .find(|it| it.fingerprint == f.fingerprint)
                 .map(|it| it.id.clone())
                 .unwrap_or_else(|| f.fingerprint.chars().take(8).collect());
-            let loc = f.line.map(|l| format!("{}:{l}", f.path)).unwrap_or_else(|| f.path.clone());
+            let loc = f
+                .line
+                .map(|l| format!("{}:{l}", f.path))
+                .unwrap_or_else(|| f.path.clone());
             msg.push_str(&format!("  {id}  {}  {loc}\n", f.rule));
         }
         msg.push_str("Decide each one, then push again:\n");

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
 use guardrail::cli::ledger::{
-    CheckpointArgs, ConsistencyArgs, DebugAppendArgs, KeygenArgs, LedgerCommand, LedgerFormat, ProveArgs, ShowArgs,
-    VerifyArgs, VerifyProofArgs,
+    CheckpointArgs, ConsistencyArgs, DebugAppendArgs, KeygenArgs, LedgerCommand, LedgerFormat,
+    ProveArgs, ShowArgs, VerifyArgs, VerifyProofArgs,
 };
 use guardrail::git::Repo;
 use guardrail::ledger::checkpoint::{Signer, Verifier};
@@ -111,7 +111,9 @@ fn cmd_verify(a: &VerifyArgs, cwd: &Path) -> anyhow::Result<i32> {
                     "entry": bad.line,
                     "error": bad.message,
                 }))?,
-                LedgerFormat::Text => eprintln!("guardrail: ledger {}: INVALID: {bad}", shown.display()),
+                LedgerFormat::Text => {
+                    eprintln!("guardrail: ledger {}: INVALID: {bad}", shown.display())
+                }
             }
             Ok(1)
         }
@@ -125,8 +127,18 @@ fn cmd_show(a: &ShowArgs, cwd: &Path) -> anyhow::Result<i32> {
         fingerprint: a.fingerprint.clone(),
         verdict: a.verdict.clone(),
         kind: a.kind.clone(),
-        since: a.since.as_deref().map(|s| query::parse_date(s, false)).transpose().map_err(|e| anyhow!("--since: {e}"))?,
-        until: a.until.as_deref().map(|s| query::parse_date(s, true)).transpose().map_err(|e| anyhow!("--until: {e}"))?,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| query::parse_date(s, false))
+            .transpose()
+            .map_err(|e| anyhow!("--since: {e}"))?,
+        until: a
+            .until
+            .as_deref()
+            .map(|s| query::parse_date(s, true))
+            .transpose()
+            .map_err(|e| anyhow!("--until: {e}"))?,
     };
     let snap = store.read()?;
     let (lines, bad) = chain::verify_prefix(&snap.ledger);
@@ -160,8 +172,12 @@ fn cmd_show(a: &ShowArgs, cwd: &Path) -> anyhow::Result<i32> {
 /// The entry hashes of a ledger that must verify.
 fn verified_hashes(store: &Store) -> anyhow::Result<Vec<chain::Hash>> {
     let snap = store.read()?;
-    let lines = chain::verify(&snap.ledger)
-        .map_err(|bad| anyhow!("ledger {} does not verify: {bad}", store.display().display()))?;
+    let lines = chain::verify(&snap.ledger).map_err(|bad| {
+        anyhow!(
+            "ledger {} does not verify: {bad}",
+            store.display().display()
+        )
+    })?;
     Ok(lines.iter().map(|l| l.hash).collect())
 }
 
@@ -170,12 +186,19 @@ fn cmd_prove(a: &ProveArgs, cwd: &Path) -> anyhow::Result<i32> {
     let hashes = verified_hashes(&store)?;
     let size = a.size.unwrap_or(hashes.len() as u64);
     if size > hashes.len() as u64 {
-        bail!("--size {size}: the ledger has only {} entries", hashes.len());
+        bail!(
+            "--size {size}: the ledger has only {} entries",
+            hashes.len()
+        );
     }
     if a.entry == 0 || a.entry > size {
-        bail!("entry {} is not in a tree of {size} entries (entries are numbered from 1)", a.entry);
+        bail!(
+            "entry {} is not in a tree of {size} entries (entries are numbered from 1)",
+            a.entry
+        );
     }
-    let p = proof::inclusion(&hashes, (a.entry - 1) as usize, size as usize).ok_or_else(|| anyhow!("entry out of range"))?;
+    let p = proof::inclusion(&hashes, (a.entry - 1) as usize, size as usize)
+        .ok_or_else(|| anyhow!("entry out of range"))?;
     print_json(&p)?;
     Ok(0)
 }
@@ -185,12 +208,16 @@ fn cmd_consistency(a: &ConsistencyArgs, cwd: &Path) -> anyhow::Result<i32> {
     let hashes = verified_hashes(&store)?;
     let size = a.size.unwrap_or(hashes.len() as u64);
     if size > hashes.len() as u64 {
-        bail!("--size {size}: the ledger has only {} entries", hashes.len());
+        bail!(
+            "--size {size}: the ledger has only {} entries",
+            hashes.len()
+        );
     }
     if a.old_size == 0 || a.old_size > size {
         bail!("OLD_SIZE must be between 1 and {size}");
     }
-    let p = proof::consistency(&hashes, a.old_size as usize, size as usize).ok_or_else(|| anyhow!("size out of range"))?;
+    let p = proof::consistency(&hashes, a.old_size as usize, size as usize)
+        .ok_or_else(|| anyhow!("size out of range"))?;
     print_json(&p)?;
     Ok(0)
 }
@@ -203,10 +230,21 @@ fn cmd_verify_proof(a: &VerifyProofArgs) -> anyhow::Result<i32> {
     } else {
         std::fs::read_to_string(&a.file).with_context(|| a.file.display().to_string())?
     };
-    let v: Value = serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", a.file.display()))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", a.file.display()))?;
     let c = proof::check(&v).map_err(|e| anyhow!("{}: {e}", a.file.display()))?;
-    let want_root = a.root.as_deref().map(proof::parse_hash).transpose().map_err(|e| anyhow!("--root: {e}"))?;
-    let want_old = a.old_root.as_deref().map(proof::parse_hash).transpose().map_err(|e| anyhow!("--old-root: {e}"))?;
+    let want_root = a
+        .root
+        .as_deref()
+        .map(proof::parse_hash)
+        .transpose()
+        .map_err(|e| anyhow!("--root: {e}"))?;
+    let want_old = a
+        .old_root
+        .as_deref()
+        .map(proof::parse_hash)
+        .transpose()
+        .map_err(|e| anyhow!("--old-root: {e}"))?;
     let mut problems = Vec::new();
     if !c.ok {
         problems.push("the path does not lead to the stated root".to_owned());
@@ -221,14 +259,22 @@ fn cmd_verify_proof(a: &VerifyProofArgs) -> anyhow::Result<i32> {
         emit_stdout(format!("ok: {}\n", c.claim).as_bytes())?;
         Ok(0)
     } else {
-        eprintln!("guardrail: proof does NOT verify ({}): {}", c.claim, problems.join("; "));
+        eprintln!(
+            "guardrail: proof does NOT verify ({}): {}",
+            c.claim,
+            problems.join("; ")
+        );
         Ok(1)
     }
 }
 
 fn cmd_keygen(a: &KeygenArgs, cwd: &Path) -> anyhow::Result<i32> {
     let signer = Signer::generate(&a.name).map_err(|e| anyhow!("--name: {e}"))?;
-    let prefix = if a.out.is_relative() { cwd.join(&a.out) } else { a.out.clone() };
+    let prefix = if a.out.is_relative() {
+        cwd.join(&a.out)
+    } else {
+        a.out.clone()
+    };
     let mut key_path = prefix.clone().into_os_string();
     key_path.push(".key");
     let mut pub_path = prefix.into_os_string();
@@ -236,7 +282,8 @@ fn cmd_keygen(a: &KeygenArgs, cwd: &Path) -> anyhow::Result<i32> {
     let (key_path, pub_path) = (PathBuf::from(key_path), PathBuf::from(pub_path));
     write_private(&key_path, &format!("{}\n", signer.private_text()))?;
     let vkey = signer.verifier().text();
-    std::fs::write(&pub_path, format!("{vkey}\n")).with_context(|| pub_path.display().to_string())?;
+    std::fs::write(&pub_path, format!("{vkey}\n"))
+        .with_context(|| pub_path.display().to_string())?;
     eprintln!(
         "guardrail: wrote {} (private, keep secret) and {}",
         key_path.display(),
@@ -256,15 +303,23 @@ fn write_private(p: &Path, text: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    let mut f = o.open(p).with_context(|| format!("{} (refusing to overwrite an existing key)", p.display()))?;
-    f.write_all(text.as_bytes()).with_context(|| p.display().to_string())?;
+    let mut f = o
+        .open(p)
+        .with_context(|| format!("{} (refusing to overwrite an existing key)", p.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| p.display().to_string())?;
     f.sync_all().with_context(|| p.display().to_string())?;
     Ok(())
 }
 
 fn cmd_checkpoint(a: &CheckpointArgs, cwd: &Path) -> anyhow::Result<i32> {
-    let key_path = if a.key.is_relative() { cwd.join(&a.key) } else { a.key.clone() };
-    let text = std::fs::read_to_string(&key_path).with_context(|| key_path.display().to_string())?;
+    let key_path = if a.key.is_relative() {
+        cwd.join(&a.key)
+    } else {
+        a.key.clone()
+    };
+    let text =
+        std::fs::read_to_string(&key_path).with_context(|| key_path.display().to_string())?;
     let signer = Signer::parse(&text).map_err(|e| anyhow!("{}: {e}", key_path.display()))?;
     let origin = a.origin.clone().unwrap_or_else(|| signer.name().to_owned());
     let store = existing_store(a.loc.ledger.as_deref(), cwd)?;

@@ -14,7 +14,12 @@ pub fn run(cmd: &ReviewCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     match cmd {
         ReviewCommand::List { all, json } => {
             let queue = Queue::open(&repo)?;
-            let items: Vec<&Item> = queue.file.items.iter().filter(|it| *all || it.state == ItemState::Pending).collect();
+            let items: Vec<&Item> = queue
+                .file
+                .items
+                .iter()
+                .filter(|it| *all || it.state == ItemState::Pending)
+                .collect();
             let out = if *json {
                 let mut s = serde_json::to_string_pretty(&items)?;
                 s.push('\n');
@@ -38,7 +43,10 @@ pub fn run(cmd: &ReviewCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
                         first_line(&it.message, 100)
                     ));
                 }
-                let pending = items.iter().filter(|it| it.state == ItemState::Pending).count();
+                let pending = items
+                    .iter()
+                    .filter(|it| it.state == ItemState::Pending)
+                    .count();
                 if pending > 0 {
                     s.push_str("\nDecide with `guardrail review accept ID --reason TEXT` or `guardrail review reject ID --reason TEXT`.\n");
                 }
@@ -62,7 +70,10 @@ pub fn run(cmd: &ReviewCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
                 it.first_seen
             );
             if let Some(by) = &it.by {
-                s.push_str(&format!("decided by:  {by} at {}\n", it.decided_at.as_deref().unwrap_or("?")));
+                s.push_str(&format!(
+                    "decided by:  {by} at {}\n",
+                    it.decided_at.as_deref().unwrap_or("?")
+                ));
             }
             if let Some(r) = &it.reason {
                 s.push_str(&format!("reason:      {r}\n"));
@@ -84,17 +95,29 @@ fn decide(repo: &Repo, a: &DecideArgs, accept: bool) -> anyhow::Result<i32> {
     let mut queue = Queue::open(repo)?;
     let (item, rec) = queue.decide(&a.id, accept, &a.reason, &by)?;
     if !a.no_ledger {
-        guardrail::review::log_decision(a.ledger.as_deref(), Some(repo), &rec).context("recording the decision")?;
+        guardrail::review::log_decision(a.ledger.as_deref(), Some(repo), &rec)
+            .context("recording the decision")?;
     }
     queue.save()?;
     let verb = if accept { "accepted" } else { "rejected" };
-    emit_stdout(format!("{verb} {} ({} at {}) as {by}\n", item.id, item.rule, location(&item)).as_bytes())?;
+    emit_stdout(
+        format!(
+            "{verb} {} ({} at {}) as {by}\n",
+            item.id,
+            item.rule,
+            location(&item)
+        )
+        .as_bytes(),
+    )?;
     Ok(0)
 }
 
 /// Who decides locally: `GUARDRAIL_REVIEWER`, else git's `user.name <user.email>`.
 fn reviewer(repo: &Repo) -> String {
-    if let Some(r) = std::env::var("GUARDRAIL_REVIEWER").ok().filter(|v| !v.trim().is_empty()) {
+    if let Some(r) = std::env::var("GUARDRAIL_REVIEWER")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
         return r;
     }
     let get = |k: &str| {

@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use guardrail::cli::rules::{ExplainArgs, ListArgs, ListFormat, RuleSelection, RulesCommand, TestArgs, TestFormat};
+use guardrail::cli::rules::{
+    ExplainArgs, ListArgs, ListFormat, RuleSelection, RulesCommand, TestArgs, TestFormat,
+};
 use guardrail::config::{self, Config};
 use guardrail::engine;
 use guardrail::rules::{Rule, RuleSet};
@@ -22,7 +24,11 @@ pub fn run(cmd: &RulesCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
 fn test(args: &TestArgs, cwd: &Path) -> anyhow::Result<i32> {
     let files = match &args.dir {
         Some(d) => {
-            let d = if d.is_absolute() { d.clone() } else { cwd.join(d) };
+            let d = if d.is_absolute() {
+                d.clone()
+            } else {
+                cwd.join(d)
+            };
             let files = ruletest::dir_files(&d)?;
             if files.is_empty() {
                 anyhow::bail!("{}: no rule files (*.yaml, *.yml) found", d.display());
@@ -56,7 +62,9 @@ fn test(args: &TestArgs, cwd: &Path) -> anyhow::Result<i32> {
 }
 
 fn relative(p: &Path, cwd: &Path) -> PathBuf {
-    p.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn render_test(r: &TestReport) -> String {
@@ -71,7 +79,11 @@ fn render_test(r: &TestReport) -> String {
             s,
             "{}  (fixtures: {})",
             f.path,
-            if fx.is_empty() { "none".to_owned() } else { fx.join(", ") }
+            if fx.is_empty() {
+                "none".to_owned()
+            } else {
+                fx.join(", ")
+            }
         );
         if let Some(e) = &f.error {
             let _ = writeln!(s, "  ERROR {e}\n");
@@ -96,13 +108,25 @@ fn render_test(r: &TestReport) -> String {
                 if x.passed() { "ok" } else { "FAIL" }
             );
             for m in &x.missed {
-                let _ = writeln!(s, "      missed: {}:{} (ruleid: expected a match)", m.path, m.line);
+                let _ = writeln!(
+                    s,
+                    "      missed: {}:{} (ruleid: expected a match)",
+                    m.path, m.line
+                );
             }
             for m in &x.false_positives {
-                let _ = writeln!(s, "      false positive: {}:{} (matched without ruleid)", m.path, m.line);
+                let _ = writeln!(
+                    s,
+                    "      false positive: {}:{} (matched without ruleid)",
+                    m.path, m.line
+                );
             }
             for m in &x.todo_fixed {
-                let _ = writeln!(s, "      todo now holds: {}:{} (turn it into ruleid/ok)", m.path, m.line);
+                let _ = writeln!(
+                    s,
+                    "      todo now holds: {}:{} (turn it into ruleid/ok)",
+                    m.path, m.line
+                );
             }
         }
         s.push('\n');
@@ -111,12 +135,20 @@ fn render_test(r: &TestReport) -> String {
         let _ = writeln!(s, "problems:");
         for p in &r.problems {
             let at = p.line.map(|l| format!(":{l}")).unwrap_or_default();
-            let rule = p.rule.as_deref().map(|x| format!(" rule `{x}`:")).unwrap_or_default();
+            let rule = p
+                .rule
+                .as_deref()
+                .map(|x| format!(" rule `{x}`:"))
+                .unwrap_or_default();
             let _ = writeln!(s, "  {}{at}:{rule} {}", p.path, p.message);
         }
         s.push('\n');
     }
-    let langs: Vec<String> = r.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    let langs: Vec<String> = r
+        .languages
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
     let _ = writeln!(
         s,
         "{} rule files, {} rules ({}); {} failing, {} problems: {}",
@@ -134,7 +166,11 @@ fn render_test(r: &TestReport) -> String {
 /// directories (read from disk here), `--rules`, minus `rules.disable`.
 fn rules_in_force(sel: &RuleSelection, cwd: &Path) -> anyhow::Result<RuleSet> {
     let cfg_path = match &sel.config {
-        Some(p) => Some(if p.is_absolute() { p.clone() } else { cwd.join(p) }),
+        Some(p) => Some(if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        }),
         None => Some(cwd.join(config::FILE_NAME)).filter(|p| p.is_file()),
     };
     let mut cfg = match cfg_path {
@@ -150,7 +186,13 @@ fn rules_in_force(sel: &RuleSelection, cwd: &Path) -> anyhow::Result<RuleSet> {
     let extra: Vec<PathBuf> = sel
         .rules
         .iter()
-        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        })
         .collect();
     Ok(engine::load_rules(&cfg, &extra, None, None, cwd)?)
 }
@@ -297,7 +339,11 @@ fn explain(args: &ExplainArgs, cwd: &Path) -> anyhow::Result<i32> {
             let _ = writeln!(s, "Example ({}:{line}):\n    {text}", path.display());
         }
         None => {
-            let _ = writeln!(s, "Example: none (no fixture with a `ruleid: {}` line)", r.id);
+            let _ = writeln!(
+                s,
+                "Example: none (no fixture with a `ruleid: {}` line)",
+                r.id
+            );
         }
     }
     emit_stdout(s.as_bytes())?;

@@ -9,8 +9,15 @@ use guardrail::scan::{self, ScanSettings};
 use super::{emit, print_notes, Ui};
 
 pub fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
-    let abs = |p: &PathBuf| if p.is_absolute() { p.clone() } else { cwd.join(p) };
-    let mut settings = ScanSettings::new(args.path.as_ref().map(abs).unwrap_or_else(|| cwd.clone()));
+    let abs = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        }
+    };
+    let mut settings =
+        ScanSettings::new(args.path.as_ref().map(abs).unwrap_or_else(|| cwd.clone()));
     settings.config = args.config.as_ref().map(abs);
     settings.rules = args.rules.iter().map(abs).collect();
     settings.no_builtin = args.no_builtin;
@@ -18,9 +25,9 @@ pub fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
 
     let bar = if ui.stderr_is_terminal() {
         let pb = indicatif::ProgressBar::new(0);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files [{elapsed_precise}] {wide_bar}")
-        {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} scanning {pos}/{len} files [{elapsed_precise}] {wide_bar}",
+        ) {
             pb.set_style(style);
         }
         Some(pb)
@@ -42,8 +49,13 @@ pub fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     if !args.ledger.no_ledger {
         let repo = guardrail::git::Repo::discover(&outcome.root).ok();
         let rec = guardrail::ledger::RunRecord::from_scan(&outcome, repo.as_ref());
-        let note = guardrail::ledger::append_run_in(args.ledger.ledger.as_deref(), repo.as_ref(), &cwd, &rec)
-            .map_err(|e| anyhow::anyhow!("audit ledger: {e}"))?;
+        let note = guardrail::ledger::append_run_in(
+            args.ledger.ledger.as_deref(),
+            repo.as_ref(),
+            &cwd,
+            &rec,
+        )
+        .map_err(|e| anyhow::anyhow!("audit ledger: {e}"))?;
         print_notes(note.as_slice());
     }
 

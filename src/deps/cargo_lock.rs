@@ -7,7 +7,8 @@ use crate::error::Result;
 
 /// crates.io's index, in every spelling Cargo writes.
 pub fn is_crates_io(source: &str) -> bool {
-    source == "registry+https://github.com/rust-lang/crates.io-index" || source == "sparse+https://index.crates.io/"
+    source == "registry+https://github.com/rust-lang/crates.io-index"
+        || source == "sparse+https://index.crates.io/"
 }
 
 /// The [`DepSource`] of a Cargo `source` string.
@@ -16,7 +17,10 @@ pub fn source_of(source: &str) -> DepSource {
         DepSource::Registry
     } else if let Some(g) = source.strip_prefix("git+") {
         DepSource::Git(g.to_owned())
-    } else if let Some(r) = source.strip_prefix("registry+").or_else(|| source.strip_prefix("sparse+")) {
+    } else if let Some(r) = source
+        .strip_prefix("registry+")
+        .or_else(|| source.strip_prefix("sparse+"))
+    {
         DepSource::OtherRegistry(r.to_owned())
     } else if let Some(p) = source.strip_prefix("path+") {
         DepSource::Path(p.to_owned())
@@ -30,11 +34,18 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let (blocks, meta) = packages(text, path)?;
     let mut out = Vec::new();
     for b in blocks {
-        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else { continue };
-        let Some(source) = b.str("source") else { continue };
+        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else {
+            continue;
+        };
+        let Some(source) = b.str("source") else {
+            continue;
+        };
         let integrity = b.str("checksum").map(str::to_owned).or_else(|| {
             let key = format!("checksum {name} {version} ({source})");
-            meta.fields.get(&key).and_then(|(v, _)| super::quoted(v)).map(str::to_owned)
+            meta.fields
+                .get(&key)
+                .and_then(|(v, _)| super::quoted(v))
+                .map(str::to_owned)
         });
         out.push(Entry {
             dep: Dep {

@@ -8,7 +8,14 @@ use crate::error::Result;
 
 fn is_dep_table(h: &str) -> bool {
     let last = h.rsplit('.').next().unwrap_or(h);
-    matches!(last, "dependencies" | "dev-dependencies" | "build-dependencies" | "dev_dependencies" | "build_dependencies")
+    matches!(
+        last,
+        "dependencies"
+            | "dev-dependencies"
+            | "build-dependencies"
+            | "dev_dependencies"
+            | "build_dependencies"
+    )
 }
 
 fn dep(name: &str, req: Option<&str>, source: DepSource, path: &str, line: u32) -> Entry {
@@ -35,12 +42,16 @@ fn source_of(raw: &str) -> DepSource {
         DepSource::Git(g.to_owned())
     } else if let Some(p) = inline_value(raw, "path") {
         DepSource::Path(p.to_owned())
-    } else if let Some(r) = inline_value(raw, "registry").or_else(|| inline_value(raw, "registry-index")) {
+    } else if let Some(r) =
+        inline_value(raw, "registry").or_else(|| inline_value(raw, "registry-index"))
+    {
         DepSource::OtherRegistry(r.to_owned())
     } else {
         DepSource::Registry
     }
 }
+
+type Named = (String, u32, Option<(String, u32)>, String);
 
 /// Parses a `Cargo.toml`.
 pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
@@ -48,14 +59,22 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         check_syntax(full, path)?;
     }
     let mut out = Vec::new();
-    // In `[dependencies]`-style tables: None; in `[dependencies.name]`: Some(name, fields so far).
     let mut in_table = false;
-    let mut named: Option<(String, u32, Option<(String, u32)>, String)> = None;
-    let flush = |named: &mut Option<(String, u32, Option<(String, u32)>, String)>, out: &mut Vec<Entry>| {
+    // Inside `[dependencies.name]`: (name, header line, version and its line, fields so far).
+    let mut named: Option<Named> = None;
+    let flush = |named: &mut Option<Named>, out: &mut Vec<Entry>| {
         if let Some((name, hline, ver, raw)) = named.take() {
             let line = ver.as_ref().map(|v| v.1).unwrap_or(hline);
-            let real = inline_value(&raw, "package").map(str::to_owned).unwrap_or(name);
-            out.push(dep(&real, ver.as_ref().map(|v| v.0.as_str()), source_of(&raw), path, line));
+            let real = inline_value(&raw, "package")
+                .map(str::to_owned)
+                .unwrap_or(name);
+            out.push(dep(
+                &real,
+                ver.as_ref().map(|v| v.0.as_str()),
+                source_of(&raw),
+                path,
+                line,
+            ));
         }
     };
     for &(no, raw) in &text.lines {
@@ -77,7 +96,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         if line.starts_with('#') || line.is_empty() {
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         let key = k.trim().trim_matches('"');
         let val = v.trim();
         if let Some(n) = named.as_mut() {
@@ -94,11 +115,21 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             out.push(dep(key, super::quoted(val), DepSource::Registry, path, no));
         } else if val.starts_with('{') {
             let real = inline_value(val, "package").unwrap_or(key);
-            if val.contains("workspace") && inline_value(val, "version").is_none() && !val.contains("git") && !val.contains("path") {
+            if val.contains("workspace")
+                && inline_value(val, "version").is_none()
+                && !val.contains("git")
+                && !val.contains("path")
+            {
                 // `foo = { workspace = true }`: declared in the workspace root.
                 continue;
             }
-            out.push(dep(real, inline_value(val, "version"), source_of(val), path, no));
+            out.push(dep(
+                real,
+                inline_value(val, "version"),
+                source_of(val),
+                path,
+                no,
+            ));
         }
     }
     flush(&mut named, &mut out);

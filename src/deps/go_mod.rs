@@ -49,12 +49,19 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
                 (v, r)
             }
         };
-        let words: Vec<&str> = rest.split_whitespace().map(|w| w.trim_matches('"')).collect();
+        let words: Vec<&str> = rest
+            .split_whitespace()
+            .map(|w| w.trim_matches('"'))
+            .collect();
         match verb {
             "require" => {
                 if words.len() < 2 {
                     if text.full.is_some() {
-                        return Err(parse_error(path, Some(no as usize), "invalid go.mod: `require` needs a module path and a version"));
+                        return Err(parse_error(
+                            path,
+                            Some(no as usize),
+                            "invalid go.mod: `require` needs a module path and a version",
+                        ));
                     }
                     continue;
                 }
@@ -63,21 +70,44 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             "replace" => {
                 let Some(arrow) = words.iter().position(|w| *w == "=>") else {
                     if text.full.is_some() {
-                        return Err(parse_error(path, Some(no as usize), "invalid go.mod: `replace` without `=>`"));
+                        return Err(parse_error(
+                            path,
+                            Some(no as usize),
+                            "invalid go.mod: `replace` without `=>`",
+                        ));
                     }
                     continue;
                 };
-                let Some(target) = words.get(arrow + 1) else { continue };
+                let Some(target) = words.get(arrow + 1) else {
+                    continue;
+                };
                 if is_local(target) {
-                    out.push(dep(words[0], None, DepSource::Path((*target).to_owned()), path, no));
+                    out.push(dep(
+                        words[0],
+                        None,
+                        DepSource::Path((*target).to_owned()),
+                        path,
+                        no,
+                    ));
                 } else {
                     let v = words.get(arrow + 2).copied();
-                    out.push(dep(target, v, DepSource::OtherRegistry(format!("replace {}", words[0])), path, no));
+                    out.push(dep(
+                        target,
+                        v,
+                        DepSource::OtherRegistry(format!("replace {}", words[0])),
+                        path,
+                        no,
+                    ));
                 }
             }
-            "module" | "go" | "toolchain" | "exclude" | "retract" | "godebug" | "tool" | "ignore" => {}
+            "module" | "go" | "toolchain" | "exclude" | "retract" | "godebug" | "tool"
+            | "ignore" => {}
             other if text.full.is_some() && block.is_none() => {
-                return Err(parse_error(path, Some(no as usize), format!("invalid go.mod: unknown directive `{other}`")));
+                return Err(parse_error(
+                    path,
+                    Some(no as usize),
+                    format!("invalid go.mod: unknown directive `{other}`"),
+                ));
             }
             _ => {}
         }
@@ -95,7 +125,11 @@ pub fn parse_sum(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         }
         if w.len() != 3 || !w[2].starts_with("h1:") {
             if text.full.is_some() {
-                return Err(parse_error(path, Some(no as usize), "invalid go.sum line: expected `module version h1:hash`"));
+                return Err(parse_error(
+                    path,
+                    Some(no as usize),
+                    "invalid go.sum line: expected `module version h1:hash`",
+                ));
             }
             continue;
         }

@@ -23,7 +23,21 @@ pub fn is_surface(path: &str) -> bool {
         || lower == "justfile"
         || lower == "procfile"
         || lower == "vagrantfile"
-        || matches!(ext, "sh" | "bash" | "zsh" | "ps1" | "bat" | "cmd" | "mk" | "yml" | "yaml" | "md" | "markdown" | "rst" | "adoc")
+        || matches!(
+            ext,
+            "sh" | "bash"
+                | "zsh"
+                | "ps1"
+                | "bat"
+                | "cmd"
+                | "mk"
+                | "yml"
+                | "yaml"
+                | "md"
+                | "markdown"
+                | "rst"
+                | "adoc"
+        )
         || lower.starts_with("readme")
         || lower.starts_with("install")
 }
@@ -38,13 +52,13 @@ fn command_re() -> &'static Regex {
                 pip(?:3(?:\.\d+)?)?\s+install
               | python(?:3(?:\.\d+)?)?\s+-m\s+pip\s+install
               | uv\s+pip\s+install | uv\s+add | poetry\s+add | pipx\s+install | pdm\s+add
-              | npm\s+(?:i|install|add|in)
+              | npm\s+(?:install|add|in|i)
               | yarn\s+(?:global\s+)?add
               | pnpm\s+(?:add|install\s+--save|i\s+--save)
               | bun\s+(?:add|install|i)
               | cargo\s+(?:add|install)
               | go\s+(?:get|install)
-            )(?P<args>(?:\s+[^\s;&|\#]+)*)",
+            )\b(?P<args>(?:\s+[^\s;&|\#]+)*)",
         )
         .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
     })
@@ -65,16 +79,58 @@ fn takes_value(eco: Ecosystem, opt: &str) -> bool {
     match eco {
         Ecosystem::PyPI => matches!(
             opt,
-            "-r" | "--requirement" | "-c" | "--constraint" | "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links"
-                | "-t" | "--target" | "--prefix" | "--root" | "--platform" | "--python-version" | "--trusted-host" | "-e" | "--editable"
-                | "--src" | "--python" | "-p" | "--group" | "-G"
+            "-r" | "--requirement"
+                | "-c"
+                | "--constraint"
+                | "-i"
+                | "--index-url"
+                | "--extra-index-url"
+                | "-f"
+                | "--find-links"
+                | "-t"
+                | "--target"
+                | "--prefix"
+                | "--root"
+                | "--platform"
+                | "--python-version"
+                | "--trusted-host"
+                | "-e"
+                | "--editable"
+                | "--src"
+                | "--python"
+                | "-p"
+                | "--group"
+                | "-G"
         ),
-        Ecosystem::Npm => matches!(opt, "--registry" | "--prefix" | "-w" | "--workspace" | "--tag" | "--cwd"),
+        Ecosystem::Npm => matches!(
+            opt,
+            "--registry" | "--prefix" | "-w" | "--workspace" | "--tag" | "--cwd"
+        ),
         Ecosystem::CratesIo => matches!(
             opt,
-            "--version" | "--vers" | "--git" | "--path" | "--registry" | "--index" | "--features" | "-F" | "--branch" | "--tag" | "--rev"
-                | "--root" | "--target" | "--bin" | "--package" | "-p" | "--rename" | "--manifest-path" | "--example" | "-j" | "--jobs"
-                | "--profile" | "--target-dir"
+            "--version"
+                | "--vers"
+                | "--git"
+                | "--path"
+                | "--registry"
+                | "--index"
+                | "--features"
+                | "-F"
+                | "--branch"
+                | "--tag"
+                | "--rev"
+                | "--root"
+                | "--target"
+                | "--bin"
+                | "--package"
+                | "-p"
+                | "--rename"
+                | "--manifest-path"
+                | "--example"
+                | "-j"
+                | "--jobs"
+                | "--profile"
+                | "--target-dir"
         ),
         Ecosystem::Go => matches!(opt, "-modfile" | "-C" | "-o" | "-tags"),
     }
@@ -84,7 +140,9 @@ fn takes_value(eco: Ecosystem, opt: &str) -> bool {
 pub fn scan_line(text: &str, path: &str, line: u32) -> Vec<Dep> {
     let mut out = Vec::new();
     for cap in command_re().captures_iter(text) {
-        let (Some(tool), Some(args)) = (cap.name("tool"), cap.name("args")) else { continue };
+        let (Some(tool), Some(args)) = (cap.name("tool"), cap.name("args")) else {
+            continue;
+        };
         let eco = ecosystem(tool.as_str());
         let words: Vec<&str> = args.as_str().split_whitespace().collect();
         let mut i = 0;
@@ -104,7 +162,9 @@ pub fn scan_line(text: &str, path: &str, line: u32) -> Vec<Dep> {
                 };
                 let o = format!("-{o}");
                 if !has_eq && takes_value(eco, &o) {
-                    let v = words.get(i).map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_owned());
+                    let v = words
+                        .get(i)
+                        .map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_owned());
                     i += 1;
                     match o.as_str() {
                         "--version" | "--vers" => cargo_version = v,
@@ -114,7 +174,14 @@ pub fn scan_line(text: &str, path: &str, line: u32) -> Vec<Dep> {
                 }
                 continue;
             }
-            if w.is_empty() || w.starts_with('.') || w.starts_with('/') || w.starts_with('~') || w.starts_with('$') || w.contains("://") || w.contains('*') {
+            if w.is_empty()
+                || w.starts_with('.')
+                || w.starts_with('/')
+                || w.starts_with('~')
+                || w.starts_with('$')
+                || w.contains("://")
+                || w.contains('*')
+            {
                 continue;
             }
             if let Some(d) = word_dep(eco, w, path, line) {
@@ -148,7 +215,11 @@ fn word_dep(eco: Ecosystem, w: &str, path: &str, line: u32) -> Option<Dep> {
         line: Some(line),
         source,
     };
-    let valid = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c));
+    let valid = |n: &str| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c))
+    };
     match eco {
         Ecosystem::PyPI => {
             let e = parse_requirement(w, path, line)?;
@@ -167,7 +238,8 @@ fn word_dep(eco: Ecosystem, w: &str, path: &str, line: u32) -> Option<Dep> {
             if !valid(name) || (name.contains('/') && !name.starts_with('@')) {
                 return None;
             }
-            let exact = ver.is_some_and(|v| semver::Version::parse(v.trim_start_matches('v')).is_ok());
+            let exact =
+                ver.is_some_and(|v| semver::Version::parse(v.trim_start_matches('v')).is_ok());
             let ver = ver.filter(|v| !v.is_empty() && *v != "latest");
             Some(mk(name, ver, exact, DepSource::Registry))
         }
@@ -204,7 +276,11 @@ pub fn scan_file(f: &FileChange) -> Vec<DepChange> {
     }
     let mut out = Vec::new();
     for l in &f.added {
-        if !l.text.contains("install") && !l.text.contains("add") && !l.text.contains("get") && !l.text.contains(" i ") {
+        if !l.text.contains("install")
+            && !l.text.contains("add")
+            && !l.text.contains("get")
+            && !l.text.contains(" i ")
+        {
             continue;
         }
         for dep in scan_line(&l.text, path, l.no) {
@@ -224,19 +300,50 @@ mod tests {
     fn names(line: &str) -> Vec<String> {
         scan_line(line, "Dockerfile", 1)
             .into_iter()
-            .map(|d| format!("{}:{}@{}{}", d.ecosystem.as_str(), d.name, d.version.unwrap_or_default(), if d.exact { "!" } else { "" }))
+            .map(|d| {
+                format!(
+                    "{}:{}@{}{}",
+                    d.ecosystem.as_str(),
+                    d.name,
+                    d.version.unwrap_or_default(),
+                    if d.exact { "!" } else { "" }
+                )
+            })
             .collect()
     }
 
     #[test]
     fn commands_of_each_tool() {
-        assert_eq!(names("RUN pip install --no-cache-dir requests==2.19.0 'flask>=2' -r req.txt && echo ok"), vec!["PyPI:requests@2.19.0!", "PyPI:flask@>=2"]);
-        assert_eq!(names("RUN python3 -m pip install -i https://x.example/simple evil-pkg"), vec!["PyPI:evil-pkg@"]);
-        assert_eq!(names("      - run: npm i lodash@4.17.15 @types/node --save-dev"), vec!["npm:lodash@4.17.15!", "npm:@types/node@"]);
-        assert_eq!(names("yarn add left-pad; pnpm add is-odd@latest"), vec!["npm:left-pad@", "npm:is-odd@"]);
-        assert_eq!(names("$ cargo add serde@1.0.100 --features derive"), vec!["crates.io:serde@1.0.100!"]);
-        assert_eq!(names("cargo install ripgrep --version 13.0.0"), vec!["crates.io:ripgrep@13.0.0!"]);
-        assert_eq!(names("go get github.com/pkg/errors@v0.9.1 ./..."), vec!["Go:github.com/pkg/errors@v0.9.1!"]);
+        assert_eq!(
+            names(
+                "RUN pip install --no-cache-dir requests==2.19.0 'flask>=2' -r req.txt && echo ok"
+            ),
+            vec!["PyPI:requests@2.19.0!", "PyPI:flask@>=2"]
+        );
+        assert_eq!(
+            names("RUN python3 -m pip install -i https://x.example/simple evil-pkg"),
+            vec!["PyPI:evil-pkg@"]
+        );
+        assert_eq!(
+            names("      - run: npm i lodash@4.17.15 @types/node --save-dev"),
+            vec!["npm:lodash@4.17.15!", "npm:@types/node@"]
+        );
+        assert_eq!(
+            names("yarn add left-pad; pnpm add is-odd@latest"),
+            vec!["npm:left-pad@", "npm:is-odd@"]
+        );
+        assert_eq!(
+            names("$ cargo add serde@1.0.100 --features derive"),
+            vec!["crates.io:serde@1.0.100!"]
+        );
+        assert_eq!(
+            names("cargo install ripgrep --version 13.0.0"),
+            vec!["crates.io:ripgrep@13.0.0!"]
+        );
+        assert_eq!(
+            names("go get github.com/pkg/errors@v0.9.1 ./..."),
+            vec!["Go:github.com/pkg/errors@v0.9.1!"]
+        );
         assert!(names("npm install").is_empty());
         assert!(names("pip install -e .").is_empty());
         assert!(names("We install things here").is_empty());

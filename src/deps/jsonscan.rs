@@ -19,7 +19,10 @@ pub struct Obj {
 impl Obj {
     /// A member's value.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.0 == key).map(|f| f.1.as_str())
+        self.fields
+            .iter()
+            .find(|f| f.0 == key)
+            .map(|f| f.1.as_str())
     }
 
     /// A member's line.
@@ -37,7 +40,13 @@ impl Obj {
 pub fn check_syntax(text: &str, path: &str) -> Result<()> {
     serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map(|_| ())
-        .map_err(|e| parse_error(path, Some(e.line()).filter(|&l| l > 0), format!("invalid JSON: {}", strip_pos(&e.to_string()))))
+        .map_err(|e| {
+            parse_error(
+                path,
+                Some(e.line()).filter(|&l| l > 0),
+                format!("invalid JSON: {}", strip_pos(&e.to_string())),
+            )
+        })
 }
 
 fn strip_pos(s: &str) -> String {
@@ -90,14 +99,22 @@ pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
                     continue;
                 }
                 b'{' | b'[' if stack.len() >= MAX_DEPTH => {
-                    return Err(parse_error(path, Some(no as usize), format!("JSON nested deeper than {MAX_DEPTH} levels")));
+                    return Err(parse_error(
+                        path,
+                        Some(no as usize),
+                        format!("JSON nested deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 b'{' => {
                     let k = pending.take().unwrap_or_default();
                     keys.push(k);
                     copied += keys.len();
                     if copied > MAX_PATH_ELEMENTS {
-                        return Err(parse_error(path, Some(no as usize), "JSON has too many nested objects to scan"));
+                        return Err(parse_error(
+                            path,
+                            Some(no as usize),
+                            "JSON has too many nested objects to scan",
+                        ));
                     }
                     stack.push(Some(Obj {
                         path: keys.clone(),
@@ -118,7 +135,10 @@ pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
                 c if c.is_ascii_whitespace() || c == b',' => {}
                 _ => {
                     let start = i;
-                    while i < b.len() && !matches!(b[i], b',' | b'}' | b']') && !b[i].is_ascii_whitespace() {
+                    while i < b.len()
+                        && !matches!(b[i], b',' | b'}' | b']')
+                        && !b[i].is_ascii_whitespace()
+                    {
                         i += 1;
                     }
                     if let Some(k) = pending.take() {
@@ -205,7 +225,10 @@ mod tests {
         assert_eq!(a.line_of("version"), Some(4));
         assert_eq!(a.get("dev"), Some("true"));
         assert_eq!(a.get("s"), Some("q\"x"));
-        let e = objects(&Text::whole("{\"a\": [1,"), "lock.json").err().unwrap().to_string();
+        let e = objects(&Text::whole("{\"a\": [1,"), "lock.json")
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.starts_with("lock.json:1: invalid JSON"), "{e}");
     }
 
@@ -218,10 +241,18 @@ mod tests {
         let e = objects(&t, "package-lock.json").err().unwrap().to_string();
         assert!(e.contains("nested deeper than 512"), "{e}");
         let ok = "{\"a\":".repeat(100);
-        assert_eq!(objects(&Text::fragment(vec![(1, ok.as_str())]), "p").unwrap().len(), 100);
+        assert_eq!(
+            objects(&Text::fragment(vec![(1, ok.as_str())]), "p")
+                .unwrap()
+                .len(),
+            100
+        );
         // Wide as well as deep: 500 levels, then 100,000 small objects at the bottom.
         let wide = format!("{}{}", "{\"a\":".repeat(500), "{},".repeat(100_000));
-        let e = objects(&Text::fragment(vec![(1, wide.as_str())]), "p").err().unwrap().to_string();
+        let e = objects(&Text::fragment(vec![(1, wide.as_str())]), "p")
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("too many nested objects"), "{e}");
     }
 }

@@ -207,7 +207,10 @@ pub enum Format {
 impl Format {
     /// The format of a path, by file name.
     pub fn of(path: &str) -> Option<Format> {
-        if path.split('/').any(|c| c == "node_modules" || c == "vendor") {
+        if path
+            .split('/')
+            .any(|c| c == "node_modules" || c == "vendor")
+        {
             return None;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -225,7 +228,11 @@ impl Format {
             "uv.lock" => Format::UvLock,
             "go.mod" => Format::GoMod,
             "go.sum" => Format::GoSum,
-            n if n.ends_with(".txt") && (n.starts_with("requirements") || n.contains("-requirements") || parent == "requirements") => {
+            n if n.ends_with(".txt")
+                && (n.starts_with("requirements")
+                    || n.contains("-requirements")
+                    || parent == "requirements") =>
+            {
                 Format::Requirements
             }
             _ => return None,
@@ -236,7 +243,14 @@ impl Format {
     pub fn is_lockfile(self) -> bool {
         matches!(
             self,
-            Format::CargoLock | Format::PackageLock | Format::YarnLock | Format::PnpmLock | Format::PoetryLock | Format::PipfileLock | Format::UvLock | Format::GoSum
+            Format::CargoLock
+                | Format::PackageLock
+                | Format::YarnLock
+                | Format::PnpmLock
+                | Format::PoetryLock
+                | Format::PipfileLock
+                | Format::UvLock
+                | Format::GoSum
         )
     }
 }
@@ -298,9 +312,23 @@ pub fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
     for h in &f.hunks {
         let new_end = h.new_start + h.new_len;
         let old_end = h.old_start + h.old_len;
-        let added_in = |no: u32| f.added.iter().filter(|a| a.no >= h.new_start && a.no < no).count() as u32;
-        let removed_in = |no: u32| f.removed.iter().filter(|r| r.no >= h.old_start && r.no <= no).count() as u32;
-        for c in f.context.iter().filter(|c| c.no >= h.new_start && c.no < new_end) {
+        let added_in = |no: u32| {
+            f.added
+                .iter()
+                .filter(|a| a.no >= h.new_start && a.no < no)
+                .count() as u32
+        };
+        let removed_in = |no: u32| {
+            f.removed
+                .iter()
+                .filter(|r| r.no >= h.old_start && r.no <= no)
+                .count() as u32
+        };
+        for c in f
+            .context
+            .iter()
+            .filter(|c| c.no >= h.new_start && c.no < new_end)
+        {
             // A context line's base number: its offset in the hunk minus the added lines before
             // it, plus the removed lines at or before it (iterated to the fixed point).
             let base0 = (h.old_start + (c.no - h.new_start)).saturating_sub(added_in(c.no));
@@ -325,10 +353,14 @@ pub fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
 /// Parses every manifest and lockfile the change touches, at base and head.
 pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
     let mut out = Vec::new();
+    // Excluded paths (vendored code, test fixtures of broken lockfiles) are not read at all.
+    let policy = crate::policy::Policy::new(ctx.config, crate::engine::today());
     for f in &ctx.changes.files {
         let path = f.path();
-        let Some(format) = Format::of(path) else { continue };
-        if f.binary {
+        let Some(format) = Format::of(path) else {
+            continue;
+        };
+        if f.binary || policy.excluded(path) {
             continue;
         }
         let head_path = f.new_path.as_deref();
@@ -343,6 +375,20 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                     Some(p) => revs.base(p)?,
                     None => None,
                 };
+                let limit = ctx.config.limits.max_file_bytes;
+                for (bytes, p) in [(&head_bytes, head_path), (&base_bytes, base_path)] {
+                    if let (Some(b), Some(p)) = (bytes, p) {
+                        if b.len() as u64 > limit {
+                            return Err(Error::Limit {
+                                path: PathBuf::from(p),
+                                message: format!(
+                                    "{} bytes, over the {limit} byte limit for dependency files (raise limits.max-file-bytes or exclude the path)",
+                                    b.len()
+                                ),
+                            });
+                        }
+                    }
+                }
                 if head_bytes.is_none() && base_bytes.is_none() && head_path.is_some() {
                     // Nothing readable (e.g. a scan without base): fall back to the diff.
                     out.push(from_fragments(f, format));
@@ -396,14 +442,22 @@ fn version_key(d: &Dep) -> String {
 }
 
 fn compare_versions(eco: Ecosystem, a: &str, b: &str) -> std::cmp::Ordering {
-    let strip = |s: &str| s.trim_start_matches(['^', '~', '=', '>', '<', ' ', 'v']).to_owned();
+    let strip = |s: &str| {
+        s.trim_start_matches(['^', '~', '=', '>', '<', ' ', 'v'])
+            .to_owned()
+    };
     crate::advisory::version::compare(eco, &strip(a), &strip(b)).unwrap_or_else(|| a.cmp(b))
 }
 
 /// Base vs head entries of one file → changes.
 pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
     type Key = (Ecosystem, String);
-    let key = |d: &Dep| (d.ecosystem, crate::advisory::normalize_name(d.ecosystem, &d.name));
+    let key = |d: &Dep| {
+        (
+            d.ecosystem,
+            crate::advisory::normalize_name(d.ecosystem, &d.name),
+        )
+    };
     let mut b: BTreeMap<Key, Vec<&Dep>> = BTreeMap::new();
     let mut h: BTreeMap<Key, Vec<&Dep>> = BTreeMap::new();
     for e in base {
@@ -460,7 +514,10 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
             } else {
                 ChangeKind::Upgraded { from: fv }
             };
-            out.push(DepChange { dep: hd.clone(), kind });
+            out.push(DepChange {
+                dep: hd.clone(),
+                kind,
+            });
         }
         for bd in gone {
             out.push(DepChange {
@@ -533,10 +590,33 @@ mod tests {
 
     #[test]
     fn diff_classifies_added_upgraded_downgraded_removed() {
-        let base = vec![dep("a", "1.0.0", 1), dep("b", "2.0.0", 5), dep("c", "1.0.0", 9), dep("d", "0.1.0", 13), dep("e", "1.0.0", 17)];
-        let head = vec![dep("a", "1.0.0", 1), dep("b", "2.1.0", 5), dep("c", "0.9.0", 9), dep("e", "1.0.0", 13), dep("e", "2.0.0", 17), dep("f", "0.1.0", 21)];
+        let base = vec![
+            dep("a", "1.0.0", 1),
+            dep("b", "2.0.0", 5),
+            dep("c", "1.0.0", 9),
+            dep("d", "0.1.0", 13),
+            dep("e", "1.0.0", 17),
+        ];
+        let head = vec![
+            dep("a", "1.0.0", 1),
+            dep("b", "2.1.0", 5),
+            dep("c", "0.9.0", 9),
+            dep("e", "1.0.0", 13),
+            dep("e", "2.0.0", 17),
+            dep("f", "0.1.0", 21),
+        ];
         let ch = diff_entries(&base, &head);
-        let summary: Vec<String> = ch.iter().map(|c| format!("{}@{} {:?}", c.dep.name, c.dep.version.clone().unwrap_or_default(), c.kind)).collect();
+        let summary: Vec<String> = ch
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}@{} {:?}",
+                    c.dep.name,
+                    c.dep.version.clone().unwrap_or_default(),
+                    c.kind
+                )
+            })
+            .collect();
         assert_eq!(
             summary,
             vec![
@@ -554,15 +634,38 @@ mod tests {
         let d = b"diff --git a/Cargo.lock b/Cargo.lock\n--- a/Cargo.lock\n+++ b/Cargo.lock\n@@ -10,4 +10,5 @@\n [[package]]\n name = \"regex\"\n-version = \"1.1.5\"\n+version = \"1.1.6\"\n+checksum = \"x\"\n source = \"y\"\n";
         let cs = diff::parse(d).unwrap();
         let f = &cs.files[0];
-        assert_eq!(head_fragment(f), vec![(10, "[[package]]"), (11, "name = \"regex\""), (12, "version = \"1.1.6\""), (13, "checksum = \"x\""), (14, "source = \"y\"")]);
-        assert_eq!(base_fragment(f), vec![(10, "[[package]]"), (11, "name = \"regex\""), (12, "version = \"1.1.5\""), (13, "source = \"y\"")]);
+        assert_eq!(
+            head_fragment(f),
+            vec![
+                (10, "[[package]]"),
+                (11, "name = \"regex\""),
+                (12, "version = \"1.1.6\""),
+                (13, "checksum = \"x\""),
+                (14, "source = \"y\"")
+            ]
+        );
+        assert_eq!(
+            base_fragment(f),
+            vec![
+                (10, "[[package]]"),
+                (11, "name = \"regex\""),
+                (12, "version = \"1.1.5\""),
+                (13, "source = \"y\"")
+            ]
+        );
     }
 
     #[test]
     fn formats_by_name() {
         assert_eq!(Format::of("a/b/Cargo.lock"), Some(Format::CargoLock));
-        assert_eq!(Format::of("requirements-dev.txt"), Some(Format::Requirements));
-        assert_eq!(Format::of("requirements/base.txt"), Some(Format::Requirements));
+        assert_eq!(
+            Format::of("requirements-dev.txt"),
+            Some(Format::Requirements)
+        );
+        assert_eq!(
+            Format::of("requirements/base.txt"),
+            Some(Format::Requirements)
+        );
         assert_eq!(Format::of("node_modules/x/package.json"), None);
         assert_eq!(Format::of("notes.txt"), None);
     }

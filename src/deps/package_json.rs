@@ -7,7 +7,12 @@ use super::package_lock::source_of;
 use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
-const SECTIONS: [&str; 4] = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+const SECTIONS: [&str; 4] = [
+    "dependencies",
+    "devDependencies",
+    "optionalDependencies",
+    "peerDependencies",
+];
 
 fn exact_version(spec: &str) -> bool {
     let s = spec.trim().trim_start_matches('=').trim_start_matches('v');
@@ -36,7 +41,12 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
                 None => (name.clone(), spec.clone()),
             };
             let mut source = source_of(&spec);
-            if spec.contains('/') && !spec.contains(':') && !spec.starts_with('.') && !spec.starts_with('@') && matches!(source, DepSource::Registry) {
+            if spec.contains('/')
+                && !spec.contains(':')
+                && !spec.starts_with('.')
+                && !spec.starts_with('@')
+                && matches!(source, DepSource::Registry)
+            {
                 // "user/repo" is a GitHub shorthand.
                 source = DepSource::Git(format!("github:{spec}"));
             }
@@ -47,7 +57,18 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             out.push(Entry::new(Dep {
                 ecosystem: Ecosystem::Npm,
                 name,
-                version: if spec.is_empty() { None } else if exact { Some(spec.trim().trim_start_matches('=').trim_start_matches('v').to_owned()) } else { Some(spec) },
+                version: if spec.is_empty() {
+                    None
+                } else if exact {
+                    Some(
+                        spec.trim()
+                            .trim_start_matches('=')
+                            .trim_start_matches('v')
+                            .to_owned(),
+                    )
+                } else {
+                    Some(spec)
+                },
                 exact,
                 path: path.to_owned(),
                 line: Some(*line),

@@ -10,7 +10,12 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out = Vec::new();
     for o in &objs {
-        let parent = o.path.len().checked_sub(2).and_then(|i| o.path.get(i)).map(String::as_str);
+        let parent = o
+            .path
+            .len()
+            .checked_sub(2)
+            .and_then(|i| o.path.get(i))
+            .map(String::as_str);
         let in_section = matches!(parent, Some("default") | Some("develop"));
         let version = o.get("version");
         let source = if let Some(g) = o.get("git") {

@@ -14,7 +14,10 @@ pub fn split_key(key: &str) -> Option<(String, String)> {
     let v5 = comps.len() > n && comps[n].chars().next().is_some_and(|c| c.is_ascii_digit());
     let (name, version) = if v5 {
         // v5: name/version, the version possibly followed by `_peer@x`.
-        (k[..comps[..n].iter().map(|c| c.len() + 1).sum::<usize>() - 1].to_owned(), comps[n..].join("/"))
+        (
+            k[..comps[..n].iter().map(|c| c.len() + 1).sum::<usize>() - 1].to_owned(),
+            comps[n..].join("/"),
+        )
     } else {
         let i = k[1.min(k.len())..].find('@')?;
         (k[..i + 1].to_owned(), k[i + 2..].to_owned())
@@ -49,7 +52,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             cur = None;
             let key = &t[..t.len() - 1];
             if let Some((name, version)) = split_key(key) {
-                if out.iter().any(|e| e.dep.name == name && e.dep.version.as_deref() == Some(version.as_str())) {
+                if out.iter().any(|e| {
+                    e.dep.name == name && e.dep.version.as_deref() == Some(version.as_str())
+                }) {
                     continue;
                 }
                 out.push(Entry::new(Dep {
@@ -72,8 +77,13 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
                         match k.trim() {
                             "integrity" => out[i].integrity = Some(v),
                             "tarball" => {
-                                out[i].resolved = Some(part.split_once(':').map(|x| x.1.trim().to_owned()).unwrap_or(v));
-                                out[i].dep.source = DepSource::Url(out[i].resolved.clone().unwrap_or_default());
+                                out[i].resolved = Some(
+                                    part.split_once(':')
+                                        .map(|x| x.1.trim().to_owned())
+                                        .unwrap_or(v),
+                                );
+                                out[i].dep.source =
+                                    DepSource::Url(out[i].resolved.clone().unwrap_or_default());
                             }
                             "repo" => out[i].dep.source = DepSource::Git(v),
                             "directory" => out[i].dep.source = DepSource::Path(v),
@@ -95,10 +105,19 @@ mod tests {
     fn keys_of_every_lockfile_version() {
         let k = |s: &str| split_key(s).map(|(n, v)| format!("{n} {v}"));
         assert_eq!(k("/lodash/4.17.21").as_deref(), Some("lodash 4.17.21"));
-        assert_eq!(k("/@babel/core/7.1.0_debug@4.0.0").as_deref(), Some("@babel/core 7.1.0"));
+        assert_eq!(
+            k("/@babel/core/7.1.0_debug@4.0.0").as_deref(),
+            Some("@babel/core 7.1.0")
+        );
         assert_eq!(k("/lodash@4.17.21").as_deref(), Some("lodash 4.17.21"));
-        assert_eq!(k("/@types/node@20.1.0(x@1.0.0)").as_deref(), Some("@types/node 20.1.0"));
-        assert_eq!(k("'@types/node@20.1.0'").as_deref(), Some("@types/node 20.1.0"));
+        assert_eq!(
+            k("/@types/node@20.1.0(x@1.0.0)").as_deref(),
+            Some("@types/node 20.1.0")
+        );
+        assert_eq!(
+            k("'@types/node@20.1.0'").as_deref(),
+            Some("@types/node 20.1.0")
+        );
         assert_eq!(k("github.com/user/repo/abc123"), None);
     }
 }

@@ -10,7 +10,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let (blocks, _) = packages(text, path)?;
     let mut out = Vec::new();
     for b in blocks {
-        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else { continue };
+        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else {
+            continue;
+        };
         let url = b.str("source.url").unwrap_or("").to_owned();
         let source = match b.str("source.type") {
             Some("git") => DepSource::Git(url),

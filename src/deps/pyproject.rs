@@ -24,17 +24,24 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     for &(no, raw) in &text.lines {
         let line = raw.trim();
         if line.starts_with('[') && !in_array {
-            section = line.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            section = line
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_owned();
             continue;
         }
         if line.starts_with('#') || line.is_empty() {
             continue;
         }
-        let pep621 = section == "project" || section == "project.optional-dependencies" || section == "dependency-groups";
+        let pep621 = section == "project"
+            || section == "project.optional-dependencies"
+            || section == "dependency-groups";
         if pep621 {
             let mut rest = line;
             if !in_array {
-                let Some((k, v)) = line.split_once('=') else { continue };
+                let Some((k, v)) = line.split_once('=') else {
+                    continue;
+                };
                 let k = k.trim();
                 if section == "project" && k != "dependencies" {
                     continue;
@@ -50,7 +57,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             let mut s = rest;
             while let Some(start) = s.find(['"', '\'']) {
                 let q = s.as_bytes()[start] as char;
-                let Some(len) = s[start + 1..].find(q) else { break };
+                let Some(len) = s[start + 1..].find(q) else {
+                    break;
+                };
                 let req = &s[start + 1..start + 1 + len];
                 if let Some(mut e) = parse_requirement(req, path, no) {
                     e.dep.path = path.to_owned();
@@ -64,7 +73,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             continue;
         }
         if poetry_table(&section) {
-            let Some((k, v)) = line.split_once('=') else { continue };
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
             let name = k.trim().trim_matches('"');
             if name.eq_ignore_ascii_case("python") {
                 continue;
@@ -91,7 +102,13 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             out.push(Entry::new(Dep {
                 ecosystem: Ecosystem::PyPI,
                 name: name.to_owned(),
-                version: req.map(|r| if exact { r.trim().trim_start_matches("==").to_owned() } else { r.to_owned() }),
+                version: req.map(|r| {
+                    if exact {
+                        r.trim().trim_start_matches("==").to_owned()
+                    } else {
+                        r.to_owned()
+                    }
+                }),
                 exact: exact && !req.is_some_and(|r| r.contains('*') || r.contains(',')),
                 path: path.to_owned(),
                 line: Some(no),

@@ -7,7 +7,9 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 fn valid_name(n: &str) -> bool {
-    !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    !n.is_empty()
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
 /// One PEP 508 requirement (`name[extra] >= 1, < 2 ; marker`, `name @ url`) → entry.
@@ -16,7 +18,10 @@ pub fn parse_requirement(req: &str, path: &str, line: u32) -> Option<Entry> {
     if req.is_empty() {
         return None;
     }
-    if let Some((name, url)) = req.split_once(" @ ").or_else(|| req.split_once('@').filter(|(n, _)| valid_name(n.trim()))) {
+    if let Some((name, url)) = req
+        .split_once(" @ ")
+        .or_else(|| req.split_once('@').filter(|(n, _)| valid_name(n.trim())))
+    {
         let name = name.trim();
         let name = name.split('[').next().unwrap_or(name).trim();
         if !valid_name(name) {
@@ -40,7 +45,9 @@ pub fn parse_requirement(req: &str, path: &str, line: u32) -> Option<Entry> {
             source,
         }));
     }
-    let end = req.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(req.len());
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .unwrap_or(req.len());
     let name = &req[..end];
     if !valid_name(name) {
         return None;
@@ -75,7 +82,18 @@ pub fn parse_requirement(req: &str, path: &str, line: u32) -> Option<Entry> {
 
 /// Options that take a value (the next word when not written `--opt=value`).
 const VALUE_OPTS: [&str; 12] = [
-    "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "--hash", "-e",
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--hash",
+    "-e",
 ];
 
 /// Parses a requirements file.
@@ -119,7 +137,11 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
                     Some((o, v)) => (o, Some(v.to_owned())),
                     None => (w, None),
                 };
-                let val = if val.is_none() && VALUE_OPTS.contains(&opt) { words.next().map(str::to_owned) } else { val };
+                let val = if val.is_none() && VALUE_OPTS.contains(&opt) {
+                    words.next().map(str::to_owned)
+                } else {
+                    val
+                };
                 match opt {
                     "--hash" => hashes.extend(val),
                     "-e" | "--editable" => {
@@ -136,9 +158,17 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         if req.is_empty() {
             continue;
         }
-        let entry = if req.starts_with("git+") || req.contains("://") || req.starts_with('.') || req.starts_with('/') || editable {
+        let entry = if req.starts_with("git+")
+            || req.contains("://")
+            || req.starts_with('.')
+            || req.starts_with('/')
+            || editable
+        {
             // `git+https://…#egg=name`, a URL, or a local path.
-            let name = req.split("#egg=").nth(1).map(|n| n.split('&').next().unwrap_or(n).to_owned());
+            let name = req
+                .split("#egg=")
+                .nth(1)
+                .map(|n| n.split('&').next().unwrap_or(n).to_owned());
             let source = if req.starts_with("git+") {
                 DepSource::Git(req.clone())
             } else if req.contains("://") && !req.starts_with("file:") {

@@ -38,8 +38,15 @@ pub fn check_syntax(text: &str, path: &str) -> Result<()> {
     match text.parse::<toml::Table>() {
         Ok(_) => Ok(()),
         Err(e) => {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            let msg = e.message().lines().next().unwrap_or("invalid TOML").to_owned();
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let msg = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_owned();
             Err(parse_error(path, line, format!("invalid TOML: {msg}")))
         }
     }
@@ -49,7 +56,10 @@ pub fn check_syntax(text: &str, path: &str) -> Result<()> {
 pub fn inline_value<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     let mut rest = raw;
     while let Some(i) = rest.find(key) {
-        let before_ok = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'-' && rest.as_bytes()[i - 1] != b'_';
+        let before_ok = i == 0
+            || !rest.as_bytes()[i - 1].is_ascii_alphanumeric()
+                && rest.as_bytes()[i - 1] != b'-'
+                && rest.as_bytes()[i - 1] != b'_';
         let after = rest[i + key.len()..].trim_start();
         if before_ok {
             if let Some(v) = after.strip_prefix('=') {

@@ -11,7 +11,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let (blocks, _) = packages(text, path)?;
     let mut out = Vec::new();
     for b in blocks {
-        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else { continue };
+        let (Some(name), Some(version)) = (b.str("name"), b.str("version")) else {
+            continue;
+        };
         let raw = b.raw("source").unwrap_or("");
         if raw.contains("editable") || raw.contains("virtual") {
             continue;
@@ -26,7 +28,8 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             DepSource::Git(g.to_owned())
         } else if let Some(u) = inline_value(raw, "url") {
             DepSource::Url(u.to_owned())
-        } else if let Some(p) = inline_value(raw, "path").or_else(|| inline_value(raw, "directory")) {
+        } else if let Some(p) = inline_value(raw, "path").or_else(|| inline_value(raw, "directory"))
+        {
             DepSource::Path(p.to_owned())
         } else {
             DepSource::Registry

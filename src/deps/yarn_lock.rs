@@ -30,14 +30,19 @@ struct Pending {
 
 /// Parses a `yarn.lock`.
 pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
-    let berry = text.lines.iter().any(|(_, l)| l.starts_with("__metadata:") || l.trim_start().starts_with("resolution: "));
+    let berry = text
+        .lines
+        .iter()
+        .any(|(_, l)| l.starts_with("__metadata:") || l.trim_start().starts_with("resolution: "));
     if let (Some(full), true) = (text.full, berry) {
         crate::config::from_yaml::<serde_json::Value>(full, std::path::Path::new(path))?;
     }
     let mut out = Vec::new();
     let mut cur: Option<Pending> = None;
     let finish = |p: Pending, out: &mut Vec<Entry>| {
-        let Some((version, vline)) = p.version else { return };
+        let Some((version, vline)) = p.version else {
+            return;
+        };
         let res = p.resolution.as_deref().unwrap_or("");
         if res.contains("@workspace:") || version == "0.0.0-use.local" {
             return;
@@ -83,7 +88,11 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             }
             let Some(header) = raw.trim_end().strip_suffix(':') else {
                 if text.full.is_some() && !berry {
-                    return Err(parse_error(path, Some(no as usize), "invalid yarn.lock: expected `spec:` entry header"));
+                    return Err(parse_error(
+                        path,
+                        Some(no as usize),
+                        "invalid yarn.lock: expected `spec:` entry header",
+                    ));
                 }
                 continue;
             };

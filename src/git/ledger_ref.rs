@@ -39,7 +39,13 @@ fn first_line(bytes: &[u8]) -> String {
 /// The commit `refname` points at, if it exists.
 pub fn tip(repo: &Repo, refname: &str) -> Result<Option<String>> {
     let spec = format!("{refname}^{{commit}}");
-    let out = repo.raw(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?;
+    let out = repo.raw(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &spec,
+    ])?;
     if out.status.success() {
         Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()))
     } else {
@@ -69,14 +75,22 @@ fn hash_object(repo: &Repo, kind: &str, bytes: &[u8]) -> Result<String> {
 
 /// Commits a tree holding exactly `files` (name, content; flat, regular files) on top of
 /// `parent`, and returns the commit id. The ref is not moved.
-pub fn commit_files(repo: &Repo, parent: Option<&str>, files: &[(&str, &[u8])], message: &str) -> Result<String> {
+pub fn commit_files(
+    repo: &Repo,
+    parent: Option<&str>,
+    files: &[(&str, &[u8])],
+    message: &str,
+) -> Result<String> {
     let mut entries = Vec::new();
     for (name, content) in files {
         if name.is_empty() || name.contains('/') || name.contains('\0') {
-            return Err(Error::Usage(format!("invalid file name `{name}` for a ledger tree")));
+            return Err(Error::Usage(format!(
+                "invalid file name `{name}` for a ledger tree"
+            )));
         }
         let oid = hash_object(repo, "blob", content)?;
-        let raw = hex::decode(&oid).map_err(|_| git_err("hash-object", format!("unexpected object id `{oid}`")))?;
+        let raw = hex::decode(&oid)
+            .map_err(|_| git_err("hash-object", format!("unexpected object id `{oid}`")))?;
         entries.push((name.to_string(), raw));
     }
     // Tree entries are sorted by name (flat regular files: plain byte order).
@@ -110,20 +124,35 @@ pub fn commit_files(repo: &Repo, parent: Option<&str>, files: &[(&str, &[u8])], 
 /// Moves `refname` to `new` if it still points at `old` (`None`: if it does not exist).
 /// `Ok(false)` when it moved meanwhile.
 pub fn update_ref_cas(repo: &Repo, refname: &str, new: &str, old: Option<&str>) -> Result<bool> {
-    let out = repo.raw(&["update-ref", "-m", "guardrail ledger", refname, new, old.unwrap_or("")])?;
+    let out = repo.raw(&[
+        "update-ref",
+        "-m",
+        "guardrail ledger",
+        refname,
+        new,
+        old.unwrap_or(""),
+    ])?;
     if out.status.success() {
         return Ok(true);
     }
     let msg = String::from_utf8_lossy(&out.stderr);
-    if msg.contains("cannot lock ref") || msg.contains("but expected") || msg.contains("already exists") {
+    if msg.contains("cannot lock ref")
+        || msg.contains("but expected")
+        || msg.contains("already exists")
+    {
         return Ok(false);
     }
-    Err(git_err(&format!("update-ref {refname}"), first_line(&out.stderr)))
+    Err(git_err(
+        &format!("update-ref {refname}"),
+        first_line(&out.stderr),
+    ))
 }
 
 /// Whether the repository has remote `name`.
 pub fn has_remote(repo: &Repo, name: &str) -> bool {
-    repo.raw(&["remote", "get-url", name]).map(|o| o.status.success()).unwrap_or(false)
+    repo.raw(&["remote", "get-url", name])
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 /// Whether commit `a` is an ancestor of (or equal to) `b`.
@@ -155,7 +184,14 @@ pub fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<Stri
         if has_commit(repo, &id)? {
             return Ok(Some(id));
         }
-        repo.run(&["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, refname])?;
+        repo.run(&[
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            remote,
+            refname,
+        ])?;
         if has_commit(repo, &id)? {
             return Ok(Some(id));
         }
@@ -171,20 +207,46 @@ pub fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<Stri
 /// Pushes `new` to `remote`'s `refname` only if the remote still has `expected` there
 /// (`None`: only if the remote has no such ref). Hooks are skipped: this is bookkeeping,
 /// not a change to review.
-pub fn push_cas(repo: &Repo, remote: &str, refname: &str, new: &str, expected: Option<&str>) -> Result<Push> {
+pub fn push_cas(
+    repo: &Repo,
+    remote: &str,
+    refname: &str,
+    new: &str,
+    expected: Option<&str>,
+) -> Result<Push> {
     let lease = format!("--force-with-lease={refname}:{}", expected.unwrap_or(""));
     let spec = format!("{new}:{refname}");
-    let out = repo.raw(&["push", "--porcelain", "--no-verify", "--quiet", &lease, remote, &spec])?;
+    let out = repo.raw(&[
+        "push",
+        "--porcelain",
+        "--no-verify",
+        "--quiet",
+        &lease,
+        remote,
+        &spec,
+    ])?;
     if out.status.success() {
         return Ok(Push::Done);
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     if let Some(line) = stdout.lines().find(|l| l.starts_with('!')) {
-        return Ok(Push::Rejected(line.split('\t').next_back().unwrap_or(line).trim().to_owned()));
+        return Ok(Push::Rejected(
+            line.split('\t')
+                .next_back()
+                .unwrap_or(line)
+                .trim()
+                .to_owned(),
+        ));
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("stale info") || stderr.contains("rejected") || stderr.contains("cannot lock ref") {
+    if stderr.contains("stale info")
+        || stderr.contains("rejected")
+        || stderr.contains("cannot lock ref")
+    {
         return Ok(Push::Rejected(first_line(&out.stderr)));
     }
-    Err(git_err(&format!("push {remote} {refname}"), first_line(&out.stderr)))
+    Err(git_err(
+        &format!("push {remote} {refname}"),
+        first_line(&out.stderr),
+    ))
 }

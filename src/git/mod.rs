@@ -110,7 +110,13 @@ impl Repo {
             return Err(Error::Usage(format!("invalid revision `{rev}`")));
         }
         let spec = format!("{rev}^{{commit}}");
-        let out = self.raw(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?;
+        let out = self.raw(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ])?;
         if !out.status.success() {
             return Err(Error::Usage(format!(
                 "unknown revision `{rev}` in {}",
@@ -233,7 +239,12 @@ impl Repo {
             let msg = String::from_utf8_lossy(&stderr);
             return Err(Error::Git {
                 args: describe(args),
-                message: msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim().to_owned(),
+                message: msg
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("failed")
+                    .trim()
+                    .to_owned(),
             });
         }
         Ok(buf)
@@ -288,7 +299,8 @@ impl Repo {
 
     /// The current branch name, if on one.
     pub fn current_branch(&self) -> Option<String> {
-        self.run_text(&["symbolic-ref", "--quiet", "--short", "HEAD"]).ok()
+        self.run_text(&["symbolic-ref", "--quiet", "--short", "HEAD"])
+            .ok()
     }
 
     /// The `.git` directory (absolute).
@@ -314,7 +326,15 @@ pub struct CommitInfo {
 /// Clones `url` (depth 1) into `dest` for `guardrail db update` and returns the fetched commit.
 pub fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
     let dest_s = dest.to_string_lossy().into_owned();
-    let args = ["clone", "--quiet", "--depth", "1", "--", url, dest_s.as_str()];
+    let args = [
+        "clone",
+        "--quiet",
+        "--depth",
+        "1",
+        "--",
+        url,
+        dest_s.as_str(),
+    ];
     let out = Command::new("git")
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
@@ -328,7 +348,12 @@ pub fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
         let msg = String::from_utf8_lossy(&out.stderr);
         return Err(Error::Git {
             args: describe(&args),
-            message: msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim().to_owned(),
+            message: msg
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("failed")
+                .trim()
+                .to_owned(),
         });
     }
     Repo::at(dest).resolve("HEAD")

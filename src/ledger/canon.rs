@@ -77,7 +77,10 @@ mod tests {
     #[test]
     fn keys_are_sorted_at_every_depth_and_no_whitespace() {
         let v = json!({"b": 1, "a": {"z": [true, null], "y": "é\n\"x\""}});
-        assert_eq!(to_string(&v).unwrap(), r#"{"a":{"y":"é\n\"x\"","z":[true,null]},"b":1}"#);
+        assert_eq!(
+            to_string(&v).unwrap(),
+            r#"{"a":{"y":"é\n\"x\"","z":[true,null]},"b":1}"#
+        );
     }
 
     #[test]

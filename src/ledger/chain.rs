@@ -77,8 +77,9 @@ pub fn make_line(prev: &Hash, entry: &Value) -> Result<(Vec<u8>, Hash), canon::N
 /// Parses one line (without its newline) and checks its hash against `prev`.
 pub fn check_line(bytes: &[u8], number: usize, prev: &Hash) -> Result<Line, Invalid> {
     let (entry, stored) = parse_line(bytes, number)?;
-    let c = canon::to_vec(&entry).map_err(|e| bad(number, e.0))?;
-    let want = entry_hash(prev, &c);
+    // The line is canonical, so it is `{"entry":` + canonical(entry) + `,"hash":"<64 hex>"}`.
+    let c = &bytes[ENTRY_PREFIX.len()..bytes.len() - HASH_SUFFIX_LEN];
+    let want = entry_hash(prev, c);
     if want != stored {
         return Err(bad(
             number,
@@ -96,13 +97,18 @@ pub fn check_line(bytes: &[u8], number: usize, prev: &Hash) -> Result<Line, Inva
     })
 }
 
+const ENTRY_PREFIX: &[u8] = b"{\"entry\":";
+/// `,"hash":"` + 64 hex digits + `"}`.
+const HASH_SUFFIX_LEN: usize = 9 + 64 + 2;
+
 /// Parses a line's entry and stored hash without checking the chain.
 pub fn parse_line(bytes: &[u8], number: usize) -> Result<(Value, Hash), Invalid> {
     if bytes.is_empty() {
         return Err(bad(number, "empty line"));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| bad(number, "not valid UTF-8"))?;
-    let v: Value = serde_json::from_str(text).map_err(|e| bad(number, format!("not valid JSON: {e}")))?;
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| bad(number, format!("not valid JSON: {e}")))?;
     let canonical = canon::to_vec(&v).map_err(|e| bad(number, e.0))?;
     if canonical != bytes {
         return Err(bad(number, "line is not in canonical JSON form"));
@@ -111,7 +117,10 @@ pub fn parse_line(bytes: &[u8], number: usize) -> Result<(Value, Hash), Invalid>
         return Err(bad(number, "line is not a JSON object"));
     };
     if obj.len() != 2 {
-        return Err(bad(number, "line must have exactly the keys `entry` and `hash`"));
+        return Err(bad(
+            number,
+            "line must have exactly the keys `entry` and `hash`",
+        ));
     }
     let hash = match obj.remove("hash") {
         Some(Value::String(s)) => s,
@@ -142,10 +151,16 @@ pub fn verify(bytes: &[u8]) -> Result<Vec<Line>, Invalid> {
 
 /// The valid lines before the first bad one, and the first bad one (if any).
 pub fn verify_prefix(bytes: &[u8]) -> (Vec<Line>, Option<Invalid>) {
+    verify_from(bytes, GENESIS, 0)
+}
+
+/// [`verify_prefix`] of the lines that follow line `before` (whose hash is `prev`): resumes
+/// a verification whose earlier part is known.
+pub fn verify_from(bytes: &[u8], prev: Hash, before: usize) -> (Vec<Line>, Option<Invalid>) {
     let mut out = Vec::new();
-    let mut prev = GENESIS;
+    let mut prev = prev;
     let mut rest = bytes;
-    let mut number = 0;
+    let mut number = before;
     while !rest.is_empty() {
         number += 1;
         let Some(nl) = memchr::memchr(b'\n', rest) else {
@@ -203,7 +218,10 @@ mod tests {
         assert_eq!(h, <[u8; 32]>::from(Sha256::digest(&pre)));
         assert_eq!(
             String::from_utf8(line).unwrap(),
-            format!("{{\"entry\":{{\"type\":\"note\"}},\"hash\":\"{}\"}}\n", hex::encode(h))
+            format!(
+                "{{\"entry\":{{\"type\":\"note\"}},\"hash\":\"{}\"}}\n",
+                hex::encode(h)
+            )
         );
     }
 
@@ -223,7 +241,9 @@ mod tests {
     #[test]
     fn non_canonical_line_is_refused() {
         let l = ledger(1);
-        let text = String::from_utf8(l).unwrap().replacen("{\"entry\"", "{ \"entry\"", 1);
+        let text = String::from_utf8(l)
+            .unwrap()
+            .replacen("{\"entry\"", "{ \"entry\"", 1);
         let err = verify(text.as_bytes()).unwrap_err();
         assert!(err.message.contains("canonical"), "{err}");
     }

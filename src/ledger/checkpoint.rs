@@ -38,7 +38,9 @@ pub fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
 
 fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '+' || c.is_control()) {
-        return Err(format!("invalid key name `{name}`: must be non-empty, without spaces or `+`"));
+        return Err(format!(
+            "invalid key name `{name}`: must be non-empty, without spaces or `+`"
+        ));
     }
     Ok(())
 }
@@ -80,7 +82,9 @@ impl Signer {
             .strip_prefix("PRIVATE+KEY+")
             .ok_or("not a signed-note private key (expected PRIVATE+KEY+name+id+key)")?;
         let (name, id, key) = split_key(rest)?;
-        let seed: [u8; 32] = key.try_into().map_err(|_| "private key is not 32 bytes".to_owned())?;
+        let seed: [u8; 32] = key
+            .try_into()
+            .map_err(|_| "private key is not 32 bytes".to_owned())?;
         let sk = SigningKey::from_bytes(&seed);
         if key_id(&name, sk.verifying_key().as_bytes()) != id {
             return Err("private key id does not match the key".into());
@@ -92,7 +96,12 @@ impl Signer {
     pub fn private_text(&self) -> String {
         let mut k = vec![ALG_ED25519];
         k.extend_from_slice(&self.key.to_bytes());
-        format!("PRIVATE+KEY+{}+{}+{}", self.name, hex::encode(self.id), B64.encode(k))
+        format!(
+            "PRIVATE+KEY+{}+{}+{}",
+            self.name,
+            hex::encode(self.id),
+            B64.encode(k)
+        )
     }
 
     /// The matching verifier.
@@ -118,7 +127,11 @@ impl Signer {
         let sig = self.key.sign(body.as_bytes());
         let mut blob = self.id.to_vec();
         blob.extend_from_slice(&sig.to_bytes());
-        Ok(format!("{body}\n{SIG_PREFIX}{} {}\n", self.name, B64.encode(blob)))
+        Ok(format!(
+            "{body}\n{SIG_PREFIX}{} {}\n",
+            self.name,
+            B64.encode(blob)
+        ))
     }
 }
 
@@ -143,11 +156,14 @@ impl Verifier {
     /// Parses `name+hexid+base64(0x01||pubkey)`.
     pub fn parse(text: &str) -> Result<Verifier, String> {
         let (name, id, key) = split_key(text.trim())?;
-        let pk: [u8; 32] = key.try_into().map_err(|_| "public key is not 32 bytes".to_owned())?;
+        let pk: [u8; 32] = key
+            .try_into()
+            .map_err(|_| "public key is not 32 bytes".to_owned())?;
         if key_id(&name, &pk) != id {
             return Err("verifier key id does not match the key".into());
         }
-        let key = VerifyingKey::from_bytes(&pk).map_err(|_| "invalid Ed25519 public key".to_owned())?;
+        let key =
+            VerifyingKey::from_bytes(&pk).map_err(|_| "invalid Ed25519 public key".to_owned())?;
         Ok(Verifier { name, id, key })
     }
 
@@ -188,7 +204,10 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// `None`: no signature by this key; `Some(ok)`: whether its signature verifies.
     pub fn verify(&self, v: &Verifier) -> Option<bool> {
-        let s = self.signatures.iter().find(|s| s.name == v.name && s.id == v.id)?;
+        let s = self
+            .signatures
+            .iter()
+            .find(|s| s.name == v.name && s.id == v.id)?;
         let Ok(bytes) = <[u8; 64]>::try_from(s.sig.as_slice()) else {
             return Some(false);
         };
@@ -205,7 +224,10 @@ pub fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
         return Ok(out);
     }
     if !text.ends_with('\n') {
-        return Err((1 + text.matches("\n\n").count() / 2, "incomplete last checkpoint (no final newline)".into()));
+        return Err((
+            1 + text.matches("\n\n").count() / 2,
+            "incomplete last checkpoint (no final newline)".into(),
+        ));
     }
     let lines: Vec<&str> = text[..text.len() - 1].split('\n').collect();
     let mut i = 0;
@@ -217,7 +239,10 @@ pub fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
         }
         let header = &lines[start..i];
         if header.len() < 3 || i >= lines.len() {
-            return Err((n, "expected origin, size and root lines, then a blank line".into()));
+            return Err((
+                n,
+                "expected origin, size and root lines, then a blank line".into(),
+            ));
         }
         i += 1;
         let mut signatures = Vec::new();
@@ -237,8 +262,13 @@ pub fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
         let size: u64 = header[1]
             .parse()
             .ok()
-            .filter(|_| !header[1].starts_with('+') && (header[1] == "0" || !header[1].starts_with('0')))
-            .ok_or((n, format!("tree size `{}` is not a decimal number", header[1])))?;
+            .filter(|_| {
+                !header[1].starts_with('+') && (header[1] == "0" || !header[1].starts_with('0'))
+            })
+            .ok_or((
+                n,
+                format!("tree size `{}` is not a decimal number", header[1]),
+            ))?;
         let root: Hash = B64
             .decode(header[2])
             .ok()
@@ -259,7 +289,9 @@ pub fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
 
 fn parse_sig(rest: &str) -> Result<Signature, String> {
     let (name, b64) = rest.split_once(' ').ok_or("malformed signature line")?;
-    let raw = B64.decode(b64).map_err(|_| "signature is not base64".to_owned())?;
+    let raw = B64
+        .decode(b64)
+        .map_err(|_| "signature is not base64".to_owned())?;
     if raw.len() < 5 {
         return Err("signature too short".into());
     }
@@ -315,7 +347,10 @@ mod tests {
     /// The C2SP signed-note spec's example verifier key and note.
     #[test]
     fn c2sp_spec_example_verifies() {
-        let v = Verifier::parse("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k").unwrap();
+        let v = Verifier::parse(
+            "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+        )
+        .unwrap();
         let sig = "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=";
         let s = parse_sig(&format!("example.com/foo {sig}")).unwrap();
         let cp = Checkpoint {

@@ -103,7 +103,13 @@ fn subproof(m: usize, d: &[Hash], complete: bool, out: &mut Vec<Hash>) {
 }
 
 /// RFC 9162 §2.1.3.2.
-pub fn verify_inclusion(leaf_index: u64, tree_size: u64, leaf: &Hash, proof: &[Hash], root: &Hash) -> bool {
+pub fn verify_inclusion(
+    leaf_index: u64,
+    tree_size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    root: &Hash,
+) -> bool {
     if leaf_index >= tree_size {
         return false;
     }
@@ -131,7 +137,13 @@ pub fn verify_inclusion(leaf_index: u64, tree_size: u64, leaf: &Hash, proof: &[H
 }
 
 /// RFC 9162 §2.1.4.2 (and size m = n: an empty proof between equal roots).
-pub fn verify_consistency(first: u64, second: u64, first_root: &Hash, second_root: &Hash, proof: &[Hash]) -> bool {
+pub fn verify_consistency(
+    first: u64,
+    second: u64,
+    first_root: &Hash,
+    second_root: &Hash,
+    proof: &[Hash],
+) -> bool {
     if first == 0 || first > second {
         return false;
     }
@@ -180,7 +192,9 @@ mod tests {
     use super::*;
 
     fn leaves(n: usize) -> Vec<Hash> {
-        (0..n).map(|i| leaf_hash(&(i as u64).to_be_bytes())).collect()
+        (0..n)
+            .map(|i| leaf_hash(&(i as u64).to_be_bytes()))
+            .collect()
     }
 
     #[test]
@@ -191,15 +205,33 @@ mod tests {
             let r = root(d);
             for m in 0..n {
                 let p = inclusion_proof(d, m).unwrap();
-                assert!(verify_inclusion(m as u64, n as u64, &d[m], &p, &r), "incl {m}/{n}");
-                assert!(!verify_inclusion(m as u64, n as u64, &leaf_hash(b"x"), &p, &r));
+                assert!(
+                    verify_inclusion(m as u64, n as u64, &d[m], &p, &r),
+                    "incl {m}/{n}"
+                );
+                assert!(!verify_inclusion(
+                    m as u64,
+                    n as u64,
+                    &leaf_hash(b"x"),
+                    &p,
+                    &r
+                ));
             }
             for m in 1..=n {
                 let p = consistency_proof(d, m).unwrap();
                 let old = root(&d[..m]);
-                assert!(verify_consistency(m as u64, n as u64, &old, &r, &p), "cons {m}/{n}");
+                assert!(
+                    verify_consistency(m as u64, n as u64, &old, &r, &p),
+                    "cons {m}/{n}"
+                );
                 if m < n {
-                    assert!(!verify_consistency(m as u64, n as u64, &leaf_hash(b"x"), &r, &p));
+                    assert!(!verify_consistency(
+                        m as u64,
+                        n as u64,
+                        &leaf_hash(b"x"),
+                        &r,
+                        &p
+                    ));
                 }
             }
         }
@@ -209,6 +241,9 @@ mod tests {
     fn known_roots_match_rfc_structure() {
         let d = leaves(3);
         assert_eq!(root(&d), node_hash(&node_hash(&d[0], &d[1]), &d[2]));
-        assert_eq!(hex::encode(root(&[])), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hex::encode(root(&[])),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

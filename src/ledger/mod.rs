@@ -106,7 +106,11 @@ impl RunRecord {
     pub fn from_outcome(o: &crate::engine::Outcome, command: &str) -> RunRecord {
         RunRecord {
             command: command.to_owned(),
-            repo: o.repo.as_ref().and_then(Repo::remote_url).map(|u| redact_url(&u)),
+            repo: o
+                .repo
+                .as_ref()
+                .and_then(Repo::remote_url)
+                .map(|u| redact_url(&u)),
             base: o.base.clone(),
             head: o.head.clone(),
             diff_sha256: Some(o.diff_sha256.clone()),
@@ -178,12 +182,16 @@ pub fn now_rfc3339() -> String {
 
 /// Wraps a record's fields into an entry: schema version, type, timestamp, tool version.
 pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
-    let body = serde_json::to_value(body).map_err(|e| Error::Usage(format!("ledger entry: {e}")))?;
+    let body =
+        serde_json::to_value(body).map_err(|e| Error::Usage(format!("ledger entry: {e}")))?;
     let mut obj = Map::new();
     obj.insert("v".into(), Value::from(SCHEMA_VERSION));
     obj.insert("type".into(), Value::from(kind));
     obj.insert("ts".into(), Value::from(now_rfc3339()));
-    obj.insert("tool".into(), Value::from(concat!("guardrail ", env!("CARGO_PKG_VERSION"))));
+    obj.insert(
+        "tool".into(),
+        Value::from(concat!("guardrail ", env!("CARGO_PKG_VERSION"))),
+    );
     if let Value::Object(fields) = body {
         for (k, v) in fields {
             obj.insert(k, v);
@@ -194,7 +202,11 @@ pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
 
 /// Appends one review decision. `spec` is the `--ledger` value: `None` for the default
 /// `.git/guardrail/ledger.jsonl` of `repo`, a file path, or `git:REF`.
-pub fn append_decision(spec: Option<&str>, repo: Option<&Repo>, rec: &DecisionRecord) -> Result<()> {
+pub fn append_decision(
+    spec: Option<&str>,
+    repo: Option<&Repo>,
+    rec: &DecisionRecord,
+) -> Result<()> {
     let store = Store::resolve(spec, repo, None)?;
     store.append(&[entry("decision", rec)?])
 }
@@ -207,7 +219,12 @@ pub fn append_run(spec: Option<&str>, repo: Option<&Repo>, rec: &RunRecord) -> R
 
 /// Appends a run entry to the store `spec` names relative to `cwd`; `Ok(None)` when there is
 /// nowhere to write (no `--ledger` and no repository), with the note to print.
-pub fn append_run_in(spec: Option<&str>, repo: Option<&Repo>, cwd: &Path, rec: &RunRecord) -> Result<Option<String>> {
+pub fn append_run_in(
+    spec: Option<&str>,
+    repo: Option<&Repo>,
+    cwd: &Path,
+    rec: &RunRecord,
+) -> Result<Option<String>> {
     if spec.is_none() && repo.is_none() {
         return Ok(Some(
             "not in a git repository and no --ledger given: this run was not recorded in the audit ledger".into(),
@@ -228,8 +245,14 @@ mod tests {
             redact_url("https://gitlab-ci-token:glpat-xyz@gitlab.com/g/p.git"),
             "https://gitlab.com/g/p.git"
         );
-        assert_eq!(redact_url("https://github.com/o/r"), "https://github.com/o/r");
-        assert_eq!(redact_url("git@github.com:o/r.git"), "git@github.com:o/r.git");
+        assert_eq!(
+            redact_url("https://github.com/o/r"),
+            "https://github.com/o/r"
+        );
+        assert_eq!(
+            redact_url("git@github.com:o/r.git"),
+            "git@github.com:o/r.git"
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub fn inclusion(entry_hashes: &[Hash], index: usize, size: usize) -> Option<Val
     if size > entry_hashes.len() || index >= size {
         return None;
     }
-    let leaves: Vec<Hash> = entry_hashes[..size].iter().map(|h| merkle::leaf_hash(h)).collect();
+    let leaves: Vec<Hash> = entry_hashes[..size]
+        .iter()
+        .map(|h| merkle::leaf_hash(h))
+        .collect();
     let path = merkle::inclusion_proof(&leaves, index)?;
     Some(json!({
         "type": "inclusion",
@@ -35,7 +38,10 @@ pub fn consistency(entry_hashes: &[Hash], first: usize, second: usize) -> Option
     if second > entry_hashes.len() || first == 0 || first > second {
         return None;
     }
-    let leaves: Vec<Hash> = entry_hashes[..second].iter().map(|h| merkle::leaf_hash(h)).collect();
+    let leaves: Vec<Hash> = entry_hashes[..second]
+        .iter()
+        .map(|h| merkle::leaf_hash(h))
+        .collect();
     let path = merkle::consistency_proof(&leaves, first)?;
     Some(json!({
         "type": "consistency",
@@ -61,7 +67,10 @@ pub struct Checked {
 }
 
 fn hash_field(v: &Value, k: &str) -> Result<Hash, String> {
-    let s = v.get(k).and_then(Value::as_str).ok_or_else(|| format!("missing `{k}`"))?;
+    let s = v
+        .get(k)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("missing `{k}`"))?;
     parse_hash(s).map_err(|e| format!("`{k}`: {e}"))
 }
 
@@ -74,7 +83,9 @@ pub fn parse_hash(s: &str) -> Result<Hash, String> {
 }
 
 fn u64_field(v: &Value, k: &str) -> Result<u64, String> {
-    v.get(k).and_then(Value::as_u64).ok_or_else(|| format!("missing or invalid `{k}`"))
+    v.get(k)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("missing or invalid `{k}`"))
 }
 
 /// Checks a proof document; `Err` when it is malformed.
@@ -84,7 +95,11 @@ pub fn check(v: &Value) -> Result<Checked, String> {
         .and_then(Value::as_array)
         .ok_or("missing `path`")?
         .iter()
-        .map(|h| h.as_str().ok_or_else(|| "`path` holds a non-string".to_owned()).and_then(parse_hash))
+        .map(|h| {
+            h.as_str()
+                .ok_or_else(|| "`path` holds a non-string".to_owned())
+                .and_then(parse_hash)
+        })
         .collect::<Result<_, _>>()?;
     match v.get("type").and_then(Value::as_str) {
         Some("inclusion") => {
@@ -103,7 +118,10 @@ pub fn check(v: &Value) -> Result<Checked, String> {
             };
             Ok(Checked {
                 ok: merkle::verify_inclusion(idx, size, &leaf, &path, &root),
-                claim: format!("entry {} is in the tree of {size} entries", idx.saturating_add(1)),
+                claim: format!(
+                    "entry {} is in the tree of {size} entries",
+                    idx.saturating_add(1)
+                ),
                 root,
                 old_root: None,
             })

@@ -27,7 +27,8 @@ pub fn parse_date(s: &str, end_of_day: bool) -> Result<OffsetDateTime, String> {
         return Ok(t);
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s, &fmt).map_err(|_| format!("invalid date `{s}` (expected YYYY-MM-DD or RFC 3339)"))?;
+    let d = time::Date::parse(s, &fmt)
+        .map_err(|_| format!("invalid date `{s}` (expected YYYY-MM-DD or RFC 3339)"))?;
     let t = if end_of_day {
         d.with_hms(23, 59, 59)
     } else {
@@ -65,13 +66,18 @@ impl Filter {
             let in_run = entry
                 .get("findings")
                 .and_then(Value::as_array)
-                .is_some_and(|fs| fs.iter().any(|f| str_field(f, "fingerprint") == Some(fp.as_str())));
+                .is_some_and(|fs| {
+                    fs.iter()
+                        .any(|f| str_field(f, "fingerprint") == Some(fp.as_str()))
+                });
             if !direct && !in_run {
                 return false;
             }
         }
         if self.since.is_some() || self.until.is_some() {
-            let Some(ts) = str_field(entry, "ts").and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok()) else {
+            let Some(ts) =
+                str_field(entry, "ts").and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+            else {
                 return false;
             };
             if self.since.is_some_and(|s| ts < s) || self.until.is_some_and(|u| ts > u) {
@@ -102,8 +108,16 @@ pub fn text_line(n: usize, e: &Value) -> String {
             if let Some(b) = str_field(e, "base") {
                 s.push_str(&format!(" base={}", short(b)));
             }
-            let fs = e.get("findings").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-            let count = |sev: &str| fs.iter().filter(|f| str_field(f, "severity") == Some(sev)).count();
+            let fs = e
+                .get("findings")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let count = |sev: &str| {
+                fs.iter()
+                    .filter(|f| str_field(f, "severity") == Some(sev))
+                    .count()
+            };
             s.push_str(&format!(
                 " findings={} (red {}, yellow {}, info {})",
                 fs.len(),
@@ -118,13 +132,19 @@ pub fn text_line(n: usize, e: &Value) -> String {
             let fp = str_field(e, "fingerprint").unwrap_or("?");
             s.push_str(&format!(" {d} fingerprint={fp} by={by}"));
             if let Some(r) = str_field(e, "reason") {
-                s.push_str(&format!(" reason={}", serde_json::to_string(r).unwrap_or_default()));
+                s.push_str(&format!(
+                    " reason={}",
+                    serde_json::to_string(r).unwrap_or_default()
+                ));
             }
             if let Some(c) = str_field(e, "comment_id") {
                 s.push_str(&format!(" comment={c}"));
             }
             if let Some(r) = str_field(e, "refused_because") {
-                s.push_str(&format!(" refused={}", serde_json::to_string(r).unwrap_or_default()));
+                s.push_str(&format!(
+                    " refused={}",
+                    serde_json::to_string(r).unwrap_or_default()
+                ));
             }
         }
         _ => {}
@@ -142,13 +162,26 @@ mod tests {
         let run = json!({"type": "run", "ts": "2026-03-04T10:00:00Z", "head": "abcdef01", "verdict": "block",
             "findings": [{"fingerprint": "fp1"}]});
         let dec = json!({"type": "decision", "ts": "2026-03-05T10:00:00Z", "fingerprint": "fp1"});
-        let f = Filter { fingerprint: Some("fp1".into()), ..Filter::default() };
+        let f = Filter {
+            fingerprint: Some("fp1".into()),
+            ..Filter::default()
+        };
         assert!(f.matches(&run) && f.matches(&dec));
-        let f = Filter { head: Some("ABCD".into()), verdict: Some("block".into()), ..Filter::default() };
+        let f = Filter {
+            head: Some("ABCD".into()),
+            verdict: Some("block".into()),
+            ..Filter::default()
+        };
         assert!(f.matches(&run) && !f.matches(&dec));
-        let f = Filter { since: Some(parse_date("2026-03-05", false).unwrap()), ..Filter::default() };
+        let f = Filter {
+            since: Some(parse_date("2026-03-05", false).unwrap()),
+            ..Filter::default()
+        };
         assert!(!f.matches(&run) && f.matches(&dec));
-        let f = Filter { until: Some(parse_date("2026-03-04", true).unwrap()), ..Filter::default() };
+        let f = Filter {
+            until: Some(parse_date("2026-03-04", true).unwrap()),
+            ..Filter::default()
+        };
         assert!(f.matches(&run) && !f.matches(&dec));
         assert!(parse_date("yesterday", false).is_err());
     }

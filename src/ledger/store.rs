@@ -53,22 +53,33 @@ fn ledger_err(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
 impl Store {
     /// The store a `--ledger` value names: `None` = `.git/guardrail/ledger.jsonl` in `repo`;
     /// `git:REF`; or a path (relative to `base_dir` when given).
-    pub fn resolve(spec: Option<&str>, repo: Option<&Repo>, base_dir: Option<&Path>) -> Result<Store> {
+    pub fn resolve(
+        spec: Option<&str>,
+        repo: Option<&Repo>,
+        base_dir: Option<&Path>,
+    ) -> Result<Store> {
         match spec {
             None => {
                 let repo = repo.ok_or_else(|| {
                     Error::Usage("no ledger: not in a git repository; pass --ledger PATH".into())
                 })?;
-                Ok(Store::File(repo.git_dir()?.join("guardrail").join("ledger.jsonl")))
+                Ok(Store::File(
+                    repo.git_dir()?.join("guardrail").join("ledger.jsonl"),
+                ))
             }
             Some(s) if s.starts_with("git:") => {
                 let refname = &s[4..];
-                if !refname.starts_with("refs/") || refname.contains("..") || refname.contains(char::is_whitespace) {
+                if !refname.starts_with("refs/")
+                    || refname.contains("..")
+                    || refname.contains(char::is_whitespace)
+                {
                     return Err(Error::Usage(format!(
                         "--ledger {s}: expected git:refs/…, e.g. git:refs/guardrail/ledger"
                     )));
                 }
-                let repo = repo.ok_or_else(|| Error::Usage(format!("--ledger {s}: not in a git repository")))?;
+                let repo = repo.ok_or_else(|| {
+                    Error::Usage(format!("--ledger {s}: not in a git repository"))
+                })?;
                 Ok(Store::Git {
                     repo: repo.clone(),
                     refname: refname.to_owned(),
@@ -196,7 +207,8 @@ pub fn extend(ledger: &[u8], entries: &[Value], shown: &Path) -> Result<Vec<u8>>
 fn lines_after(mut prev: Hash, entries: &[Value], shown: &Path) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for e in entries {
-        let (line, h) = chain::make_line(&prev, e).map_err(|e| ledger_err(shown, format!("cannot append: {}", e.0)))?;
+        let (line, h) = chain::make_line(&prev, e)
+            .map_err(|e| ledger_err(shown, format!("cannot append: {}", e.0)))?;
         out.extend(line);
         prev = h;
     }
@@ -266,10 +278,14 @@ fn file_tail_hash(f: &mut File, p: &Path) -> Result<Hash> {
     let mut window: u64 = 8192;
     loop {
         let start = len.saturating_sub(window);
-        f.seek(SeekFrom::Start(start)).map_err(|e| Error::io(p, e))?;
+        f.seek(SeekFrom::Start(start))
+            .map_err(|e| Error::io(p, e))?;
         let mut buf = Vec::with_capacity((len - start) as usize);
-        f.take(len - start).read_to_end(&mut buf).map_err(|e| Error::io(p, e))?;
-        let complete = start == 0 || memchr::memrchr(b'\n', &buf[..buf.len().saturating_sub(1)]).is_some();
+        f.take(len - start)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(p, e))?;
+        let complete =
+            start == 0 || memchr::memrchr(b'\n', &buf[..buf.len().saturating_sub(1)]).is_some();
         if complete {
             if buf.last() != Some(&b'\n') {
                 return Err(ledger_err(
@@ -307,7 +323,12 @@ fn append_file(p: &Path, entries: &[Value]) -> Result<()> {
 }
 
 /// Builds the tree for a snapshot and commits it on top of `parent`.
-fn commit_snapshot(repo: &Repo, parent: Option<&str>, s: &Snapshot, message: &str) -> Result<String> {
+fn commit_snapshot(
+    repo: &Repo,
+    parent: Option<&str>,
+    s: &Snapshot,
+    message: &str,
+) -> Result<String> {
     let mut files: Vec<(&str, &[u8])> = vec![(GIT_LEDGER_FILE, &s.ledger)];
     if !s.checkpoints.is_empty() {
         files.push((GIT_CHECKPOINTS_FILE, &s.checkpoints));
@@ -317,8 +338,14 @@ fn commit_snapshot(repo: &Repo, parent: Option<&str>, s: &Snapshot, message: &st
 
 /// Entries of `local` after the longest common prefix with `remote` (by line).
 fn local_only_entries(remote: &[u8], local: &[u8]) -> Vec<Value> {
-    let r: Vec<&[u8]> = remote.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
-    let l: Vec<&[u8]> = local.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let r: Vec<&[u8]> = remote
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let l: Vec<&[u8]> = local
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
     let common = r.iter().zip(&l).take_while(|(a, b)| a == b).count();
     l[common..]
         .iter()
@@ -329,7 +356,11 @@ fn local_only_entries(remote: &[u8], local: &[u8]) -> Vec<Value> {
 /// Read-modify-write of a git-ref ledger with compare-and-swap: locally on the ref, and on
 /// `origin` when there is one (force-with-lease on the tip we built on; on rejection fetch the
 /// new tip and rebuild from it).
-fn update_git(repo: &Repo, refname: &str, change: &dyn Fn(&Snapshot) -> Result<Snapshot>) -> Result<()> {
+fn update_git(
+    repo: &Repo,
+    refname: &str,
+    change: &dyn Fn(&Snapshot) -> Result<Snapshot>,
+) -> Result<()> {
     let shown = PathBuf::from(format!("git:{refname}"));
     let remote = ledger_ref::has_remote(repo, ledger_ref::REMOTE);
     let mut last_reason = String::new();
@@ -366,15 +397,25 @@ fn update_git(repo: &Repo, refname: &str, change: &dyn Fn(&Snapshot) -> Result<S
         };
         let next = change(&base)?;
         if next.ledger.last().is_some_and(|&b| b != b'\n') {
-            return Err(ledger_err(&shown, "refusing to write an incomplete last line"));
+            return Err(ledger_err(
+                &shown,
+                "refusing to write an incomplete last line",
+            ));
         }
         let commit = commit_snapshot(repo, parent.as_deref(), &next, "guardrail ledger append")?;
         if remote {
-            match ledger_ref::push_cas(repo, ledger_ref::REMOTE, refname, &commit, expect.as_deref())? {
+            match ledger_ref::push_cas(
+                repo,
+                ledger_ref::REMOTE,
+                refname,
+                &commit,
+                expect.as_deref(),
+            )? {
                 ledger_ref::Push::Done => {
                     // Best effort: the remote is the authority; a stale local ref is replayed
                     // or fast-forwarded next time.
-                    let _ = ledger_ref::update_ref_cas(repo, refname, &commit, local_tip.as_deref());
+                    let _ =
+                        ledger_ref::update_ref_cas(repo, refname, &commit, local_tip.as_deref());
                     return Ok(());
                 }
                 ledger_ref::Push::Rejected(why) => last_reason = why,
@@ -428,7 +469,11 @@ mod tests {
         for i in 0..3 {
             s.append(&[json!({"type": "note", "i": i})]).unwrap();
         }
-        s.append(&[json!({"type": "note", "i": 3}), json!({"type": "note", "i": 4})]).unwrap();
+        s.append(&[
+            json!({"type": "note", "i": 3}),
+            json!({"type": "note", "i": 4}),
+        ])
+        .unwrap();
         let lines = chain::verify(&std::fs::read(&p).unwrap()).unwrap();
         assert_eq!(lines.len(), 5);
         assert_eq!(lines[4].entry["i"], 4);
@@ -443,7 +488,10 @@ mod tests {
         let mut bytes = std::fs::read(&p).unwrap();
         bytes.pop();
         std::fs::write(&p, &bytes).unwrap();
-        let err = s.append(&[json!({"type": "note"})]).unwrap_err().to_string();
+        let err = s
+            .append(&[json!({"type": "note"})])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("incomplete"), "{err}");
         assert_eq!(std::fs::read(&p).unwrap(), bytes);
     }
@@ -453,8 +501,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.jsonl");
         let s = Store::File(p.clone());
-        s.append(&[json!({"type": "note", "pad": "x".repeat(20_000)})]).unwrap();
-        s.append(&[json!({"type": "note", "pad": "y".repeat(50_000)})]).unwrap();
+        s.append(&[json!({"type": "note", "pad": "x".repeat(20_000)})])
+            .unwrap();
+        s.append(&[json!({"type": "note", "pad": "y".repeat(50_000)})])
+            .unwrap();
         s.append(&[json!({"type": "note"})]).unwrap();
         assert_eq!(chain::verify(&std::fs::read(&p).unwrap()).unwrap().len(), 3);
     }

@@ -69,7 +69,11 @@ fn identifiers(f: &Finding) -> Vec<Value> {
         if a == &f.rule {
             continue;
         }
-        let kind = a.split('-').next().unwrap_or("advisory").to_ascii_lowercase();
+        let kind = a
+            .split('-')
+            .next()
+            .unwrap_or("advisory")
+            .to_ascii_lowercase();
         ids.push(json!({"type": kind, "name": a, "value": a}));
     }
     ids

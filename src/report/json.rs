@@ -29,7 +29,10 @@ pub fn finding_value(f: &Finding) -> Value {
         m.insert("advisories".into(), json!(f.advisories));
     }
     if let Some(r) = &f.review {
-        m.insert("review".into(), serde_json::to_value(r).unwrap_or(Value::Null));
+        m.insert(
+            "review".into(),
+            serde_json::to_value(r).unwrap_or(Value::Null),
+        );
     }
     Value::Object(m)
 }

@@ -32,11 +32,7 @@ pub fn escape_inline(s: &str) -> String {
 /// Untrusted text as a fenced code block that it cannot close, with mentions and comment
 /// markers neutralised.
 pub fn code_block(s: &str, lang: &str) -> String {
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let body = s
         .replace("<!--", "<\u{200b}!--")
@@ -77,8 +73,14 @@ fn review_label(f: &Finding) -> String {
         None => String::new(),
         Some(r) => match r.state {
             ReviewState::Pending => "pending".into(),
-            ReviewState::Accepted => format!("accepted by {}", escape_inline(r.by.as_deref().unwrap_or("?"))),
-            ReviewState::Rejected => format!("rejected by {}", escape_inline(r.by.as_deref().unwrap_or("?"))),
+            ReviewState::Accepted => format!(
+                "accepted by {}",
+                escape_inline(r.by.as_deref().unwrap_or("?"))
+            ),
+            ReviewState::Rejected => format!(
+                "rejected by {}",
+                escape_inline(r.by.as_deref().unwrap_or("?"))
+            ),
         },
     }
 }
@@ -91,7 +93,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut line = format!("**{r} red · {y} yellow · {i} info**");
     if let (Some(b), Some(h)) = (report.base, report.head) {
         let short = |s: &str| s.chars().take(12).collect::<String>();
-        line.push_str(&format!(" — `{}`…`{}`", escape_inline(&short(b)), escape_inline(&short(h))));
+        line.push_str(&format!(
+            " — `{}`…`{}`",
+            escape_inline(&short(b)),
+            escape_inline(&short(h))
+        ));
     }
     writeln!(out, "{line}")?;
     if let Some(p) = report.provenance {

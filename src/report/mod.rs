@@ -49,7 +49,12 @@ pub enum Format {
 }
 
 /// Writes `report` in `format`.
-pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Text => text::write(report, out, color),
         Format::Json => json::write(report, out),
@@ -63,9 +68,11 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write, color: bo
 /// Counts of findings by severity: (red, yellow, info).
 pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     use crate::finding::Severity::*;
-    findings.iter().fold((0, 0, 0), |(r, y, i), f| match f.severity {
-        Red => (r + 1, y, i),
-        Yellow => (r, y + 1, i),
-        Info => (r, y, i + 1),
-    })
+    findings
+        .iter()
+        .fold((0, 0, 0), |(r, y, i), f| match f.severity {
+            Red => (r + 1, y, i),
+            Yellow => (r, y + 1, i),
+            Info => (r, y, i + 1),
+        })
 }

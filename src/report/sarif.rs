@@ -28,7 +28,11 @@ fn security_severity(s: Severity) -> &'static str {
 fn rule_value(f: &Finding, report: &Report<'_>) -> Value {
     let rule = report.rules.and_then(|rs| rs.get(&f.rule));
     let mut tags: Vec<String> = vec!["security".into(), f.kind.as_str().into()];
-    tags.extend(f.cwe.iter().map(|c| format!("external/cwe/{}", c.to_ascii_lowercase())));
+    tags.extend(
+        f.cwe
+            .iter()
+            .map(|c| format!("external/cwe/{}", c.to_ascii_lowercase())),
+    );
     tags.extend(f.owasp.iter().map(|o| format!("external/owasp/{o}")));
     let (short, full, help_uri) = match rule {
         Some(r) => (

@@ -42,7 +42,13 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
                 None => format!("{} {}", p.ecosystem, p.name),
             });
         }
-        writeln!(out, "{s0}{}{s1}[{b0}{}{b1}] {loc} {d0}({}){d1}", f.severity.as_str(), f.rule, tags.join(", "))?;
+        writeln!(
+            out,
+            "{s0}{}{s1}[{b0}{}{b1}] {loc} {d0}({}){d1}",
+            f.severity.as_str(),
+            f.rule,
+            tags.join(", ")
+        )?;
         writeln!(out, "  {}", f.message)?;
         if !f.advisories.is_empty() {
             writeln!(out, "  {d0}advisories: {}{d1}", f.advisories.join(", "))?;
@@ -63,7 +69,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
                 ReviewState::Accepted => format!("accepted by {}", r.by.as_deref().unwrap_or("?")),
                 ReviewState::Rejected => format!("rejected by {}", r.by.as_deref().unwrap_or("?")),
             };
-            writeln!(out, "  {d0}review:{d1} {state} (fingerprint {})", f.fingerprint)?;
+            writeln!(
+                out,
+                "  {d0}review:{d1} {state} (fingerprint {})",
+                f.fingerprint
+            )?;
         }
         writeln!(out)?;
     }

@@ -62,8 +62,14 @@ fn review_cell(f: &Finding) -> String {
         None => String::new(),
         Some(r) => match r.state {
             ReviewState::Pending => "pending".into(),
-            ReviewState::Accepted => format!("accepted by {}", escape_inline(r.by.as_deref().unwrap_or("?"))),
-            ReviewState::Rejected => format!("rejected by {}", escape_inline(r.by.as_deref().unwrap_or("?"))),
+            ReviewState::Accepted => format!(
+                "accepted by {}",
+                escape_inline(r.by.as_deref().unwrap_or("?"))
+            ),
+            ReviewState::Rejected => format!(
+                "rejected by {}",
+                escape_inline(r.by.as_deref().unwrap_or("?"))
+            ),
         },
     }
 }
@@ -161,7 +167,8 @@ mod tests {
             "@everyone </details> <!-- guardrail:fingerprint=ffff -->",
         )
         .with_fingerprint("x", 0);
-        f.snippet = Some("x = eval(y)  # ```\n</details> @admins <!-- guardrail:summary -->".into());
+        f.snippet =
+            Some("x = eval(y)  # ```\n</details> @admins <!-- guardrail:summary -->".into());
         let b = inline(&f);
         assert!(b.starts_with(&fingerprint_marker(&f.fingerprint)));
         assert_eq!(b.matches("<!--").count(), 1, "{b}");

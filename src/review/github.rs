@@ -21,8 +21,8 @@ use crate::report::markdown::escape_inline;
 
 use super::http::{self, CallError, Limits};
 use super::{
-    body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo, DecisionRules, FindingRef,
-    Publication, RESOLVED_MARKER, SUMMARY_MARKER,
+    body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo,
+    DecisionRules, FindingRef, Publication, RESOLVED_MARKER, SUMMARY_MARKER,
 };
 
 const FORGE: &str = "GitHub";
@@ -87,14 +87,24 @@ fn usage(msg: impl Into<String>) -> Error {
 fn call_error(e: octocrab::Error) -> CallError {
     match e {
         octocrab::Error::GitHub { source, .. } => {
-            let h = |k: &str| source.headers.as_ref().and_then(|m| m.get(k)).and_then(|v| v.to_str().ok());
+            let h = |k: &str| {
+                source
+                    .headers
+                    .as_ref()
+                    .and_then(|m| m.get(k))
+                    .and_then(|v| v.to_str().ok())
+            };
             let mut message = source.message.clone();
             if let Some(errs) = &source.errors {
                 let details: Vec<String> = errs
                     .iter()
                     .map(|v| match v {
                         Value::String(s) => s.clone(),
-                        other => other.get("message").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| other.to_string()),
+                        other => other
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| other.to_string()),
                     })
                     .collect();
                 if !details.is_empty() {
@@ -103,7 +113,11 @@ fn call_error(e: octocrab::Error) -> CallError {
             }
             let status = source.status_code.as_u16();
             let retry_after = if status == 429 || status == 403 {
-                http::retry_after(h("retry-after"), h("x-ratelimit-remaining"), h("x-ratelimit-reset"))
+                http::retry_after(
+                    h("retry-after"),
+                    h("x-ratelimit-remaining"),
+                    h("x-ratelimit-reset"),
+                )
             } else {
                 None
             };
@@ -117,7 +131,8 @@ fn call_error(e: octocrab::Error) -> CallError {
         other => {
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("request failed").to_owned();
-            let timeout = first.to_ascii_lowercase().contains("timed out") || first.to_ascii_lowercase().contains("timeout");
+            let timeout = first.to_ascii_lowercase().contains("timed out")
+                || first.to_ascii_lowercase().contains("timeout");
             CallError {
                 status: None,
                 retry_after: None,
@@ -146,15 +161,20 @@ impl GitHub {
     /// Connects using `GITHUB_API_URL`, `GITHUB_REPOSITORY`, `GITHUB_EVENT_PATH`,
     /// `GITHUB_TOKEN`, and loads the pull request and its comments.
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitHub> {
-        let token = env("GITHUB_TOKEN").ok_or_else(|| usage("--publish github needs GITHUB_TOKEN"))?;
-        let repo = env("GITHUB_REPOSITORY").ok_or_else(|| usage("--publish github needs GITHUB_REPOSITORY (owner/name)"))?;
+        let token =
+            env("GITHUB_TOKEN").ok_or_else(|| usage("--publish github needs GITHUB_TOKEN"))?;
+        let repo = env("GITHUB_REPOSITORY")
+            .ok_or_else(|| usage("--publish github needs GITHUB_REPOSITORY (owner/name)"))?;
         let (owner, name) = repo
             .split_once('/')
             .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
             .ok_or_else(|| usage(format!("GITHUB_REPOSITORY `{repo}` is not owner/name")))?;
-        let event_path = env("GITHUB_EVENT_PATH").ok_or_else(|| usage("--publish github needs GITHUB_EVENT_PATH (the pull_request event)"))?;
+        let event_path = env("GITHUB_EVENT_PATH").ok_or_else(|| {
+            usage("--publish github needs GITHUB_EVENT_PATH (the pull_request event)")
+        })?;
         let bytes = std::fs::read(&event_path).map_err(|e| Error::io(&event_path, e))?;
-        let ev: Value = serde_json::from_slice(&bytes).map_err(|e| Error::parse(&event_path, Some(e.line()), e.to_string()))?;
+        let ev: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::parse(&event_path, Some(e.line()), e.to_string()))?;
         let number = event_number(&ev).ok_or_else(|| {
             Error::parse(
                 &event_path,
@@ -196,7 +216,11 @@ impl GitHub {
 
     fn load(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
         let own = match self.get_value("/user", "GET /user") {
-            Ok(v) => v.get("login").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            Ok(v) => v
+                .get("login")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             // An Actions token may not read /user; it posts as github-actions[bot].
             Err(Error::Forge { message, .. }) if message.contains("HTTP 403") => {
                 env("GUARDRAIL_GITHUB_LOGIN").unwrap_or_else(|| "github-actions[bot]".into())
@@ -204,51 +228,91 @@ impl GitHub {
             Err(e) => return Err(e),
         };
         if own.is_empty() {
-            return Err(super::forge_error(FORGE, "GET /user: no login in the response"));
+            return Err(super::forge_error(
+                FORGE,
+                "GET /user: no login in the response",
+            ));
         }
         self.own = own;
         let route = format!("{}/pulls/{}", self.repo, self.number);
         let pr = self.get_value(&route, &format!("GET {route}"))?;
         self.pr = Pr {
-            author: pr.pointer("/user/login").and_then(Value::as_str).map(str::to_owned),
+            author: pr
+                .pointer("/user/login")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             head_sha: pr
                 .pointer("/head/sha")
                 .and_then(Value::as_str)
-                .ok_or_else(|| super::forge_error(FORGE, format!("GET {route}: no head.sha in the response")))?
+                .ok_or_else(|| {
+                    super::forge_error(FORGE, format!("GET {route}: no head.sha in the response"))
+                })?
                 .to_owned(),
-            branch: pr.pointer("/head/ref").and_then(Value::as_str).map(str::to_owned),
+            branch: pr
+                .pointer("/head/ref")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             labels: pr
                 .get("labels")
                 .and_then(Value::as_array)
-                .map(|ls| ls.iter().filter_map(|l| l.get("name").and_then(Value::as_str).map(str::to_owned)).collect())
+                .map(|ls| {
+                    ls.iter()
+                        .filter_map(|l| l.get("name").and_then(Value::as_str).map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default(),
-            url: pr.get("html_url").and_then(Value::as_str).map(str::to_owned),
+            url: pr
+                .get("html_url")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         };
         let rc = self.get_all(&format!("{}/pulls/{}/comments", self.repo, self.number))?;
-        self.review_comments = rc.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+        self.review_comments = rc
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect();
         let ic = self.get_all(&format!("{}/issues/{}/comments", self.repo, self.number))?;
-        self.issue_comments = ic.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+        self.issue_comments = ic
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect();
         Ok(())
     }
 
     fn get_value(&self, route: &str, what: &str) -> Result<Value> {
         let crab = &self.crab;
-        self.rt.block_on(http::call(FORGE, what, &self.limits, true, TOKEN_VAR, || async move {
-            crab.get::<Value, _, ()>(route, None).await.map_err(call_error)
-        }))
+        self.rt.block_on(http::call(
+            FORGE,
+            what,
+            &self.limits,
+            true,
+            TOKEN_VAR,
+            || async move {
+                crab.get::<Value, _, ()>(route, None)
+                    .await
+                    .map_err(call_error)
+            },
+        ))
     }
 
     fn send(&self, method: &str, route: &str, body: &Value) -> Result<Value> {
         let crab = &self.crab;
         let what = format!("{method} {route}");
-        self.rt.block_on(http::call(FORGE, &what, &self.limits, false, TOKEN_VAR, || async move {
-            let r = if method == "PATCH" {
-                crab.patch::<Value, _, _>(route, Some(body)).await
-            } else {
-                crab.post::<_, Value>(route, Some(body)).await
-            };
-            r.map_err(call_error)
-        }))
+        self.rt.block_on(http::call(
+            FORGE,
+            &what,
+            &self.limits,
+            false,
+            TOKEN_VAR,
+            || async move {
+                let r = if method == "PATCH" {
+                    crab.patch::<Value, _, _>(route, Some(body)).await
+                } else {
+                    crab.post::<_, Value>(route, Some(body)).await
+                };
+                r.map_err(call_error)
+            },
+        ))
     }
 
     /// Every page of a list (100 per page).
@@ -259,7 +323,12 @@ impl GitHub {
             let v = self.get_value(&r, &format!("GET {route}"))?;
             let items = match v {
                 Value::Array(a) => a,
-                _ => return Err(super::forge_error(FORGE, format!("GET {route}: expected a list"))),
+                _ => {
+                    return Err(super::forge_error(
+                        FORGE,
+                        format!("GET {route}: expected a list"),
+                    ))
+                }
             };
             let n = items.len();
             out.extend(items);
@@ -283,8 +352,14 @@ impl GitHub {
         let route = format!("{}/collaborators/{login}/permission", self.repo);
         let p = match self.get_value(&route, &format!("GET {route}")) {
             Ok(v) => {
-                let role = v.get("role_name").and_then(Value::as_str).unwrap_or_default();
-                let perm = v.get("permission").and_then(Value::as_str).unwrap_or("none");
+                let role = v
+                    .get("role_name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let perm = v
+                    .get("permission")
+                    .and_then(Value::as_str)
+                    .unwrap_or("none");
                 if matches!(role, "admin" | "maintain" | "write") {
                     role.to_owned()
                 } else {
@@ -351,7 +426,12 @@ pub(crate) fn judge(
 }
 
 /// Turns a judged command into a ledger record and the thread answer.
-pub(crate) fn outcome(j: &Judged, v: &Vote<'_>, f: &Finding, forge: &str) -> (DecisionRecord, String) {
+pub(crate) fn outcome(
+    j: &Judged,
+    v: &Vote<'_>,
+    f: &Finding,
+    forge: &str,
+) -> (DecisionRecord, String) {
     let mut rec = super::record("refused", v.login, &FindingRef::from(f), forge);
     rec.comment_id = Some(v.id.clone());
     let text = match j {
@@ -367,7 +447,9 @@ pub(crate) fn outcome(j: &Judged, v: &Vote<'_>, f: &Finding, forge: &str) -> (De
         }
         Judged::Refused { because } => {
             rec.refused_because = Some(because.clone());
-            rec.reason = parse_command(v.body).map(|c| c.reason).filter(|r| !r.is_empty());
+            rec.reason = parse_command(v.body)
+                .map(|c| c.reason)
+                .filter(|r| !r.is_empty());
             format!("Not counted: {}.", escape_inline(because))
         }
     };
@@ -388,7 +470,11 @@ impl Backend for GitHub {
         }
     }
 
-    fn apply_decisions(&mut self, findings: &mut [Finding], rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>> {
+    fn apply_decisions(
+        &mut self,
+        findings: &mut [Finding],
+        rules: &DecisionRules<'_>,
+    ) -> Result<Vec<DecisionRecord>> {
         let idx = super::by_fingerprint(findings);
         let roots: Vec<(u64, String)> = self
             .review_comments
@@ -414,7 +500,11 @@ impl Backend for GitHub {
                 .filter(|c| self.is_own(c.user.as_ref()))
                 .map(|c| c.body.as_str())
                 .collect();
-            let acked: HashSet<String> = own_bodies.iter().filter_map(|b| ack_id(b)).map(str::to_owned).collect();
+            let acked: HashSet<String> = own_bodies
+                .iter()
+                .filter_map(|b| ack_id(b))
+                .map(str::to_owned)
+                .collect();
             let resolved = own_bodies.iter().any(|b| b.starts_with(RESOLVED_MARKER));
             let Some(&i) = idx.get(&fp) else {
                 if !resolved {
@@ -422,7 +512,12 @@ impl Backend for GitHub {
                         fingerprint: fp.clone(),
                         line_hash: None,
                     };
-                    let mut rec = super::record("modified", self.pr.author.as_deref().unwrap_or("unknown"), &gone, "github");
+                    let mut rec = super::record(
+                        "modified",
+                        self.pr.author.as_deref().unwrap_or("unknown"),
+                        &gone,
+                        "github",
+                    );
                     rec.comment_id = Some(root.to_string());
                     rec.reason = Some("the flagged code changed and the finding is gone".into());
                     records.push(rec);
@@ -430,9 +525,15 @@ impl Backend for GitHub {
                 }
                 continue;
             };
-            let others: Vec<ReviewComment> = thread.iter().filter(|c| !self.is_own(c.user.as_ref())).cloned().collect();
+            let others: Vec<ReviewComment> = thread
+                .iter()
+                .filter(|c| !self.is_own(c.user.as_ref()))
+                .cloned()
+                .collect();
             for c in &others {
-                let Some(cmd) = parse_command(&c.body) else { continue };
+                let Some(cmd) = parse_command(&c.body) else {
+                    continue;
+                };
                 let Some(user) = &c.user else { continue };
                 let v = Vote {
                     id: c.id.to_string(),
@@ -443,12 +544,19 @@ impl Backend for GitHub {
                 let own = self.own.clone();
                 let mut perm = |login: &str| -> Result<Option<String>> {
                     let p = self.permission(login)?;
-                    Ok((!matches!(p.as_str(), "admin" | "maintain" | "write"))
-                        .then(|| format!("{login} has {p} access; write, maintain or admin is needed")))
+                    Ok(
+                        (!matches!(p.as_str(), "admin" | "maintain" | "write")).then(|| {
+                            format!("{login} has {p} access; write, maintain or admin is needed")
+                        }),
+                    )
                 };
                 let j = judge(rules, &own, &findings[i], &v, &cmd, &mut perm)?;
                 if let Judged::Counted { accept, reason } = &j {
-                    let state = if *accept { ReviewState::Accepted } else { ReviewState::Rejected };
+                    let state = if *accept {
+                        ReviewState::Accepted
+                    } else {
+                        ReviewState::Rejected
+                    };
                     super::set_review(&mut findings[i], state, &user.login, reason);
                 }
                 if !acked.contains(&v.id) {
@@ -502,15 +610,20 @@ impl Backend for GitHub {
         }
         // 2. Answers to decisions and resolved-as-modified notes.
         for (root, text) in std::mem::take(&mut self.replies) {
-            let route = format!("{}/pulls/{}/comments/{root}/replies", self.repo, self.number);
+            let route = format!(
+                "{}/pulls/{}/comments/{root}/replies",
+                self.repo, self.number
+            );
             self.send("POST", &route, &json!({ "body": text }))?;
         }
         // 3. The summary comment, created once and edited in place.
         let summary = body::summary(p);
-        let mine = self
-            .issue_comments
-            .iter()
-            .find(|c| self.is_own(c.user.as_ref()) && c.body.as_deref().is_some_and(|b| b.starts_with(SUMMARY_MARKER)));
+        let mine = self.issue_comments.iter().find(|c| {
+            self.is_own(c.user.as_ref())
+                && c.body
+                    .as_deref()
+                    .is_some_and(|b| b.starts_with(SUMMARY_MARKER))
+        });
         match mine {
             Some(c) if c.body.as_deref().map(str::trim_end) == Some(summary.trim_end()) => {}
             Some(c) => {
@@ -526,16 +639,18 @@ impl Backend for GitHub {
         let (state, description) = status_for(p);
         let route = format!("{}/commits/{head}/statuses", self.repo);
         let statuses = self.get_value(&format!("{route}?per_page=100"), &format!("GET {route}"))?;
-        let current = statuses
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s.get("context").and_then(Value::as_str) == Some("guardrail")));
+        let current = statuses.as_array().and_then(|a| {
+            a.iter()
+                .find(|s| s.get("context").and_then(Value::as_str) == Some("guardrail"))
+        });
         let same = current.is_some_and(|s| {
             s.get("state").and_then(Value::as_str) == Some(state)
                 && s.get("description").and_then(Value::as_str) == Some(description.as_str())
         });
         if !same {
             let route = format!("{}/statuses/{head}", self.repo);
-            let mut body = json!({"state": state, "context": "guardrail", "description": description});
+            let mut body =
+                json!({"state": state, "context": "guardrail", "description": description});
             if let Some(u) = &self.pr.url {
                 body["target_url"] = json!(u);
             }
@@ -557,9 +672,18 @@ fn status_for(p: &Publication<'_>) -> (&'static str, String) {
     let (r, y, _) = crate::report::counts(p.findings);
     let pending = super::pending(p.findings).len();
     match p.verdict {
-        Verdict::Pass => ("success", format!("pass: {r} red, {y} yellow (all decided)")),
-        Verdict::Review => ("pending", format!("review: {pending} yellow finding(s) await a decision")),
-        Verdict::Block => ("failure", format!("block: {r} red finding(s) or a rejected one")),
+        Verdict::Pass => (
+            "success",
+            format!("pass: {r} red, {y} yellow (all decided)"),
+        ),
+        Verdict::Review => (
+            "pending",
+            format!("review: {pending} yellow finding(s) await a decision"),
+        ),
+        Verdict::Block => (
+            "failure",
+            format!("block: {r} red finding(s) or a rejected one"),
+        ),
     }
 }
 
@@ -590,18 +714,32 @@ impl GitHub {
         };
         let _ = status_state;
         let title = format!("guardrail: {}", p.verdict.as_str());
-        let annotations: Vec<Value> = p.findings.iter().filter(|f| publishable(f)).filter_map(annotation).collect();
+        let annotations: Vec<Value> = p
+            .findings
+            .iter()
+            .filter(|f| publishable(f))
+            .filter_map(annotation)
+            .collect();
         let route = format!("{}/commits/{head}/check-runs", self.repo);
-        let runs = self.get_value(&format!("{route}?check_name=guardrail&per_page=100"), &format!("GET {route}"))?;
+        let runs = self.get_value(
+            &format!("{route}?check_name=guardrail&per_page=100"),
+            &format!("GET {route}"),
+        )?;
         let existing = runs
             .get("check_runs")
             .and_then(Value::as_array)
-            .and_then(|a| a.iter().find(|r| r.get("name").and_then(Value::as_str) == Some("guardrail")));
+            .and_then(|a| {
+                a.iter()
+                    .find(|r| r.get("name").and_then(Value::as_str) == Some("guardrail"))
+            });
         if let Some(r) = existing {
             let same = r.get("conclusion").and_then(Value::as_str) == Some(conclusion)
                 && r.pointer("/output/title").and_then(Value::as_str) == Some(title.as_str())
-                && r.pointer("/output/summary").and_then(Value::as_str) == Some(description.as_str())
-                && r.pointer("/output/annotations_count").and_then(Value::as_u64) == Some(annotations.len() as u64);
+                && r.pointer("/output/summary").and_then(Value::as_str)
+                    == Some(description.as_str())
+                && r.pointer("/output/annotations_count")
+                    .and_then(Value::as_u64)
+                    == Some(annotations.len() as u64);
             if same {
                 return Ok(());
             }
@@ -625,14 +763,14 @@ impl GitHub {
             }
             None => {
                 let created = self.send("POST", &format!("{}/check-runs", self.repo), &body)?;
-                created
-                    .get("id")
-                    .and_then(Value::as_u64)
-                    .ok_or_else(|| super::forge_error(FORGE, "POST check-runs: no id in the response"))?
+                created.get("id").and_then(Value::as_u64).ok_or_else(|| {
+                    super::forge_error(FORGE, "POST check-runs: no id in the response")
+                })?
             }
         };
         for chunk in chunks {
-            let more = json!({"output": {"title": title, "summary": description, "annotations": chunk}});
+            let more =
+                json!({"output": {"title": title, "summary": description, "annotations": chunk}});
             self.send("PATCH", &format!("{}/check-runs/{id}", self.repo), &more)?;
         }
         Ok(())
@@ -645,8 +783,14 @@ mod tests {
 
     #[test]
     fn event_numbers() {
-        assert_eq!(event_number(&json!({"pull_request": {"number": 7}})), Some(7));
-        assert_eq!(event_number(&json!({"issue": {"number": 8, "pull_request": {}}})), Some(8));
+        assert_eq!(
+            event_number(&json!({"pull_request": {"number": 7}})),
+            Some(7)
+        );
+        assert_eq!(
+            event_number(&json!({"issue": {"number": 8, "pull_request": {}}})),
+            Some(8)
+        );
         assert_eq!(event_number(&json!({"issue": {"number": 8}})), None);
         assert_eq!(ack_id("<!-- guardrail:ack=42 -->\nok"), Some("42"));
     }

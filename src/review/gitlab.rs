@@ -23,8 +23,8 @@ use crate::policy::Verdict;
 use super::github::{judge, outcome, Judged, Vote};
 use super::http::{self, CallError, Limits};
 use super::{
-    body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo, DecisionRules, FindingRef,
-    Publication, RESOLVED_MARKER, SUMMARY_MARKER,
+    body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo,
+    DecisionRules, FindingRef, Publication, RESOLVED_MARKER, SUMMARY_MARKER,
 };
 
 const FORGE: &str = "GitLab";
@@ -129,7 +129,8 @@ fn api_error(e: ApiError<RestError>) -> CallError {
     };
     match e {
         ApiError::GitlabWithStatus { status, msg } => with(status, msg),
-        ApiError::GitlabObjectWithStatus { status, obj } | ApiError::GitlabUnrecognizedWithStatus { status, obj } => {
+        ApiError::GitlabObjectWithStatus { status, obj }
+        | ApiError::GitlabUnrecognizedWithStatus { status, obj } => {
             let msg = obj
                 .get("message")
                 .or_else(|| obj.get("error"))
@@ -140,8 +141,15 @@ fn api_error(e: ApiError<RestError>) -> CallError {
                 .unwrap_or_else(|| obj.to_string());
             with(status, msg)
         }
-        ApiError::GitlabService { status, data } => with(status, String::from_utf8_lossy(&data).chars().take(200).collect()),
-        ApiError::GitlabRateLimited { retry_after, rl_name, .. } => CallError {
+        ApiError::GitlabService { status, data } => with(
+            status,
+            String::from_utf8_lossy(&data).chars().take(200).collect(),
+        ),
+        ApiError::GitlabRateLimited {
+            retry_after,
+            rl_name,
+            ..
+        } => CallError {
             status: Some(429),
             retry_after: Some(retry_after.as_secs()),
             message: format!("rate limit `{rl_name}`"),
@@ -172,7 +180,12 @@ fn gitlab_error(e: GitlabError) -> CallError {
         other => CallError {
             status: None,
             retry_after: None,
-            message: other.to_string().lines().next().unwrap_or("request failed").to_owned(),
+            message: other
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("request failed")
+                .to_owned(),
             timeout: false,
         },
     }
@@ -215,11 +228,21 @@ impl GitLab {
     pub fn connect(env: &dyn Fn(&str) -> Option<String>, min_access: u64) -> Result<GitLab> {
         let token = env("GUARDRAIL_GITLAB_TOKEN")
             .or_else(|| env("GITLAB_TOKEN"))
-            .ok_or_else(|| Error::Usage("--publish gitlab needs a token in GUARDRAIL_GITLAB_TOKEN (or GITLAB_TOKEN)".into()))?;
-        let api_url = env("CI_API_V4_URL").ok_or_else(|| Error::Usage("--publish gitlab needs CI_API_V4_URL".into()))?;
-        let (host, https) = split_api_url(&api_url)
-            .ok_or_else(|| Error::Usage(format!("CI_API_V4_URL `{api_url}` is not an http(s) URL ending in /api/v4")))?;
-        let project = env("CI_PROJECT_ID").ok_or_else(|| Error::Usage("--publish gitlab needs CI_PROJECT_ID".into()))?;
+            .ok_or_else(|| {
+                Error::Usage(
+                    "--publish gitlab needs a token in GUARDRAIL_GITLAB_TOKEN (or GITLAB_TOKEN)"
+                        .into(),
+                )
+            })?;
+        let api_url = env("CI_API_V4_URL")
+            .ok_or_else(|| Error::Usage("--publish gitlab needs CI_API_V4_URL".into()))?;
+        let (host, https) = split_api_url(&api_url).ok_or_else(|| {
+            Error::Usage(format!(
+                "CI_API_V4_URL `{api_url}` is not an http(s) URL ending in /api/v4"
+            ))
+        })?;
+        let project = env("CI_PROJECT_ID")
+            .ok_or_else(|| Error::Usage("--publish gitlab needs CI_PROJECT_ID".into()))?;
         let iid = env("CI_MERGE_REQUEST_IID")
             .ok_or_else(|| Error::Usage("--publish gitlab needs CI_MERGE_REQUEST_IID (run the job in a merge request pipeline)".into()))?;
         let iid: u64 = iid
@@ -232,9 +255,14 @@ impl GitLab {
         if !https {
             builder.insecure();
         }
-        let client = rt.block_on(http::call(FORGE, "GET /user", &limits, true, TOKEN_VAR, || async {
-            builder.build_async().await.map_err(gitlab_error)
-        }))?;
+        let client = rt.block_on(http::call(
+            FORGE,
+            "GET /user",
+            &limits,
+            true,
+            TOKEN_VAR,
+            || async { builder.build_async().await.map_err(gitlab_error) },
+        ))?;
         let mut gl = GitLab {
             rt,
             client,
@@ -254,21 +282,37 @@ impl GitLab {
         Ok(gl)
     }
 
-    fn run(&self, method: ::http::Method, path: &str, query: &[(&str, String)], body: Option<Value>) -> Result<Value> {
+    fn run(
+        &self,
+        method: ::http::Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<Value> {
         let idempotent = method == ::http::Method::GET;
         let what = format!("{method} {path}");
         let ep = Ep {
             method,
             path: path.to_owned(),
-            query: query.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
             body,
         };
         let client = &self.client;
         let ep = &ep;
-        self.rt.block_on(http::call(FORGE, &what, &self.limits, idempotent, TOKEN_VAR, || async move {
-            let v: std::result::Result<Value, _> = ep.query_async(client).await;
-            v.map_err(api_error)
-        }))
+        self.rt.block_on(http::call(
+            FORGE,
+            &what,
+            &self.limits,
+            idempotent,
+            TOKEN_VAR,
+            || async move {
+                let v: std::result::Result<Value, _> = ep.query_async(client).await;
+                v.map_err(api_error)
+            },
+        ))
     }
 
     fn get(&self, path: &str) -> Result<Value> {
@@ -278,9 +322,17 @@ impl GitLab {
     fn get_all(&self, path: &str) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         for page in 1..=100u32 {
-            let v = self.run(::http::Method::GET, path, &[("per_page", "100".into()), ("page", page.to_string())], None)?;
+            let v = self.run(
+                ::http::Method::GET,
+                path,
+                &[("per_page", "100".into()), ("page", page.to_string())],
+                None,
+            )?;
             let Value::Array(items) = v else {
-                return Err(super::forge_error(FORGE, format!("GET {path}: expected a list")));
+                return Err(super::forge_error(
+                    FORGE,
+                    format!("GET {path}: expected a list"),
+                ));
             };
             let n = items.len();
             out.extend(items);
@@ -294,14 +346,20 @@ impl GitLab {
     fn load(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
         let me = self.get("user")?;
         self.own_id = me.get("id").and_then(Value::as_u64).unwrap_or_default();
-        self.own = me.get("username").and_then(Value::as_str).unwrap_or_default().to_owned();
+        self.own = me
+            .get("username")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let path = format!("{}/merge_requests/{}", self.project, self.iid);
         let mr = self.get(&path)?;
         let s = |p: &str| mr.pointer(p).and_then(Value::as_str).map(str::to_owned);
         let head = s("/diff_refs/head_sha")
             .or_else(|| s("/sha"))
             .or_else(|| env("CI_COMMIT_SHA"))
-            .ok_or_else(|| super::forge_error(FORGE, format!("GET {path}: no diff_refs.head_sha")))?;
+            .ok_or_else(|| {
+                super::forge_error(FORGE, format!("GET {path}: no diff_refs.head_sha"))
+            })?;
         let base = s("/diff_refs/base_sha")
             .or_else(|| env("CI_MERGE_REQUEST_DIFF_BASE_SHA"))
             .unwrap_or_default();
@@ -312,7 +370,11 @@ impl GitLab {
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
-                        .filter_map(|l| l.as_str().or_else(|| l.get("name").and_then(Value::as_str)).map(str::to_owned))
+                        .filter_map(|l| {
+                            l.as_str()
+                                .or_else(|| l.get("name").and_then(Value::as_str))
+                                .map(str::to_owned)
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -323,12 +385,18 @@ impl GitLab {
             head_sha: head,
         };
         let ds = self.get_all(&format!("{path}/discussions"))?;
-        self.discussions = ds.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+        self.discussions = ds
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect();
         Ok(())
     }
 
     fn is_own(&self, a: Option<&Author>) -> bool {
-        a.is_some_and(|a| (self.own_id != 0 && a.id == self.own_id) || (self.own_id == 0 && a.username == self.own))
+        a.is_some_and(|a| {
+            (self.own_id != 0 && a.id == self.own_id)
+                || (self.own_id == 0 && a.username == self.own)
+        })
     }
 
     /// Effective access level of a user on the project (0 when not a member).
@@ -354,7 +422,10 @@ fn ack_id(body: &str) -> Option<&str> {
 
 fn looks_like_bot(a: &Author) -> bool {
     let u = a.username.to_ascii_lowercase();
-    a.bot == Some(true) || u.ends_with("[bot]") || (u.starts_with("project_") && u.contains("_bot")) || (u.starts_with("group_") && u.contains("_bot"))
+    a.bot == Some(true)
+        || u.ends_with("[bot]")
+        || (u.starts_with("project_") && u.contains("_bot"))
+        || (u.starts_with("group_") && u.contains("_bot"))
 }
 
 impl Backend for GitLab {
@@ -371,18 +442,26 @@ impl Backend for GitLab {
         }
     }
 
-    fn apply_decisions(&mut self, findings: &mut [Finding], rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>> {
+    fn apply_decisions(
+        &mut self,
+        findings: &mut [Finding],
+        rules: &DecisionRules<'_>,
+    ) -> Result<Vec<DecisionRecord>> {
         self.min_access = u64::from(rules.config.gitlab_min_access_level);
         let idx = super::by_fingerprint(findings);
         let mut records = Vec::new();
         let mut seen = HashSet::new();
         let discussions = self.discussions.clone();
         for d in discussions.iter().filter(|d| !d.individual_note) {
-            let Some(root) = d.notes.first() else { continue };
+            let Some(root) = d.notes.first() else {
+                continue;
+            };
             if !self.is_own(root.author.as_ref()) {
                 continue;
             }
-            let Some(fp) = marker_fingerprint(&root.body) else { continue };
+            let Some(fp) = marker_fingerprint(&root.body) else {
+                continue;
+            };
             if !seen.insert(fp.to_owned()) {
                 continue;
             }
@@ -401,7 +480,12 @@ impl Backend for GitLab {
                         fingerprint: fp.to_owned(),
                         line_hash: None,
                     };
-                    let mut rec = super::record("modified", self.mr.author.as_deref().unwrap_or("unknown"), &gone, "gitlab");
+                    let mut rec = super::record(
+                        "modified",
+                        self.mr.author.as_deref().unwrap_or("unknown"),
+                        &gone,
+                        "gitlab",
+                    );
                     rec.comment_id = Some(root.id.to_string());
                     rec.reason = Some("the flagged code changed and the finding is gone".into());
                     records.push(rec);
@@ -412,9 +496,15 @@ impl Backend for GitLab {
                 }
                 continue;
             };
-            let others: Vec<Note> = replies.iter().filter(|n| !n.system && !self.is_own(n.author.as_ref())).cloned().collect();
+            let others: Vec<Note> = replies
+                .iter()
+                .filter(|n| !n.system && !self.is_own(n.author.as_ref()))
+                .cloned()
+                .collect();
             for n in &others {
-                let Some(cmd) = parse_command(&n.body) else { continue };
+                let Some(cmd) = parse_command(&n.body) else {
+                    continue;
+                };
                 let Some(a) = &n.author else { continue };
                 let v = Vote {
                     id: n.id.to_string(),
@@ -431,7 +521,11 @@ impl Backend for GitLab {
                 };
                 let j = judge(rules, &own, &findings[i], &v, &cmd, &mut perm)?;
                 if let Judged::Counted { accept, reason } = &j {
-                    let state = if *accept { ReviewState::Accepted } else { ReviewState::Rejected };
+                    let state = if *accept {
+                        ReviewState::Accepted
+                    } else {
+                        ReviewState::Rejected
+                    };
                     super::set_review(&mut findings[i], state, &a.username, reason);
                 }
                 if !acked.contains(v.id.as_str()) {
@@ -458,7 +552,9 @@ impl Backend for GitLab {
         let new: Vec<&Finding> = p
             .findings
             .iter()
-            .filter(|f| publishable(f) && on_diff(f, p.changes) && !existing.contains(&f.fingerprint))
+            .filter(|f| {
+                publishable(f) && on_diff(f, p.changes) && !existing.contains(&f.fingerprint)
+            })
             .filter(|f| posted.insert(f.fingerprint.clone()))
             .collect();
         for f in &new {
@@ -479,10 +575,18 @@ impl Backend for GitLab {
                     "new_line": f.line,
                 },
             });
-            self.run(::http::Method::POST, &format!("{mr_path}/discussions"), &[], Some(body))?;
+            self.run(
+                ::http::Method::POST,
+                &format!("{mr_path}/discussions"),
+                &[],
+                Some(body),
+            )?;
         }
         if !new.is_empty() {
-            notes.push(format!("opened {} discussion(s) on the merge request", new.len()));
+            notes.push(format!(
+                "opened {} discussion(s) on the merge request",
+                new.len()
+            ));
         }
         for (d, text) in std::mem::take(&mut self.replies) {
             self.run(
@@ -520,7 +624,12 @@ impl Backend for GitLab {
                 )?;
             }
             None => {
-                self.run(::http::Method::POST, &format!("{mr_path}/notes"), &[], Some(json!({ "body": summary })))?;
+                self.run(
+                    ::http::Method::POST,
+                    &format!("{mr_path}/notes"),
+                    &[],
+                    Some(json!({ "body": summary })),
+                )?;
             }
         }
         // Commit status.
@@ -529,9 +638,15 @@ impl Backend for GitLab {
             Verdict::Pass => ("success", "guardrail: pass".to_owned()),
             Verdict::Review => (
                 "pending",
-                format!("guardrail: {} yellow finding(s) await review", super::pending(p.findings).len()),
+                format!(
+                    "guardrail: {} yellow finding(s) await review",
+                    super::pending(p.findings).len()
+                ),
             ),
-            Verdict::Block => ("failed", "guardrail: blocked by a red or rejected finding".to_owned()),
+            Verdict::Block => (
+                "failed",
+                "guardrail: blocked by a red or rejected finding".to_owned(),
+            ),
         };
         let current = self.run(
             ::http::Method::GET,
@@ -539,15 +654,24 @@ impl Backend for GitLab {
             &[("name", "guardrail".into()), ("all", "true".into())],
             None,
         )?;
-        let same = current.as_array().and_then(|a| a.iter().max_by_key(|s| s.get("id").and_then(Value::as_u64))).is_some_and(|s| {
-            s.get("status").and_then(Value::as_str) == Some(state) && s.get("description").and_then(Value::as_str) == Some(description.as_str())
-        });
+        let same = current
+            .as_array()
+            .and_then(|a| a.iter().max_by_key(|s| s.get("id").and_then(Value::as_u64)))
+            .is_some_and(|s| {
+                s.get("status").and_then(Value::as_str) == Some(state)
+                    && s.get("description").and_then(Value::as_str) == Some(description.as_str())
+            });
         if !same {
             let mut body = json!({"state": state, "name": "guardrail", "description": description});
             if let Some(u) = &self.mr.url {
                 body["target_url"] = json!(u);
             }
-            self.run(::http::Method::POST, &format!("{}/statuses/{sha}", self.project), &[], Some(body))?;
+            self.run(
+                ::http::Method::POST,
+                &format!("{}/statuses/{sha}", self.project),
+                &[],
+                Some(body),
+            )?;
         }
         Ok(notes)
     }
@@ -559,9 +683,18 @@ mod tests {
 
     #[test]
     fn api_urls_split() {
-        assert_eq!(split_api_url("https://gitlab.com/api/v4"), Some(("gitlab.com".into(), true)));
-        assert_eq!(split_api_url("http://127.0.0.1:8080/api/v4/"), Some(("127.0.0.1:8080".into(), false)));
-        assert_eq!(split_api_url("https://example.com/gitlab/api/v4"), Some(("example.com/gitlab".into(), true)));
+        assert_eq!(
+            split_api_url("https://gitlab.com/api/v4"),
+            Some(("gitlab.com".into(), true))
+        );
+        assert_eq!(
+            split_api_url("http://127.0.0.1:8080/api/v4/"),
+            Some(("127.0.0.1:8080".into(), false))
+        );
+        assert_eq!(
+            split_api_url("https://example.com/gitlab/api/v4"),
+            Some(("example.com/gitlab".into(), true))
+        );
         assert_eq!(split_api_url("ftp://x/api/v4"), None);
         assert_eq!(split_api_url("https://gitlab.com"), None);
         assert_eq!(encode_component("group/project"), "group%2Fproject");

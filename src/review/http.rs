@@ -33,7 +33,11 @@ pub struct Limits {
 impl Limits {
     /// From the environment, with defaults.
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Limits {
-        let num = |k: &str, d: u64| env(k).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(d);
+        let num = |k: &str, d: u64| {
+            env(k)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(d)
+        };
         Limits {
             timeout: Duration::from_millis(
                 env("GUARDRAIL_FORGE_TIMEOUT_SECS")
@@ -105,7 +109,9 @@ pub fn to_error(forge: &'static str, what: &str, e: &CallError, token_var: &str)
     } else if e.rate_limited() {
         format!(
             "{what}: rate limited{}: {}",
-            e.retry_after.map(|s| format!("; retry after {s}s")).unwrap_or_default(),
+            e.retry_after
+                .map(|s| format!("; retry after {s}s"))
+                .unwrap_or_default(),
             e.message
         )
     } else if let Some(s) = e.status {
@@ -126,7 +132,14 @@ pub fn to_error(forge: &'static str, what: &str, e: &CallError, token_var: &str)
 
 /// Runs `call` under the time limit; reads (`idempotent`) are retried on server errors,
 /// transport errors and short rate-limit waits.
-pub async fn call<T, F, Fut>(forge: &'static str, what: &str, limits: &Limits, idempotent: bool, token_var: &str, mut call: F) -> Result<T>
+pub async fn call<T, F, Fut>(
+    forge: &'static str,
+    what: &str,
+    limits: &Limits,
+    idempotent: bool,
+    token_var: &str,
+    mut call: F,
+) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = std::result::Result<T, CallError>>,
@@ -167,7 +180,11 @@ where
 }
 
 /// `Retry-After` (seconds) or the seconds until an epoch `reset`, from header values.
-pub fn retry_after(retry_after: Option<&str>, remaining: Option<&str>, reset: Option<&str>) -> Option<u64> {
+pub fn retry_after(
+    retry_after: Option<&str>,
+    remaining: Option<&str>,
+    reset: Option<&str>,
+) -> Option<u64> {
     if let Some(s) = retry_after.and_then(|v| v.trim().parse::<u64>().ok()) {
         return Some(s);
     }
@@ -205,7 +222,10 @@ mod tests {
             timeout: false,
         };
         let s = to_error("GitHub", "GET /x", &e, "GITHUB_TOKEN").to_string();
-        assert_eq!(s, "GitHub API: GET /x: rate limited; retry after 120s: API rate limit exceeded");
+        assert_eq!(
+            s,
+            "GitHub API: GET /x: rate limited; retry after 120s: API rate limit exceeded"
+        );
         assert_eq!(retry_after(Some("7"), None, None), Some(7));
         assert_eq!(retry_after(None, Some("5"), Some("1")), None);
     }

@@ -135,9 +135,14 @@ impl Queue {
         lock.lock().map_err(|e| Error::io(&lock_path, e))?;
         let file = match std::fs::read(path) {
             Ok(bytes) => {
-                let q: QueueFile = serde_json::from_slice(&bytes).map_err(|e| Error::parse(path, Some(e.line()), e.to_string()))?;
+                let q: QueueFile = serde_json::from_slice(&bytes)
+                    .map_err(|e| Error::parse(path, Some(e.line()), e.to_string()))?;
                 if q.version != VERSION {
-                    return Err(Error::parse(path, None, format!("unsupported queue version {}", q.version)));
+                    return Err(Error::parse(
+                        path,
+                        None,
+                        format!("unsupported queue version {}", q.version),
+                    ));
                 }
                 q
             }
@@ -157,9 +162,12 @@ impl Queue {
         if !self.dirty {
             return Ok(());
         }
-        let mut text = serde_json::to_vec_pretty(&self.file).map_err(|e| Error::parse(&self.path, None, e.to_string()))?;
+        let mut text = serde_json::to_vec_pretty(&self.file)
+            .map_err(|e| Error::parse(&self.path, None, e.to_string()))?;
         text.push(b'\n');
-        let tmp = self.path.with_extension(format!("json.tmp-{}", std::process::id()));
+        let tmp = self
+            .path
+            .with_extension(format!("json.tmp-{}", std::process::id()));
         std::fs::write(&tmp, &text).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
         self.dirty = false;
@@ -170,7 +178,9 @@ impl Queue {
     pub fn find(&self, id: &str) -> Result<usize> {
         let id = id.trim().to_ascii_lowercase();
         if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::Usage(format!("`{id}` is not a review item id (see `guardrail review list`)")));
+            return Err(Error::Usage(format!(
+                "`{id}` is not a review item id (see `guardrail review list`)"
+            )));
         }
         let hits: Vec<usize> = self
             .file
@@ -182,21 +192,37 @@ impl Queue {
             .collect();
         match hits.as_slice() {
             [i] => Ok(*i),
-            [] => Err(Error::Usage(format!("no review item `{id}` (see `guardrail review list`)"))),
-            _ => Err(Error::Usage(format!("review item id `{id}` is ambiguous; give more characters"))),
+            [] => Err(Error::Usage(format!(
+                "no review item `{id}` (see `guardrail review list`)"
+            ))),
+            _ => Err(Error::Usage(format!(
+                "review item id `{id}` is ambiguous; give more characters"
+            ))),
         }
     }
 
     /// Records a decision on item `id`; returns the item and the ledger record.
-    pub fn decide(&mut self, id: &str, accept: bool, reason: &str, by: &str) -> Result<(Item, DecisionRecord)> {
+    pub fn decide(
+        &mut self,
+        id: &str,
+        accept: bool,
+        reason: &str,
+        by: &str,
+    ) -> Result<(Item, DecisionRecord)> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::Usage("a decision needs a reason: --reason TEXT".into()));
+            return Err(Error::Usage(
+                "a decision needs a reason: --reason TEXT".into(),
+            ));
         }
         let i = self.find(id)?;
         let now = super::now_rfc3339();
         let it = &mut self.file.items[i];
-        it.state = if accept { ItemState::Accepted } else { ItemState::Rejected };
+        it.state = if accept {
+            ItemState::Accepted
+        } else {
+            ItemState::Rejected
+        };
         it.by = Some(by.to_owned());
         it.reason = Some(reason.to_owned());
         it.decided_at = Some(now.clone());
@@ -219,8 +245,16 @@ impl Queue {
     /// Returns notes.
     pub fn apply(&mut self, findings: &mut [Finding]) -> Vec<String> {
         let mut notes = Vec::new();
-        for f in findings.iter_mut().filter(|f| f.severity == Severity::Yellow) {
-            let Some(it) = self.file.items.iter_mut().find(|it| it.fingerprint == f.fingerprint) else {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.severity == Severity::Yellow)
+        {
+            let Some(it) = self
+                .file
+                .items
+                .iter_mut()
+                .find(|it| it.fingerprint == f.fingerprint)
+            else {
                 continue;
             };
             if it.state == ItemState::Pending {
@@ -248,7 +282,12 @@ impl Queue {
                 ItemState::Rejected => ReviewState::Rejected,
                 ItemState::Pending => continue,
             };
-            super::set_review(f, state, it.by.as_deref().unwrap_or("?"), it.reason.as_deref().unwrap_or(""));
+            super::set_review(
+                f,
+                state,
+                it.by.as_deref().unwrap_or("?"),
+                it.reason.as_deref().unwrap_or(""),
+            );
         }
         notes
     }
@@ -257,7 +296,12 @@ impl Queue {
     pub fn enqueue(&mut self, findings: &[Finding]) {
         let now = super::now_rfc3339();
         for f in super::pending(findings) {
-            match self.file.items.iter_mut().find(|it| it.fingerprint == f.fingerprint) {
+            match self
+                .file
+                .items
+                .iter_mut()
+                .find(|it| it.fingerprint == f.fingerprint)
+            {
                 Some(it) => {
                     if it.state == ItemState::Pending
                         && (it.line != f.line || it.line_sha256 != f.line_hash || it.path != f.path)
@@ -296,7 +340,11 @@ impl Queue {
 /// The shortest fingerprint prefix (at least 8) no other item starts with.
 fn short_id(items: &[Item], fp: &str) -> String {
     let mut n = 8.min(fp.len());
-    while n < fp.len() && items.iter().any(|it| it.fingerprint.starts_with(&fp[..n]) || it.id == fp[..n]) {
+    while n < fp.len()
+        && items
+            .iter()
+            .any(|it| it.fingerprint.starts_with(&fp[..n]) || it.id == fp[..n])
+    {
         n += 2;
     }
     fp[..n.min(fp.len())].to_owned()
@@ -329,7 +377,11 @@ impl Backend for LocalQueue {
         ChangeInfo::default()
     }
 
-    fn apply_decisions(&mut self, findings: &mut [Finding], _rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>> {
+    fn apply_decisions(
+        &mut self,
+        findings: &mut [Finding],
+        _rules: &DecisionRules<'_>,
+    ) -> Result<Vec<DecisionRecord>> {
         self.notes = self.queue.apply(findings);
         // Local decisions are logged when they are made (`guardrail review accept|reject`).
         Ok(Vec::new())
@@ -356,7 +408,11 @@ impl Backend for NoQueue {
         ChangeInfo::default()
     }
 
-    fn apply_decisions(&mut self, _findings: &mut [Finding], _rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>> {
+    fn apply_decisions(
+        &mut self,
+        _findings: &mut [Finding],
+        _rules: &DecisionRules<'_>,
+    ) -> Result<Vec<DecisionRecord>> {
         Ok(Vec::new())
     }
 
@@ -371,8 +427,15 @@ mod tests {
     use crate::finding::{sha256_hex, Kind};
 
     fn yellow(line: &str) -> Finding {
-        let mut f = Finding::new("python-eval-exec-dynamic", Kind::Code, Severity::Yellow, "a.py", Some(2), "m")
-            .with_fingerprint(line, 0);
+        let mut f = Finding::new(
+            "python-eval-exec-dynamic",
+            Kind::Code,
+            Severity::Yellow,
+            "a.py",
+            Some(2),
+            "m",
+        )
+        .with_fingerprint(line, 0);
         f.line_hash = Some(sha256_hex(line.as_bytes()));
         f.review = Some(crate::finding::Review {
             state: ReviewState::Pending,

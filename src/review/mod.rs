@@ -78,7 +78,11 @@ pub trait Backend {
     fn change_info(&self) -> ChangeInfo;
     /// Sets the review state of findings from the decisions recorded on this backend; returns
     /// the decisions that were not logged yet (counted, refused or resolved as modified).
-    fn apply_decisions(&mut self, findings: &mut [Finding], rules: &DecisionRules<'_>) -> Result<Vec<DecisionRecord>>;
+    fn apply_decisions(
+        &mut self,
+        findings: &mut [Finding],
+        rules: &DecisionRules<'_>,
+    ) -> Result<Vec<DecisionRecord>>;
     /// Publishes the outcome (comments, summary, status; the local queue records pending items).
     /// Returns notes for the user.
     fn publish(&mut self, p: &Publication<'_>) -> Result<Vec<String>>;
@@ -99,11 +103,20 @@ impl DecisionRules<'_> {
         if is_bot || l.ends_with("[bot]") || l == own.to_ascii_lowercase() {
             return Some(format!("{login} is a bot; bots cannot decide on findings"));
         }
-        if self.config.agents.iter().any(|a| a.eq_ignore_ascii_case(login)) {
-            return Some(format!("{login} is a configured agent account (review.agents); agents cannot decide"));
+        if self
+            .config
+            .agents
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(login))
+        {
+            return Some(format!(
+                "{login} is a configured agent account (review.agents); agents cannot decide"
+            ));
         }
         if self.author.is_some_and(|a| a.eq_ignore_ascii_case(login)) {
-            return Some(format!("{login} is the author of this change; someone else must decide"));
+            return Some(format!(
+                "{login} is the author of this change; someone else must decide"
+            ));
         }
         None
     }
@@ -290,7 +303,11 @@ pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
 }
 
 /// [`finish`] with a given backend.
-pub fn finish_with(outcome: &mut Outcome, backend: &mut dyn Backend, opts: &FinishOptions) -> Result<Finished> {
+pub fn finish_with(
+    outcome: &mut Outcome,
+    backend: &mut dyn Backend,
+    opts: &FinishOptions,
+) -> Result<Finished> {
     let mut info = backend.change_info();
     if info.branch.is_none() {
         info.branch = opts.branch.clone().or_else(|| env_branch(&http::env_var));
@@ -305,7 +322,10 @@ pub fn finish_with(outcome: &mut Outcome, backend: &mut dyn Backend, opts: &Fini
     let prov = provenance::detect(&outcome.config.review, &info, &commits);
     let mut notes = Vec::new();
     if prov.agent {
-        notes.extend(provenance::apply_agent_tier(&outcome.config, &mut outcome.findings));
+        notes.extend(provenance::apply_agent_tier(
+            &outcome.config,
+            &mut outcome.findings,
+        ));
     }
     let provenance = prov.summary();
     let rules = DecisionRules {
@@ -368,9 +388,9 @@ pub fn on_diff(f: &Finding, changes: &ChangeSet) -> bool {
     if file.new_path.is_none() {
         return false;
     }
-    file.hunks
-        .iter()
-        .any(|h| h.new_len > 0 && line >= h.new_start && line < h.new_start.saturating_add(h.new_len))
+    file.hunks.iter().any(|h| {
+        h.new_len > 0 && line >= h.new_start && line < h.new_start.saturating_add(h.new_len)
+    })
 }
 
 /// Findings that need a comment or a mention at all (red and yellow).
@@ -382,13 +402,22 @@ pub fn publishable(f: &Finding) -> bool {
 pub fn pending(findings: &[Finding]) -> Vec<&Finding> {
     findings
         .iter()
-        .filter(|f| f.severity == Severity::Yellow && f.review.as_ref().is_none_or(|r| r.state == ReviewState::Pending))
+        .filter(|f| {
+            f.severity == Severity::Yellow
+                && f.review
+                    .as_ref()
+                    .is_none_or(|r| r.state == ReviewState::Pending)
+        })
         .collect()
 }
 
 /// Index findings by fingerprint.
 pub fn by_fingerprint(findings: &[Finding]) -> HashMap<String, usize> {
-    findings.iter().enumerate().map(|(i, f)| (f.fingerprint.clone(), i)).collect()
+    findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.fingerprint.clone(), i))
+        .collect()
 }
 
 /// An error from a forge.
@@ -401,7 +430,10 @@ pub fn forge_error(forge: &'static str, message: impl Into<String>) -> Error {
 
 /// Whether the config treats `login` as an agent (for provenance).
 pub fn is_agent_login(cfg: &Config, login: &str) -> bool {
-    cfg.review.agents.iter().any(|a| a.eq_ignore_ascii_case(login))
+    cfg.review
+        .agents
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(login))
 }
 
 #[cfg(test)]
@@ -427,7 +459,10 @@ mod tests {
         let m = fingerprint_marker("0123abcd");
         assert_eq!(marker_fingerprint(&format!("{m}\nbody")), Some("0123abcd"));
         assert_eq!(marker_fingerprint(&format!("quote: {m}")), None);
-        assert_eq!(marker_fingerprint("<!-- guardrail:fingerprint=zz -->"), None);
+        assert_eq!(
+            marker_fingerprint("<!-- guardrail:fingerprint=zz -->"),
+            None
+        );
     }
 
     #[test]
@@ -437,9 +472,18 @@ mod tests {
             config: &cfg,
             author: Some("Alice"),
         };
-        assert!(r.identity_refusal("alice", false, "guardrail-bot").unwrap().contains("author"));
-        assert!(r.identity_refusal("dependabot[bot]", false, "x").unwrap().contains("bot"));
-        assert!(r.identity_refusal("codex", false, "x").unwrap().contains("agent"));
+        assert!(r
+            .identity_refusal("alice", false, "guardrail-bot")
+            .unwrap()
+            .contains("author"));
+        assert!(r
+            .identity_refusal("dependabot[bot]", false, "x")
+            .unwrap()
+            .contains("bot"));
+        assert!(r
+            .identity_refusal("codex", false, "x")
+            .unwrap()
+            .contains("agent"));
         assert!(r.identity_refusal("someone", true, "x").is_some());
         assert!(r.identity_refusal("bob", false, "x").is_none());
     }

@@ -39,8 +39,12 @@ pub struct Provenance {
 impl Provenance {
     /// One line for reports, or None when no agent was detected.
     pub fn summary(&self) -> Option<String> {
-        self.agent
-            .then(|| format!("agent-written change ({}); the `review.agent` policy tier applies", self.signals.join("; ")))
+        self.agent.then(|| {
+            format!(
+                "agent-written change ({}); the `review.agent` policy tier applies",
+                self.signals.join("; ")
+            )
+        })
     }
 }
 
@@ -61,7 +65,8 @@ fn matches_agent(cfg: &ReviewConfig, who: &str) -> bool {
         let local = w.split('@').next().unwrap_or(w);
         let local = local.split_once('+').map_or(local, |(_, l)| l);
         let a_login = a.trim_end_matches("[bot]");
-        local.eq_ignore_ascii_case(a) || (!a_login.is_empty() && local.eq_ignore_ascii_case(a_login) && w.contains('@'))
+        local.eq_ignore_ascii_case(a)
+            || (!a_login.is_empty() && local.eq_ignore_ascii_case(a_login) && w.contains('@'))
     })
 }
 
@@ -87,8 +92,13 @@ pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> 
     }
     if let Some(b) = &info.branch {
         let b = b.strip_prefix("refs/heads/").unwrap_or(b);
-        if let Some(prefix) = cfg.agent_branch_prefixes.iter().find(|x| !x.is_empty() && b.starts_with(x.as_str())) {
-            p.signals.push(format!("branch {b} has agent prefix {prefix}"));
+        if let Some(prefix) = cfg
+            .agent_branch_prefixes
+            .iter()
+            .find(|x| !x.is_empty() && b.starts_with(x.as_str()))
+        {
+            p.signals
+                .push(format!("branch {b} has agent prefix {prefix}"));
         }
     }
     for l in &info.labels {
@@ -99,13 +109,18 @@ pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> 
     for c in commits {
         let short: String = c.sha.chars().take(8).collect();
         if matches_agent(cfg, &c.author_name) || matches_agent(cfg, &c.author_email) {
-            p.signals.push(format!("commit {short} authored by {}", c.author_name));
+            p.signals
+                .push(format!("commit {short} authored by {}", c.author_name));
         }
         for line in c.message.lines() {
-            let Some((key, value)) = line.split_once(':') else { continue };
-            if key.trim().eq_ignore_ascii_case("co-authored-by") && known_agent_trailer(cfg, value) {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            if key.trim().eq_ignore_ascii_case("co-authored-by") && known_agent_trailer(cfg, value)
+            {
                 let who = value.split('<').next().unwrap_or(value).trim();
-                p.signals.push(format!("commit {short} co-authored by {who}"));
+                p.signals
+                    .push(format!("commit {short} co-authored by {who}"));
             }
         }
     }
@@ -123,7 +138,9 @@ pub fn apply_agent_tier(cfg: &Config, findings: &mut [Finding]) -> Vec<String> {
         if tier.agent_findings_red && f.kind == Kind::Agent && f.severity != Severity::Red {
             f.severity = Severity::Red;
             f.review = None;
-            f.notes.push("raised to red: agent-written change (review.agent.agent-findings-red)".into());
+            f.notes.push(
+                "raised to red: agent-written change (review.agent.agent-findings-red)".into(),
+            );
             raised += 1;
         } else if tier.new_dependencies_yellow
             && matches!(f.kind, Kind::Dependency | Kind::Typosquat)
@@ -140,7 +157,9 @@ pub fn apply_agent_tier(cfg: &Config, findings: &mut [Finding]) -> Vec<String> {
         }
     }
     if raised > 0 {
-        vec![format!("agent-written change: the agent policy tier raised {raised} finding(s)")]
+        vec![format!(
+            "agent-written change: the agent policy tier raised {raised} finding(s)"
+        )]
     } else {
         Vec::new()
     }
@@ -162,7 +181,11 @@ mod tests {
     #[test]
     fn detects_each_signal() {
         let cfg = ReviewConfig::default();
-        let none = detect(&cfg, &ChangeInfo::default(), &[commit("Dev", "dev@example.com", "fix\n")]);
+        let none = detect(
+            &cfg,
+            &ChangeInfo::default(),
+            &[commit("Dev", "dev@example.com", "fix\n")],
+        );
         assert!(!none.agent);
         assert_eq!(none.summary(), None);
 
@@ -191,10 +214,18 @@ mod tests {
         let human_coauthor = detect(
             &cfg,
             &ChangeInfo::default(),
-            &[commit("Dev", "dev@example.com", "x\n\nCo-authored-by: Bob <bob@example.com>\n")],
+            &[commit(
+                "Dev",
+                "dev@example.com",
+                "x\n\nCo-authored-by: Bob <bob@example.com>\n",
+            )],
         );
         assert!(!human_coauthor.agent);
-        let by_email = detect(&cfg, &ChangeInfo::default(), &[commit("C", "1234+codex@users.noreply.github.com", "x")]);
+        let by_email = detect(
+            &cfg,
+            &ChangeInfo::default(),
+            &[commit("C", "1234+codex@users.noreply.github.com", "x")],
+        );
         assert!(by_email.agent, "{by_email:?}");
     }
 
@@ -202,14 +233,41 @@ mod tests {
     fn agent_tier_raises_agent_and_dependency_findings() {
         let cfg = Config::default();
         let mut fs = vec![
-            Finding::new("test-skipped", Kind::Agent, Severity::Yellow, "t.py", Some(1), "m").with_fingerprint("a", 0),
-            Finding::new("new-dependency", Kind::Dependency, Severity::Info, "Cargo.toml", Some(3), "m").with_fingerprint("b", 0),
-            Finding::new("python-eval", Kind::Code, Severity::Yellow, "a.py", Some(2), "m").with_fingerprint("c", 0),
+            Finding::new(
+                "test-skipped",
+                Kind::Agent,
+                Severity::Yellow,
+                "t.py",
+                Some(1),
+                "m",
+            )
+            .with_fingerprint("a", 0),
+            Finding::new(
+                "new-dependency",
+                Kind::Dependency,
+                Severity::Info,
+                "Cargo.toml",
+                Some(3),
+                "m",
+            )
+            .with_fingerprint("b", 0),
+            Finding::new(
+                "python-eval",
+                Kind::Code,
+                Severity::Yellow,
+                "a.py",
+                Some(2),
+                "m",
+            )
+            .with_fingerprint("c", 0),
         ];
         let notes = apply_agent_tier(&cfg, &mut fs);
         assert_eq!(fs[0].severity, Severity::Red);
         assert_eq!(fs[1].severity, Severity::Yellow);
-        assert_eq!(fs[1].review.as_ref().map(|r| r.state), Some(ReviewState::Pending));
+        assert_eq!(
+            fs[1].review.as_ref().map(|r| r.state),
+            Some(ReviewState::Pending)
+        );
         assert_eq!(fs[2].severity, Severity::Yellow);
         assert!(notes[0].contains("raised 2"));
     }

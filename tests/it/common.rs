@@ -91,5 +91,10 @@ pub fn assert_schema_valid(schema_file: &str, instance: &serde_json::Value) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{schema_file}: {} errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{schema_file}: {} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }

@@ -49,7 +49,14 @@ impl State {
         2_498_000_000 + self.next_id
     }
 
-    fn review_comment(&mut self, path: &str, line: u64, body: &str, who: Value, reply_to: Option<u64>) -> Value {
+    fn review_comment(
+        &mut self,
+        path: &str,
+        line: u64,
+        body: &str,
+        who: Value,
+        reply_to: Option<u64>,
+    ) -> Value {
         let mut c = fixture("review_comment.json");
         let id = self.id();
         c["id"] = json!(id);
@@ -78,15 +85,27 @@ impl State {
         let root = self
             .review_comments
             .iter()
-            .find(|c| c["body"].as_str().unwrap().starts_with(&format!("<!-- guardrail:fingerprint={fp}")))
+            .find(|c| {
+                c["body"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("<!-- guardrail:fingerprint={fp}"))
+            })
             .cloned()
             .unwrap_or_else(|| panic!("no comment for {fp}"));
-        let (path, line) = (root["path"].as_str().unwrap().to_owned(), root["line"].as_u64().unwrap());
+        let (path, line) = (
+            root["path"].as_str().unwrap().to_owned(),
+            root["line"].as_u64().unwrap(),
+        );
         self.review_comment(&path, line, body, user(login, kind), root["id"].as_u64());
     }
 
     pub fn writes(&self) -> Vec<(String, String, Value)> {
-        self.log.iter().filter(|(m, _, _)| m != "GET").cloned().collect()
+        self.log
+            .iter()
+            .filter(|(m, _, _)| m != "GET")
+            .cloned()
+            .collect()
     }
 
     pub fn roots(&self) -> Vec<Value> {
@@ -106,7 +125,11 @@ fn page(list: &[Value], req: &Request) -> Vec<Value> {
     let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
     let per: usize = q.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
     let page: usize = q.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
-    list.iter().skip((page - 1) * per).take(per).cloned().collect()
+    list.iter()
+        .skip((page - 1) * per)
+        .take(per)
+        .cloned()
+        .collect()
 }
 
 impl Respond for Fake {
@@ -116,7 +139,11 @@ impl Respond for Fake {
         let path = req.url.path().to_owned();
         let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
         s.log.push((method.clone(), path.clone(), body.clone()));
-        if let Some((_, _, t)) = s.fail.iter().find(|(m, p, _)| *m == method && path.starts_with(p.as_str())) {
+        if let Some((_, _, t)) = s
+            .fail
+            .iter()
+            .find(|(m, p, _)| *m == method && path.starts_with(p.as_str()))
+        {
             return t.clone();
         }
         let Some(rest) = path.strip_prefix(REPO) else {
@@ -133,15 +160,26 @@ impl Respond for Fake {
             ("POST", ["pulls", "42", "reviews"]) => {
                 for c in body["comments"].as_array().unwrap() {
                     assert_eq!(c["side"], "RIGHT");
-                    let (p, l, b) = (c["path"].as_str().unwrap(), c["line"].as_u64().unwrap(), c["body"].as_str().unwrap());
+                    let (p, l, b) = (
+                        c["path"].as_str().unwrap(),
+                        c["line"].as_u64().unwrap(),
+                        c["body"].as_str().unwrap(),
+                    );
                     s.review_comment(p, l, b, user(OWN, "User"), None);
                 }
                 let id = s.id();
-                ok(json!({"id": id, "user": user(OWN, "User"), "body": body["body"], "state": "COMMENTED", "commit_id": body["commit_id"]}))
+                ok(
+                    json!({"id": id, "user": user(OWN, "User"), "body": body["body"], "state": "COMMENTED", "commit_id": body["commit_id"]}),
+                )
             }
             ("POST", ["pulls", "42", "comments", root, "replies"]) => {
                 let root: u64 = root.parse().unwrap();
-                let parent = s.review_comments.iter().find(|c| c["id"] == json!(root)).cloned().unwrap();
+                let parent = s
+                    .review_comments
+                    .iter()
+                    .find(|c| c["id"] == json!(root))
+                    .cloned()
+                    .unwrap();
                 let c = s.review_comment(
                     parent["path"].as_str().unwrap(),
                     parent["line"].as_u64().unwrap(),
@@ -157,12 +195,18 @@ impl Respond for Fake {
             }
             ("PATCH", ["issues", "comments", id]) => {
                 let id: u64 = id.parse().unwrap();
-                let c = s.issue_comments.iter_mut().find(|c| c["id"] == json!(id)).unwrap();
+                let c = s
+                    .issue_comments
+                    .iter_mut()
+                    .find(|c| c["id"] == json!(id))
+                    .unwrap();
                 c["body"] = body["body"].clone();
                 ok(c.clone())
             }
             ("GET", ["collaborators", login, "permission"]) => match s.perms.get(*login) {
-                Some(p) => ok(json!({"permission": p, "role_name": p, "user": user(login, "User")})),
+                Some(p) => {
+                    ok(json!({"permission": p, "role_name": p, "user": user(login, "User")}))
+                }
                 None => ResponseTemplate::new(404).set_body_json(fixture("error_404.json")),
             },
             ("GET", ["commits", _sha, "statuses"]) => {
@@ -193,7 +237,11 @@ impl Respond for Fake {
             }
             ("PATCH", ["check-runs", id]) => {
                 let id: u64 = id.parse().unwrap();
-                let run = s.check_runs.iter_mut().find(|r| r["id"] == json!(id)).unwrap();
+                let run = s
+                    .check_runs
+                    .iter_mut()
+                    .find(|r| r["id"] == json!(id))
+                    .unwrap();
                 let n = body["output"]["annotations"].as_array().map_or(0, Vec::len) as u64;
                 let prev = run["output"]["annotations_count"].as_u64().unwrap_or(0);
                 for k in ["conclusion", "status"] {
@@ -203,7 +251,11 @@ impl Respond for Fake {
                 }
                 run["output"]["title"] = body["output"]["title"].clone();
                 run["output"]["summary"] = body["output"]["summary"].clone();
-                run["output"]["annotations_count"] = json!(if body.get("conclusion").is_some() { n } else { prev + n });
+                run["output"]["annotations_count"] = json!(if body.get("conclusion").is_some() {
+                    n
+                } else {
+                    prev + n
+                });
                 ok(run.clone())
             }
             _ => ResponseTemplate::new(404).set_body_json(fixture("error_404.json")),
@@ -228,12 +280,18 @@ pub const YELLOW_FILE: &str = "import json\n\ndef run(expr, ctx):\n    result = 
 impl Env {
     pub fn new(head_content: &str) -> Env {
         let repo = TempRepo::new();
-        repo.write("app.py", "import json\n\ndef run(expr, ctx):\n    return None\n");
+        repo.write(
+            "app.py",
+            "import json\n\ndef run(expr, ctx):\n    return None\n",
+        );
         let base = repo.commit("base");
         repo.git(&["checkout", "-q", "-b", "feature/report-filters"]);
         repo.write("app.py", head_content);
         let head = repo.commit("report filters");
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let server = rt.block_on(MockServer::start());
         let mut pr = fixture("pull_request.json");
         pr["head"]["sha"] = json!(head);
@@ -273,7 +331,18 @@ impl Env {
 
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut c = guardrail(self.repo.path());
-        c.args(["check", "--base", &self.base, "--head", &self.head, "--publish", "github", "--format", "json", "--offline"]);
+        c.args([
+            "check",
+            "--base",
+            &self.base,
+            "--head",
+            &self.head,
+            "--publish",
+            "github",
+            "--format",
+            "json",
+            "--offline",
+        ]);
         c.arg("--ledger").arg(&self.ledger);
         c.env("GITHUB_API_URL", self.server.uri())
             .env("GITHUB_REPOSITORY", "octo-org/payments")
@@ -291,7 +360,11 @@ impl Env {
     pub fn run(&self) -> (i32, Value, String) {
         let out = self.cmd().output().unwrap();
         let stdout: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-        (out.status.code().unwrap_or(-1), stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code().unwrap_or(-1),
+            stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     pub fn fingerprints(&self, report: &Value) -> Vec<String> {
@@ -330,25 +403,38 @@ fn first_run_posts_one_review_summary_status_and_check_run_then_second_run_posts
     {
         let s = env.state();
         let writes = s.writes();
-        let reviews: Vec<_> = writes.iter().filter(|(m, p, _)| m == "POST" && p.ends_with("/pulls/42/reviews")).collect();
+        let reviews: Vec<_> = writes
+            .iter()
+            .filter(|(m, p, _)| m == "POST" && p.ends_with("/pulls/42/reviews"))
+            .collect();
         assert_eq!(reviews.len(), 1, "one batched review: {writes:?}");
         let review = &reviews[0].2;
         assert_eq!(review["commit_id"], json!(env.head));
         assert_eq!(review["event"], "COMMENT");
         let comments = review["comments"].as_array().unwrap();
         assert_eq!(comments.len(), 2);
-        let mut lines: Vec<u64> = comments.iter().map(|c| c["line"].as_u64().unwrap()).collect();
+        let mut lines: Vec<u64> = comments
+            .iter()
+            .map(|c| c["line"].as_u64().unwrap())
+            .collect();
         lines.sort();
         assert_eq!(lines, vec![4, 5]);
         for c in comments {
             assert_eq!(c["path"], "app.py");
             let b = c["body"].as_str().unwrap();
-            assert!(fps.iter().any(|fp| b.starts_with(&format!("<!-- guardrail:fingerprint={fp} -->"))), "{b}");
+            assert!(
+                fps.iter()
+                    .any(|fp| b.starts_with(&format!("<!-- guardrail:fingerprint={fp} -->"))),
+                "{b}"
+            );
             assert!(b.contains("/guardrail accept"), "{b}");
         }
         assert_eq!(s.issue_comments.len(), 1);
         let summary = s.issue_comments[0]["body"].as_str().unwrap();
-        assert!(summary.starts_with("<!-- guardrail:summary -->"), "{summary}");
+        assert!(
+            summary.starts_with("<!-- guardrail:summary -->"),
+            "{summary}"
+        );
         assert!(summary.contains("review pending"), "{summary}");
         assert_eq!(s.statuses.len(), 1);
         assert_eq!(s.statuses[0]["state"], "pending");
@@ -362,7 +448,11 @@ fn first_run_posts_one_review_summary_status_and_check_run_then_second_run_posts
     assert_eq!(code2, 3, "{stderr2}");
     assert_eq!(env.fingerprints(&report2), fps);
     let s = env.state();
-    assert!(s.writes().is_empty(), "second run must post nothing: {:?}", s.writes());
+    assert!(
+        s.writes().is_empty(),
+        "second run must post nothing: {:?}",
+        s.writes()
+    );
     assert_eq!(s.roots().len(), 2);
 }
 
@@ -373,32 +463,80 @@ fn accept_from_a_writer_flips_the_verdict_to_pass_and_lands_in_the_ledger() {
     let fps = env.fingerprints(&report);
     {
         let mut s = env.state();
-        s.reply(&fps[0], "maint-bob", "User", "/guardrail accept expr comes from our own DSL compiler");
-        s.reply(&fps[1], "admin-dana", "User", "/guardrail accept ctx is a constant table");
+        s.reply(
+            &fps[0],
+            "maint-bob",
+            "User",
+            "/guardrail accept expr comes from our own DSL compiler",
+        );
+        s.reply(
+            &fps[1],
+            "admin-dana",
+            "User",
+            "/guardrail accept ctx is a constant table",
+        );
         s.log.clear();
     }
     let (code, report, stderr) = env.run();
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["verdict"], "pass");
-    let accepted: Vec<&Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["review"]["state"] == "accepted").collect();
+    let accepted: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["review"]["state"] == "accepted")
+        .collect();
     assert_eq!(accepted.len(), 2, "{report}");
     assert!(accepted.iter().any(|f| f["review"]["by"] == "maint-bob"));
     let s = env.state();
-    let acks: Vec<&Value> = s.review_comments.iter().filter(|c| c["body"].as_str().unwrap().starts_with("<!-- guardrail:ack=")).collect();
+    let acks: Vec<&Value> = s
+        .review_comments
+        .iter()
+        .filter(|c| {
+            c["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("<!-- guardrail:ack=")
+        })
+        .collect();
     assert_eq!(acks.len(), 2);
-    assert!(acks.iter().any(|c| c["body"].as_str().unwrap().contains("Recorded: **accepted** by maint-bob")), "{acks:?}");
+    assert!(
+        acks.iter().any(|c| c["body"]
+            .as_str()
+            .unwrap()
+            .contains("Recorded: **accepted** by maint-bob")),
+        "{acks:?}"
+    );
     assert_eq!(s.statuses.last().unwrap()["state"], "success");
     assert_eq!(s.check_runs[0]["conclusion"], "success");
-    assert_eq!(s.issue_comments.len(), 1, "summary edited in place, not re-posted");
-    assert!(s.issue_comments[0]["body"].as_str().unwrap().contains("accepted by maint-bob"));
-    let patches = s.writes().iter().filter(|(m, p, _)| m == "PATCH" && p.contains("/issues/comments/")).count();
+    assert_eq!(
+        s.issue_comments.len(),
+        1,
+        "summary edited in place, not re-posted"
+    );
+    assert!(s.issue_comments[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("accepted by maint-bob"));
+    let patches = s
+        .writes()
+        .iter()
+        .filter(|(m, p, _)| m == "PATCH" && p.contains("/issues/comments/"))
+        .count();
     assert_eq!(patches, 1);
     drop(s);
     let ledger = env.ledger_decisions();
-    let accepts: Vec<&Value> = ledger.iter().filter(|d| d["decision"] == "accept").collect();
+    let accepts: Vec<&Value> = ledger
+        .iter()
+        .filter(|d| d["decision"] == "accept")
+        .collect();
     assert_eq!(accepts.len(), 2, "{ledger:?}");
-    assert!(accepts.iter().all(|d| d["forge"] == "github" && d["comment_id"].is_string()));
-    assert!(accepts.iter().any(|d| d["fingerprint"] == json!(fps[0]) && d["by"] == "maint-bob"));
+    assert!(accepts
+        .iter()
+        .all(|d| d["forge"] == "github" && d["comment_id"].is_string()));
+    assert!(accepts
+        .iter()
+        .any(|d| d["fingerprint"] == json!(fps[0]) && d["by"] == "maint-bob"));
     // Running again neither re-answers nor re-logs.
     env.state().log.clear();
     let (code, _, _) = env.run();
@@ -414,11 +552,36 @@ fn accepts_from_the_author_a_bot_an_agent_or_a_reader_are_refused_and_logged() {
     let fps = env.fingerprints(&report);
     {
         let mut s = env.state();
-        s.reply(&fps[0], "dev-alice", "User", "/guardrail accept I wrote it, trust me");
-        s.reply(&fps[0], "renovate[bot]", "Bot", "/guardrail accept automated");
-        s.reply(&fps[0], "copilot-swe-agent[bot]", "Bot", "/guardrail accept looks fine");
-        s.reply(&fps[1], "reader-carol", "User", "/guardrail accept seems ok");
-        s.reply(&fps[1], "outsider-erin", "User", "/guardrail accept drive-by");
+        s.reply(
+            &fps[0],
+            "dev-alice",
+            "User",
+            "/guardrail accept I wrote it, trust me",
+        );
+        s.reply(
+            &fps[0],
+            "renovate[bot]",
+            "Bot",
+            "/guardrail accept automated",
+        );
+        s.reply(
+            &fps[0],
+            "copilot-swe-agent[bot]",
+            "Bot",
+            "/guardrail accept looks fine",
+        );
+        s.reply(
+            &fps[1],
+            "reader-carol",
+            "User",
+            "/guardrail accept seems ok",
+        );
+        s.reply(
+            &fps[1],
+            "outsider-erin",
+            "User",
+            "/guardrail accept drive-by",
+        );
         s.reply(&fps[1], "maint-bob", "User", "/guardrail accept");
     }
     let (code, report, stderr) = env.run();
@@ -440,7 +603,11 @@ fn accepts_from_the_author_a_bot_an_agent_or_a_reader_are_refused_and_logged() {
     assert!(acks.iter().any(|a| a.contains("needs a reason")));
     drop(s);
     let ledger = env.ledger_decisions();
-    assert_eq!(ledger.iter().filter(|d| d["decision"] == "refused").count(), 6, "{ledger:?}");
+    assert_eq!(
+        ledger.iter().filter(|d| d["decision"] == "refused").count(),
+        6,
+        "{ledger:?}"
+    );
     assert!(ledger.iter().all(|d| d["refused_because"].is_string()));
 }
 
@@ -449,18 +616,29 @@ fn a_reject_keeps_the_change_blocked() {
     let env = Env::new(YELLOW_FILE);
     let (_, report, _) = env.run();
     let fps = env.fingerprints(&report);
-    env.state().reply(&fps[0], "maint-bob", "User", "/guardrail reject user input reaches eval");
-    env.state().reply(&fps[1], "maint-bob", "User", "/guardrail accept constant");
+    env.state().reply(
+        &fps[0],
+        "maint-bob",
+        "User",
+        "/guardrail reject user input reaches eval",
+    );
+    env.state()
+        .reply(&fps[1], "maint-bob", "User", "/guardrail accept constant");
     let (code, report, _) = env.run();
     assert_eq!(code, 1);
     assert_eq!(report["verdict"], "block");
     assert_eq!(env.state().statuses.last().unwrap()["state"], "failure");
-    assert!(env.ledger_decisions().iter().any(|d| d["decision"] == "reject" && d["reason"] == "user input reaches eval"));
+    assert!(env
+        .ledger_decisions()
+        .iter()
+        .any(|d| d["decision"] == "reject" && d["reason"] == "user input reaches eval"));
 }
 
 #[test]
 fn red_findings_cannot_be_accepted_by_comment() {
-    let env = Env::new("import subprocess\n\ndef run(expr, ctx):\n    subprocess.run(expr, shell=True)\n");
+    let env = Env::new(
+        "import subprocess\n\ndef run(expr, ctx):\n    subprocess.run(expr, shell=True)\n",
+    );
     let (code, report, stderr) = env.run();
     assert_eq!(code, 1, "{stderr}");
     let red: Vec<String> = report["findings"]
@@ -474,15 +652,24 @@ fn red_findings_cannot_be_accepted_by_comment() {
     let root = env.state().roots()[0]["body"].as_str().unwrap().to_owned();
     assert!(root.contains("cannot be accepted by a comment"), "{root}");
     let fp = crate::forge_github::marker_fp(&root);
-    env.state().reply(&fp, "maint-bob", "User", "/guardrail accept it is fine");
+    env.state()
+        .reply(&fp, "maint-bob", "User", "/guardrail accept it is fine");
     let (code, _, _) = env.run();
     assert_eq!(code, 1);
     let ledger = env.ledger_decisions();
-    assert!(ledger.iter().any(|d| d["decision"] == "refused" && d["refused_because"].as_str().unwrap().contains("red findings")));
+    assert!(ledger.iter().any(|d| d["decision"] == "refused"
+        && d["refused_because"]
+            .as_str()
+            .unwrap()
+            .contains("red findings")));
 }
 
 pub fn marker_fp(body: &str) -> String {
-    body.trim_start_matches("<!-- guardrail:fingerprint=").split(' ').next().unwrap().to_owned()
+    body.trim_start_matches("<!-- guardrail:fingerprint=")
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -503,14 +690,27 @@ fn fixing_the_code_resolves_the_thread_as_modified() {
     let resolved: Vec<&Value> = s
         .review_comments
         .iter()
-        .filter(|c| c["body"].as_str().unwrap().starts_with("<!-- guardrail:resolved -->"))
+        .filter(|c| {
+            c["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("<!-- guardrail:resolved -->")
+        })
         .collect();
     assert_eq!(resolved.len(), 1);
-    let root = s.roots().into_iter().find(|r| r["body"].as_str().unwrap().contains(&gone)).unwrap();
+    let root = s
+        .roots()
+        .into_iter()
+        .find(|r| r["body"].as_str().unwrap().contains(&gone))
+        .unwrap();
     assert_eq!(resolved[0]["in_reply_to_id"], root["id"]);
     assert_eq!(s.statuses.last().unwrap()["sha"], json!(env.head));
     drop(s);
-    let modified: Vec<Value> = env.ledger_decisions().into_iter().filter(|d| d["decision"] == "modified").collect();
+    let modified: Vec<Value> = env
+        .ledger_decisions()
+        .into_iter()
+        .filter(|d| d["decision"] == "modified")
+        .collect();
     assert_eq!(modified.len(), 1);
     assert_eq!(modified[0]["fingerprint"], json!(gone));
     // Idempotent after resolution too.
@@ -525,7 +725,17 @@ fn markers_in_comments_by_others_never_count_as_guardrails_own() {
     // Someone pastes guardrail's markers before guardrail ever ran.
     let fp_guess = {
         let out = guardrail(env.repo.path())
-            .args(["check", "--base", &env.base, "--head", &env.head, "--format", "json", "--no-ledger", "--offline"])
+            .args([
+                "check",
+                "--base",
+                &env.base,
+                "--head",
+                &env.head,
+                "--format",
+                "json",
+                "--no-ledger",
+                "--offline",
+            ])
             .output()
             .unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -533,18 +743,45 @@ fn markers_in_comments_by_others_never_count_as_guardrails_own() {
     };
     {
         let mut s = env.state();
-        s.issue_comment("<!-- guardrail:summary -->\n## guardrail: ✅ pass", user("mallory", "User"));
-        s.review_comment("app.py", 4, &format!("<!-- guardrail:fingerprint={fp_guess} -->\nfake"), user("mallory", "User"), None);
+        s.issue_comment(
+            "<!-- guardrail:summary -->\n## guardrail: ✅ pass",
+            user("mallory", "User"),
+        );
+        s.review_comment(
+            "app.py",
+            4,
+            &format!("<!-- guardrail:fingerprint={fp_guess} -->\nfake"),
+            user("mallory", "User"),
+            None,
+        );
         let root = s.review_comments[0]["id"].as_u64();
-        s.review_comment("app.py", 4, "/guardrail accept planted", user("maint-bob", "User"), root);
+        s.review_comment(
+            "app.py",
+            4,
+            "/guardrail accept planted",
+            user("maint-bob", "User"),
+            root,
+        );
     }
     let (code, _, stderr) = env.run();
     assert_eq!(code, 3, "the planted accept must not count: {stderr}");
     let s = env.state();
     assert_eq!(s.issue_comments.len(), 2, "guardrail posts its own summary");
-    assert_eq!(s.issue_comments[0]["body"].as_str().unwrap(), "<!-- guardrail:summary -->\n## guardrail: ✅ pass");
-    let posted = &s.writes().into_iter().find(|(_, p, _)| p.ends_with("/reviews")).unwrap().2;
-    assert_eq!(posted["comments"].as_array().unwrap().len(), 2, "its own comment for the spoofed fingerprint too");
+    assert_eq!(
+        s.issue_comments[0]["body"].as_str().unwrap(),
+        "<!-- guardrail:summary -->\n## guardrail: ✅ pass"
+    );
+    let posted = &s
+        .writes()
+        .into_iter()
+        .find(|(_, p, _)| p.ends_with("/reviews"))
+        .unwrap()
+        .2;
+    assert_eq!(
+        posted["comments"].as_array().unwrap().len(),
+        2,
+        "its own comment for the spoofed fingerprint too"
+    );
 }
 
 #[test]
@@ -556,9 +793,16 @@ fn hostile_diff_content_is_escaped_in_comments() {
     let s = env.state();
     let body = s.roots()[0]["body"].as_str().unwrap().to_owned();
     assert!(!body.contains("@everyone"), "{body}");
-    assert_eq!(body.matches("<!--").count(), 1, "only guardrail's own marker: {body}");
+    assert_eq!(
+        body.matches("<!--").count(),
+        1,
+        "only guardrail's own marker: {body}"
+    );
     assert!(!body.contains("</details>"), "{body}");
-    assert!(body.contains("````py"), "a fence longer than any backtick run: {body}");
+    assert!(
+        body.contains("````py"),
+        "a fence longer than any backtick run: {body}"
+    );
     let summary = s.issue_comments[0]["body"].as_str().unwrap();
     assert_eq!(summary.matches("<!--").count(), 1, "{summary}");
     assert!(!summary.contains("@everyone"), "{summary}");
@@ -567,13 +811,19 @@ fn hostile_diff_content_is_escaped_in_comments() {
 #[test]
 fn provenance_from_the_pr_is_shown_and_the_agent_tier_applies() {
     let mut env = Env::new(YELLOW_FILE);
-    env.repo.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    env.repo
+        .write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
     env.head = env.repo.commit("touch ci");
     env.state().pr["head"]["sha"] = json!(env.head);
     let (code, report, stderr) = env.run();
     assert_eq!(code, 3, "a human's workflow edit needs review: {stderr}");
     let agent_sev = |r: &Value| {
-        r["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "agent").map(|f| f["severity"].clone())
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "agent")
+            .map(|f| f["severity"].clone())
     };
     assert_eq!(agent_sev(&report), Some(json!("yellow")), "{report}");
     {
@@ -587,8 +837,14 @@ fn provenance_from_the_pr_is_shown_and_the_agent_tier_applies() {
     assert_eq!(agent_sev(&report), Some(json!("red")), "{report}");
     let s = env.state();
     let summary = s.issue_comments[0]["body"].as_str().unwrap();
-    assert!(summary.contains("**Provenance:** agent-written change"), "{summary}");
-    assert!(summary.contains("author copilot-swe-agent\\[bot\\] is a configured agent"), "{summary}");
+    assert!(
+        summary.contains("**Provenance:** agent-written change"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("author copilot-swe-agent\\[bot\\] is a configured agent"),
+        "{summary}"
+    );
     assert!(summary.contains("label ai-generated"), "{summary}");
 }
 
@@ -605,11 +861,23 @@ fn check_run_403_is_skipped_with_a_note_and_many_annotations_are_batched() {
     {
         let s = env.state();
         let writes = s.writes();
-        let created = writes.iter().find(|(m, p, _)| m == "POST" && p.ends_with("/check-runs")).unwrap();
-        assert_eq!(created.2["output"]["annotations"].as_array().unwrap().len(), 50);
-        let more: Vec<_> = writes.iter().filter(|(m, p, _)| m == "PATCH" && p.contains("/check-runs/")).collect();
+        let created = writes
+            .iter()
+            .find(|(m, p, _)| m == "POST" && p.ends_with("/check-runs"))
+            .unwrap();
+        assert_eq!(
+            created.2["output"]["annotations"].as_array().unwrap().len(),
+            50
+        );
+        let more: Vec<_> = writes
+            .iter()
+            .filter(|(m, p, _)| m == "PATCH" && p.contains("/check-runs/"))
+            .collect();
         assert_eq!(more.len(), 1);
-        assert_eq!(more[0].2["output"]["annotations"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            more[0].2["output"]["annotations"].as_array().unwrap().len(),
+            5
+        );
         assert_eq!(s.check_runs[0]["output"]["annotations_count"], 55);
     }
     let env = Env::new(YELLOW_FILE);
@@ -627,7 +895,11 @@ fn check_run_403_is_skipped_with_a_note_and_many_annotations_are_batched() {
 #[test]
 fn an_actions_token_that_cannot_read_user_posts_as_github_actions_bot() {
     let env = Env::new(YELLOW_FILE);
-    env.state().fail.push(("GET".into(), "/user".into(), ResponseTemplate::new(403).set_body_json(fixture("error_403_integration.json"))));
+    env.state().fail.push((
+        "GET".into(),
+        "/user".into(),
+        ResponseTemplate::new(403).set_body_json(fixture("error_403_integration.json")),
+    ));
     let (code, _, stderr) = env.run();
     assert_eq!(code, 3, "{stderr}");
     // The fake posts as guardrail-bot, so a second run (as github-actions[bot]) does not find
@@ -635,26 +907,61 @@ fn an_actions_token_that_cannot_read_user_posts_as_github_actions_bot() {
     env.state().log.clear();
     let (_, _, _) = env.run();
     let s = env.state();
-    assert!(s.writes().iter().any(|(m, p, _)| m == "POST" && p.ends_with("/reviews")));
+    assert!(s
+        .writes()
+        .iter()
+        .any(|(m, p, _)| m == "POST" && p.ends_with("/reviews")));
 }
 
 fn expect_error(env: &Env, what: &str) -> String {
     let out = env.cmd().output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
-    assert!(out.stdout.is_empty(), "{what}: no report on an API error: {}", String::from_utf8_lossy(&out.stdout));
-    let line = stderr.lines().find(|l| l.starts_with("guardrail: error:")).unwrap_or_else(|| panic!("{what}: {stderr}"));
+    assert!(
+        out.stdout.is_empty(),
+        "{what}: no report on an API error: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("guardrail: error:"))
+        .unwrap_or_else(|| panic!("{what}: {stderr}"));
     line.to_owned()
 }
 
 #[test]
 fn api_errors_exit_2_with_a_clear_one_line_message() {
     let cases: Vec<(&str, &str, ResponseTemplate, &str)> = vec![
-        ("GET", "/user", ResponseTemplate::new(401).set_body_json(fixture("error_401.json")), "HTTP 401"),
-        ("GET", &"/repos/octo-org/payments/pulls/42"[..], ResponseTemplate::new(404).set_body_json(fixture("error_404.json")), "HTTP 404"),
-        ("POST", "/repos/octo-org/payments/pulls/42/reviews", ResponseTemplate::new(422).set_body_json(fixture("error_422_review.json")), "must be part of the diff"),
-        ("POST", "/repos/octo-org/payments/issues/42/comments", ResponseTemplate::new(403).set_body_json(fixture("error_403_integration.json")), "HTTP 403"),
-        ("GET", "/repos/octo-org/payments/pulls/42/comments", ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"), "HTTP 502"),
+        (
+            "GET",
+            "/user",
+            ResponseTemplate::new(401).set_body_json(fixture("error_401.json")),
+            "HTTP 401",
+        ),
+        (
+            "GET",
+            &"/repos/octo-org/payments/pulls/42"[..],
+            ResponseTemplate::new(404).set_body_json(fixture("error_404.json")),
+            "HTTP 404",
+        ),
+        (
+            "POST",
+            "/repos/octo-org/payments/pulls/42/reviews",
+            ResponseTemplate::new(422).set_body_json(fixture("error_422_review.json")),
+            "must be part of the diff",
+        ),
+        (
+            "POST",
+            "/repos/octo-org/payments/issues/42/comments",
+            ResponseTemplate::new(403).set_body_json(fixture("error_403_integration.json")),
+            "HTTP 403",
+        ),
+        (
+            "GET",
+            "/repos/octo-org/payments/pulls/42/comments",
+            ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"),
+            "HTTP 502",
+        ),
         (
             "GET",
             "/repos/octo-org/payments/issues/42/comments",
@@ -672,11 +979,21 @@ fn api_errors_exit_2_with_a_clear_one_line_message() {
         assert!(line.contains("GitHub API"), "{line}");
         assert!(line.contains(expect), "{path}: {line}");
         if path.ends_with("/pulls/42/comments") {
-            let gets = env.state().log.iter().filter(|(m, p, _)| m == "GET" && p == path).count();
+            let gets = env
+                .state()
+                .log
+                .iter()
+                .filter(|(m, p, _)| m == "GET" && p == path)
+                .count();
             assert_eq!(gets, 2, "GETs are retried (GUARDRAIL_FORGE_RETRIES=1)");
         }
         if path.ends_with("/reviews") {
-            let posts = env.state().log.iter().filter(|(m, p, _)| m == "POST" && p == path).count();
+            let posts = env
+                .state()
+                .log
+                .iter()
+                .filter(|(m, p, _)| m == "POST" && p == path)
+                .count();
             assert_eq!(posts, 1, "POSTs are never retried");
         }
     }
@@ -688,8 +1005,25 @@ fn a_slow_api_times_out_with_exit_2() {
     env.state().fail.push((
         "GET".into(),
         "/repos/octo-org/payments/pulls/42".into(),
-        ResponseTemplate::new(200).set_body_json(json!({})).set_delay(std::time::Duration::from_secs(5)),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({}))
+            .set_delay(std::time::Duration::from_secs(5)),
     ));
+    // Baseline: the same check without publishing (the engine's own time on a loaded machine).
+    let t0 = std::time::Instant::now();
+    guardrail(env.repo.path())
+        .args([
+            "check",
+            "--base",
+            &env.base,
+            "--head",
+            &env.head,
+            "--no-ledger",
+            "--offline",
+        ])
+        .output()
+        .unwrap();
+    let baseline = t0.elapsed();
     let started = std::time::Instant::now();
     let out = env
         .cmd()
@@ -700,7 +1034,12 @@ fn a_slow_api_times_out_with_exit_2() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("timed out"), "{stderr}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+    // The fake answers after 5 s; a 0.3 s limit must give up well before that.
+    let took = started.elapsed();
+    assert!(
+        took < baseline + std::time::Duration::from_millis(2500),
+        "{took:?} (baseline {baseline:?})"
+    );
 }
 
 #[test]
@@ -720,8 +1059,17 @@ fn missing_environment_is_a_usage_error() {
 fn issue_comment_events_find_the_pull_request() {
     let env = Env::new(YELLOW_FILE);
     let ev = env.repo.path().join(".git").join("ic-event.json");
-    std::fs::write(&ev, serde_json::to_vec(&fixture("event_issue_comment.json")).unwrap()).unwrap();
+    std::fs::write(
+        &ev,
+        serde_json::to_vec(&fixture("event_issue_comment.json")).unwrap(),
+    )
+    .unwrap();
     let out = env.cmd().env("GITHUB_EVENT_PATH", &ev).output().unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(env.state().roots().len(), 2);
 }

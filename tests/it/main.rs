@@ -2,9 +2,16 @@
 
 mod common;
 
-mod check;
-mod report;
-mod typosquat;
-mod forge_github;
-mod ledger;
 mod advisory;
+mod check;
+mod deps;
+mod forge_github;
+mod forge_gitlab;
+mod hooks;
+mod ledger;
+mod report;
+mod review;
+mod rules;
+mod typosquat;
+mod hostile;
+mod leaks;

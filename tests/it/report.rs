@@ -42,9 +42,21 @@ fn findings() -> Vec<Finding> {
         "time 0.1.45: potential segfault in localtime_r (upgrade to >= 0.2.23).",
     )
     .with_fingerprint("crates.io:time@0.1.45", 0);
-    dep.package = Some(Package { ecosystem: "crates.io".into(), name: "time".into(), version: Some("0.1.45".into()) });
-    dep.advisories = vec!["RUSTSEC-2020-0071".into(), "CVE-2020-26235".into(), "GHSA-wcg3-cvx6-7396".into()];
-    dep.review = Some(Review { state: ReviewState::Pending, by: None, reason: None });
+    dep.package = Some(Package {
+        ecosystem: "crates.io".into(),
+        name: "time".into(),
+        version: Some("0.1.45".into()),
+    });
+    dep.advisories = vec![
+        "RUSTSEC-2020-0071".into(),
+        "CVE-2020-26235".into(),
+        "GHSA-wcg3-cvx6-7396".into(),
+    ];
+    dep.review = Some(Review {
+        state: ReviewState::Pending,
+        by: None,
+        reason: None,
+    });
 
     let mut typo = Finding::new(
         "typosquat-edit-distance",
@@ -55,8 +67,16 @@ fn findings() -> Vec<Finding> {
         "`urlib3` is one edit away from the popular `urllib3`: did you mean `urllib3`?",
     )
     .with_fingerprint("PyPI:urlib3", 0);
-    typo.package = Some(Package { ecosystem: "PyPI".into(), name: "urlib3".into(), version: None });
-    typo.review = Some(Review { state: ReviewState::Accepted, by: Some("alice".into()), reason: Some("internal fork".into()) });
+    typo.package = Some(Package {
+        ecosystem: "PyPI".into(),
+        name: "urlib3".into(),
+        version: None,
+    });
+    typo.review = Some(Review {
+        state: ReviewState::Accepted,
+        by: Some("alice".into()),
+        reason: Some("internal fork".into()),
+    });
 
     let mut agent = Finding::new(
         "guardrail-config-edited",
@@ -67,7 +87,11 @@ fn findings() -> Vec<Finding> {
         "This change edits guardrail's own configuration <b>@everyone</b> | `x`.",
     )
     .with_fingerprint("edits:.guardrail.yml", 0);
-    agent.review = Some(Review { state: ReviewState::Pending, by: None, reason: None });
+    agent.review = Some(Review {
+        state: ReviewState::Pending,
+        by: None,
+        reason: None,
+    });
 
     let ci = Finding::new(
         "github-actions-unpinned-action",

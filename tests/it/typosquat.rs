@@ -45,7 +45,10 @@ fn typosquats(v: &Value) -> Vec<&Value> {
 }
 
 fn for_package<'a>(fs: &[&'a Value], name: &str) -> Vec<&'a Value> {
-    fs.iter().copied().filter(|f| f["package"]["name"] == name).collect()
+    fs.iter()
+        .copied()
+        .filter(|f| f["package"]["name"] == name)
+        .collect()
 }
 
 #[test]
@@ -69,17 +72,33 @@ fn done_when_offline_typosquats_name_their_targets() {
         ("s\u{0435}rde", "serde", "Cargo.toml", 9),
     ] {
         let hits = for_package(&fs, name);
-        assert_eq!(hits.len(), 1, "{name}: {hits:?}\nall: {v}\nstderr: {stderr}");
+        assert_eq!(
+            hits.len(),
+            1,
+            "{name}: {hits:?}\nall: {v}\nstderr: {stderr}"
+        );
         let f = hits[0];
         let msg = f["message"].as_str().unwrap_or_default();
         assert!(msg.contains(&format!("`{target}`")), "{name}: {msg}");
-        assert!(msg.contains(&format!("Fix: use `{target}`")), "{name}: {msg}");
+        assert!(
+            msg.contains(&format!("Fix: use `{target}`")),
+            "{name}: {msg}"
+        );
         assert_eq!(f["path"], path, "{f}");
         assert_eq!(f["line"], line, "{f}");
-        assert!(f["rule"].as_str().unwrap_or_default().starts_with("typosquat-"), "{f}");
+        assert!(
+            f["rule"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("typosquat-"),
+            "{f}"
+        );
     }
     assert_eq!(for_package(&fs, "s\u{0435}rde")[0]["severity"], "red");
-    assert_eq!(for_package(&fs, "s\u{0435}rde")[0]["rule"], "typosquat-confusable");
+    assert_eq!(
+        for_package(&fs, "s\u{0435}rde")[0]["rule"],
+        "typosquat-confusable"
+    );
     assert_eq!(for_package(&fs, "loadsh")[0]["severity"], "yellow");
     for ok in ["numpy", "lodash", "serde_json", "typing-extensions"] {
         assert!(for_package(&fs, ok).is_empty(), "{ok} flagged: {v}");
@@ -122,7 +141,9 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
     // PyPI: a name no one registered (hallucinated).
     Mock::given(method("GET"))
         .and(path("/pypi/fastapi-jwt-authz/json"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "Not Found"})))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "Not Found"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -177,7 +198,10 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
     for run in 0..2 {
         let mut cmd = guardrail(r.path());
         registries(&mut cmd, &server, cache.path());
-        let out = cmd.args(["check", "--base", &base, "--format", "json"]).output().expect("run");
+        let out = cmd
+            .args(["check", "--base", &base, "--format", "json"])
+            .output()
+            .expect("run");
         let v = report(&out);
         let fs = typosquats(&v);
         let missing = for_package(&fs, "fastapi-jwt-authz");
@@ -185,11 +209,14 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
         assert_eq!(missing[0]["rule"], "package-not-in-registry");
         assert_eq!(missing[0]["severity"], "red");
         assert_eq!(missing[0]["line"], 2);
-        let fresh: Vec<&str> = for_package(&fs, "left-pad-utils-pro")
+        let mut fresh: Vec<&str> = for_package(&fs, "left-pad-utils-pro")
             .iter()
             .map(|f| f["rule"].as_str().unwrap_or_default())
             .collect();
-        assert_eq!(fresh, vec!["package-too-new", "package-install-script"], "run {run}: {v}");
+        fresh.sort_unstable();
+        assert_eq!(fresh, vec!["package-install-script", "package-too-new"], "run {run}: {v}");
+        let msg = missing[0]["message"].as_str().unwrap_or_default();
+        assert!(msg.contains("is not on PyPI"), "{msg}");
         assert!(for_package(&fs, "tiny-ledger-fmt").is_empty(), "{v}");
         assert_eq!(out.status.code(), Some(1), "run {run}");
     }
@@ -199,7 +226,11 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
 
 #[test]
 fn unreachable_registry_falls_back_with_one_note() {
-    let (r, base) = repo_with("numpy==1.26.4\nurlib3==2.2.1\nsome-unlisted-thing==1.0\n", BASE_PKG, BASE_CARGO);
+    let (r, base) = repo_with(
+        "numpy==1.26.4\nurlib3==2.2.1\nsome-unlisted-thing==1.0\n",
+        BASE_PKG,
+        BASE_CARGO,
+    );
     let cache = tempfile::tempdir().expect("cache dir");
     let out = guardrail(r.path())
         // Port 9 (discard) on localhost: connection refused, no real network.
@@ -213,7 +244,11 @@ fn unreachable_registry_falls_back_with_one_note() {
     assert_eq!(for_package(&fs, "urlib3").len(), 1, "{v}");
     assert!(for_package(&fs, "some-unlisted-thing").is_empty(), "{v}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("registry look-up failed").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("registry look-up failed").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 /// Evaluation (run by `bench/typosquat-eval.sh`): false positives over popular and tail names,
@@ -305,7 +340,9 @@ mod eval {
             None => (None, name),
         };
         let chars: Vec<char> = base.chars().collect();
-        let letters: Vec<usize> = (0..chars.len()).filter(|&i| chars[i].is_ascii_lowercase()).collect();
+        let letters: Vec<usize> = (0..chars.len())
+            .filter(|&i| chars[i].is_ascii_lowercase())
+            .collect();
         if letters.is_empty() {
             return None;
         }
@@ -340,7 +377,9 @@ mod eval {
                 c.into_iter().collect()
             }
             "separator" => {
-                let seps: Vec<usize> = (0..chars.len()).filter(|&i| matches!(chars[i], '-' | '_' | '.')).collect();
+                let seps: Vec<usize> = (0..chars.len())
+                    .filter(|&i| matches!(chars[i], '-' | '_' | '.'))
+                    .collect();
                 if seps.is_empty() {
                     return None;
                 }
@@ -372,7 +411,9 @@ mod eval {
                 }
             }
             "ascii-homoglyph" => {
-                let opts: Vec<usize> = (0..chars.len()).filter(|&i| matches!(chars[i], 'l' | 'o' | 'm' | 'i')).collect();
+                let opts: Vec<usize> = (0..chars.len())
+                    .filter(|&i| matches!(chars[i], 'l' | 'o' | 'm' | 'i'))
+                    .collect();
                 if opts.is_empty() {
                     return None;
                 }
@@ -389,9 +430,22 @@ mod eval {
                 c.into_iter().collect()
             }
             "unicode-homoglyph" => {
-                let map = [('a', 'а'), ('e', 'е'), ('o', 'о'), ('p', 'р'), ('c', 'с'), ('x', 'х'), ('y', 'у'), ('i', 'і')];
+                let map = [
+                    ('a', 'а'),
+                    ('e', 'е'),
+                    ('o', 'о'),
+                    ('p', 'р'),
+                    ('c', 'с'),
+                    ('x', 'х'),
+                    ('y', 'у'),
+                    ('i', 'і'),
+                ];
                 let opts: Vec<(usize, char)> = (0..chars.len())
-                    .filter_map(|i| map.iter().find(|(a, _)| *a == chars[i]).map(|(_, b)| (i, *b)))
+                    .filter_map(|i| {
+                        map.iter()
+                            .find(|(a, _)| *a == chars[i])
+                            .map(|(_, b)| (i, *b))
+                    })
                     .collect();
                 if opts.is_empty() {
                     return None;
@@ -429,7 +483,11 @@ mod eval {
             "{} → {} [{}]",
             s.rule(),
             s.target.as_deref().unwrap_or("-"),
-            s.signals.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join("; ")
+            s.signals
+                .iter()
+                .map(|x| x.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         )
     }
 
@@ -438,15 +496,27 @@ mod eval {
         for eco in ECOS {
             let t = Instant::now();
             let pop = popular::get(eco).expect("list");
-            println!("load {eco:?}: {} names ({} ranked) in {:.1} ms", pop.len(), pop.ranked(), t.elapsed().as_secs_f64() * 1e3);
+            println!(
+                "load {eco:?}: {} names ({} ranked) in {:.1} ms",
+                pop.len(),
+                pop.ranked(),
+                t.elapsed().as_secs_f64() * 1e3
+            );
         }
 
         println!("\n## False positives");
         for eco in ECOS {
             let pop = popular::get(eco).expect("list");
             let top: Vec<&str> = pop.names().iter().take(5_000).copied().collect();
-            let flagged: Vec<&&str> = top.iter().filter(|n| heuristics::assess(pop, n).is_some()).collect();
-            println!("{eco:?} top 5,000 as added (listed names exempt): {} flagged ({})", flagged.len(), pct(flagged.len(), top.len()));
+            let flagged: Vec<&&str> = top
+                .iter()
+                .filter(|n| heuristics::assess(pop, n).is_some())
+                .collect();
+            println!(
+                "{eco:?} top 5,000 as added (listed names exempt): {} flagged ({})",
+                flagged.len(),
+                pct(flagged.len(), top.len())
+            );
             let held: Vec<(&str, Suspicion)> = top
                 .iter()
                 .filter_map(|n| heuristics::assess_held_out(pop, n).map(|s| (*n, s)))
@@ -463,7 +533,11 @@ mod eval {
             let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
                 pop.names().iter().skip(10_000).copied().collect()
             } else {
-                pop.names().iter().skip(pop.ranked() as usize).copied().collect()
+                pop.names()
+                    .iter()
+                    .skip(pop.ranked() as usize)
+                    .copied()
+                    .collect()
             };
             let tail_flagged: Vec<(&str, Suspicion)> = tail
                 .iter()
@@ -524,7 +598,9 @@ mod eval {
                     match heuristics::assess(pop, m) {
                         Some(s) => {
                             hit += 1;
-                            if s.target.as_deref().map(|t| popular::normalize(eco, t)) == Some(popular::normalize(eco, src)) {
+                            if s.target.as_deref().map(|t| popular::normalize(eco, t))
+                                == Some(popular::normalize(eco, src))
+                            {
                                 right += 1;
                             }
                         }
@@ -542,17 +618,29 @@ mod eval {
                     missed.iter().take(4).collect::<Vec<_>>()
                 );
             }
-            println!("{eco:?} all techniques: n={} flagged {} (right target {})", total.0, pct(total.1, total.0), pct(total.2, total.0));
+            println!(
+                "{eco:?} all techniques: n={} flagged {} (right target {})",
+                total.0,
+                pct(total.1, total.0),
+                pct(total.2, total.0)
+            );
         }
 
-        println!("\n## Recall on real malicious names (OSV MAL-*, malicious DB off: heuristics only)");
+        println!(
+            "\n## Recall on real malicious names (OSV MAL-*, malicious DB off: heuristics only)"
+        );
         let path = crate::common::shared_data().join("osv-malicious.jsonl.gz");
         match std::fs::File::open(&path) {
             Err(e) => println!("skipped: {}: {e}", path.display()),
             Ok(f) => {
                 let mut names: BTreeMap<Ecosystem, Vec<String>> = BTreeMap::new();
-                for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f)).lines().map_while(Result::ok) {
-                    let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+                for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f))
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                        continue;
+                    };
                     for a in v["affected"].as_array().into_iter().flatten() {
                         let eco = match a["package"]["ecosystem"].as_str() {
                             Some("npm") => Ecosystem::Npm,
@@ -576,7 +664,8 @@ mod eval {
                         if let Some(s) = heuristics::assess(pop, n) {
                             *by_rule.entry(s.rule()).or_default() += 1;
                             if examples.len() < 8 {
-                                examples.push(format!("{n} → {}", s.target.as_deref().unwrap_or("-")));
+                                examples
+                                    .push(format!("{n} → {}", s.target.as_deref().unwrap_or("-")));
                             }
                         }
                     }
@@ -599,7 +688,11 @@ mod eval {
             let pop = popular::get(eco).expect("list");
             let src = pop.name(rng.below(3_000) as u32);
             let tech = ["keyboard-typo", "swap", "dropped", "affix"][rng.below(4)];
-            let name = if i % 4 == 0 { format!("unlisted-name-{i}") } else { mutate(tech, eco, src, &mut rng).unwrap_or_else(|| src.to_owned()) };
+            let name = if i % 4 == 0 {
+                format!("unlisted-name-{i}")
+            } else {
+                mutate(tech, eco, src, &mut rng).unwrap_or_else(|| src.to_owned())
+            };
             names.push((eco, name));
         }
         let t = Instant::now();
@@ -614,7 +707,11 @@ mod eval {
             "1,000 names ({} flagged) in {:.2} ms ({} build)",
             flagged,
             t.elapsed().as_secs_f64() * 1e3,
-            if cfg!(debug_assertions) { "debug" } else { "release" }
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
         );
     }
 }

@@ -11,13 +11,19 @@ use typomania::checks::{Check as _, Squat, SwappedWords, Version};
 use unicode_security::MixedScript;
 
 use super::popular::{
-    lookalike, normalize, split_scope, squash, Popular, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN, EDIT2_TOP, PREFIXES, SUFFIXES,
+    lookalike, normalize, split_scope, squash, Popular, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN,
+    EDIT2_TOP, PREFIXES, STRICT_TOP, SUFFIXES,
 };
 use crate::deps::Ecosystem;
 
 /// Shortest normalized name that edit-distance signals consider (shorter names are a few
 /// keystrokes from hundreds of real packages).
 pub const MIN_EDIT_LEN: usize = 4;
+
+/// Longest name compared (npm's own limit is 214 bytes): no typo of a popular name is longer,
+/// and the deletion-variant look-up costs O(n³) in the name's length (a 10,000-byte name from a
+/// hostile manifest took hours).
+const MAX_NAME_LEN: usize = 214;
 
 /// A signal family; each maps to one rule id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,7 +81,10 @@ pub struct Suspicion {
 impl Suspicion {
     /// Rule id of the strongest signal.
     pub fn rule(&self) -> &'static str {
-        self.signals.first().map(|s| s.family.rule()).unwrap_or("typosquat-confusable")
+        self.signals
+            .first()
+            .map(|s| s.family.rule())
+            .unwrap_or("typosquat-confusable")
     }
 }
 
@@ -97,7 +106,10 @@ fn hit(target: u32, family: Family, text: impl Into<String>) -> Hit {
 const KEYBOARD: [&str; 4] = ["1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
 fn key_pos(c: char) -> Option<(usize, usize)> {
-    KEYBOARD.iter().enumerate().find_map(|(r, row)| row.find(c).map(|i| (r, i)))
+    KEYBOARD
+        .iter()
+        .enumerate()
+        .find_map(|(r, row)| row.find(c).map(|i| (r, i)))
 }
 
 /// Neighbouring keys on a QWERTY keyboard (rows staggered by about half a key).
@@ -131,55 +143,114 @@ fn looks_alike(a: char, b: char) -> bool {
     a != b && fold(a) == fold(b)
 }
 
-/// Names the single edit between `c` (candidate) and `t` (target), both normalized.
-fn describe_edit(c: &str, t: &str) -> (Family, String) {
+/// Whether `c` and `t` differ in their digits (look-alike `0`/`1` aside): a version or a
+/// sibling package (`shiboken2`/`shiboken6`), not a typo.
+fn digit_edit(c: &str, t: &str) -> bool {
+    let digits = |s: &str| {
+        s.chars()
+            .filter(|ch| ch.is_ascii_digit() && !matches!(ch, '0' | '1'))
+            .collect::<String>()
+    };
+    digits(c) != digits(t)
+}
+
+/// Names the single edit between `c` (candidate) and `t` (target), both normalized; the flag is
+/// true for a plain substitution (not a keyboard neighbour, look-alike or separator).
+fn describe_edit(c: &str, t: &str) -> (Family, String, bool) {
     let cv: Vec<char> = c.chars().collect();
     let tv: Vec<char> = t.chars().collect();
-    let first = cv.iter().zip(&tv).position(|(a, b)| a != b).unwrap_or(cv.len().min(tv.len()));
+    let first = cv
+        .iter()
+        .zip(&tv)
+        .position(|(a, b)| a != b)
+        .unwrap_or(cv.len().min(tv.len()));
     if cv.len() == tv.len() {
         let diffs: Vec<usize> = (0..cv.len()).filter(|&i| cv[i] != tv[i]).collect();
-        if diffs.len() == 2 && diffs[1] == diffs[0] + 1 && cv[diffs[0]] == tv[diffs[1]] && cv[diffs[1]] == tv[diffs[0]] {
+        if diffs.len() == 2
+            && diffs[1] == diffs[0] + 1
+            && cv[diffs[0]] == tv[diffs[1]]
+            && cv[diffs[1]] == tv[diffs[0]]
+        {
             let i = diffs[0];
             return (
                 Family::EditDistance,
-                format!("swapped adjacent letters (`{}{}` for `{}{}`)", cv[i], cv[i + 1], tv[i], tv[i + 1]),
+                format!(
+                    "swapped adjacent letters (`{}{}` for `{}{}`)",
+                    cv[i],
+                    cv[i + 1],
+                    tv[i],
+                    tv[i + 1]
+                ),
+                false,
             );
         }
         if diffs.len() == 1 {
             let (a, b) = (cv[first], tv[first]);
             if is_sep(a) && is_sep(b) {
-                return (Family::Separator, format!("separator `{a}` for `{b}`"));
+                return (
+                    Family::Separator,
+                    format!("separator `{a}` for `{b}`"),
+                    false,
+                );
             }
             if looks_alike(a, b) {
-                return (Family::Confusable, format!("look-alike character `{a}` for `{b}`"));
+                return (
+                    Family::Confusable,
+                    format!("look-alike character `{a}` for `{b}`"),
+                    false,
+                );
             }
             if keyboard_adjacent(a, b) {
-                return (Family::EditDistance, format!("keyboard typo (`{a}` for `{b}`)"));
+                return (
+                    Family::EditDistance,
+                    format!("keyboard typo (`{a}` for `{b}`)"),
+                    false,
+                );
             }
-            return (Family::EditDistance, format!("one letter changed (`{a}` for `{b}`)"));
+            return (
+                Family::EditDistance,
+                format!("one letter changed (`{a}` for `{b}`)"),
+                true,
+            );
         }
     } else if cv.len() == tv.len() + 1 {
         let ch = cv[first];
         if is_sep(ch) {
-            return (Family::Separator, format!("extra separator `{ch}`"));
+            return (Family::Separator, format!("extra separator `{ch}`"), false);
         }
         let doubled = (first > 0 && cv[first - 1] == ch) || cv.get(first + 1) == Some(&ch);
         if doubled {
-            return (Family::EditDistance, format!("doubled letter `{ch}`"));
+            return (
+                Family::EditDistance,
+                format!("doubled letter `{ch}`"),
+                false,
+            );
         }
-        return (Family::EditDistance, format!("extra letter `{ch}`"));
+        return (Family::EditDistance, format!("extra letter `{ch}`"), true);
     } else if cv.len() + 1 == tv.len() {
         let ch = tv[first];
         if is_sep(ch) {
-            return (Family::Separator, format!("dropped separator `{ch}`"));
+            return (
+                Family::Separator,
+                format!("dropped separator `{ch}`"),
+                false,
+            );
         }
         let doubled = (first > 0 && tv[first - 1] == ch) || tv.get(first + 1) == Some(&ch);
         if doubled {
-            return (Family::EditDistance, format!("dropped one of a doubled letter `{ch}{ch}`"));
+            return (
+                Family::EditDistance,
+                format!("dropped one of a doubled letter `{ch}{ch}`"),
+                false,
+            );
         }
-        return (Family::EditDistance, format!("dropped letter `{ch}`"));
+        return (Family::EditDistance, format!("dropped letter `{ch}`"), true);
     }
-    (Family::EditDistance, "two letters changed (long name)".to_owned())
+    (
+        Family::EditDistance,
+        "two letters changed (long name)".to_owned(),
+        true,
+    )
 }
 
 /// typomania's corpus view of a popular list: variants it generates are looked up by the
@@ -216,12 +287,23 @@ impl typomania::Corpus for Corpus {
         Ok(self.pop.index_of(name).is_some())
     }
     fn get(&self, name: &str) -> typomania::Result<Option<&dyn typomania::Package>> {
-        Ok(self.pop.index_of(name).map(|_| &ANONYMOUS as &dyn typomania::Package))
+        Ok(self
+            .pop
+            .index_of(name)
+            .map(|_| &ANONYMOUS as &dyn typomania::Package))
     }
-    fn possible_squat(&self, corpus_name: &str, package_name: &str, _p: &dyn typomania::Package) -> typomania::Result<bool> {
+    fn possible_squat(
+        &self,
+        corpus_name: &str,
+        package_name: &str,
+        _p: &dyn typomania::Package,
+    ) -> typomania::Result<bool> {
         let eco = self.pop.ecosystem;
         Ok(normalize(eco, corpus_name) != normalize(eco, package_name)
-            && self.pop.index_of(corpus_name).is_some_and(|i| i < AFFIX_TOP))
+            && self
+                .pop
+                .index_of(corpus_name)
+                .is_some_and(|i| i < AFFIX_TOP))
     }
 }
 
@@ -239,7 +321,7 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
     let eco = pop.ecosystem;
     let key = normalize(eco, name);
     let own = pop.index_of_key(&key);
-    if key.is_empty() || (own.is_some() && !held_out) {
+    if key.is_empty() || key.len() > MAX_NAME_LEN || (own.is_some() && !held_out) {
         return None;
     }
     let mut hits: Vec<Hit> = Vec::new();
@@ -258,9 +340,19 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
             .filter(|c| !c.is_ascii())
             .map(|c| format!("`{c}` U+{:04X}", c as u32))
             .collect();
-        let mixed = if name.trim().is_single_script() { "" } else { ", mixed scripts" };
-        let text = format!("non-ASCII look-alike characters ({}){mixed}", odd.join(", "));
-        if let Some(t) = pop.index_of_key(&folded).or_else(|| pop.by_lookalike(&lookalike(&skel))) {
+        let mixed = if name.trim().is_single_script() {
+            ""
+        } else {
+            ", mixed scripts"
+        };
+        let text = format!(
+            "non-ASCII look-alike characters ({}){mixed}",
+            odd.join(", ")
+        );
+        if let Some(t) = pop
+            .index_of_key(&folded)
+            .or_else(|| pop.by_lookalike(&lookalike(&skel)))
+        {
             hits.push(hit(t, Family::Confusable, text));
         } else {
             return Some(Suspicion {
@@ -281,14 +373,22 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
     // ASCII look-alikes (l/I/1, 0/o, rn/m, vv/w).
     if let Some(t) = pop.by_lookalike(&lookalike(&work)) {
         if within(t, EDIT1_TOP) && squash(pop.name(t)) != squash(&work) {
-            hits.push(hit(t, Family::Confusable, "ASCII look-alike characters (l/I/1, 0/o, rn/m, vv/w)"));
+            hits.push(hit(
+                t,
+                Family::Confusable,
+                "ASCII look-alike characters (l/I/1, 0/o, rn/m, vv/w)",
+            ));
         }
     }
 
     // Separators and case only.
     if let Some(t) = pop.by_squashed(&squash(&work)) {
         if within(t, EDIT1_TOP) && normalize(eco, pop.name(t)) != work {
-            hits.push(hit(t, Family::Separator, "differs only in separators (`-`, `_`, `.`) or case"));
+            hits.push(hit(
+                t,
+                Family::Separator,
+                "differs only in separators (`-`, `_`, `.`) or case",
+            ));
         }
     }
 
@@ -300,8 +400,16 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
     if work.is_ascii() && work.len() >= MIN_EDIT_LEN {
         for t in pop.near(&work, false) {
             let tk = normalize(eco, pop.name(t));
-            if within(t, EDIT1_TOP) && tk.len() >= MIN_EDIT_LEN && strsim::damerau_levenshtein(&work, &tk) == 1 {
-                let (family, text) = describe_edit(&work, &tk);
+            if within(t, EDIT1_TOP)
+                && tk.len() >= MIN_EDIT_LEN
+                && strsim::damerau_levenshtein(&work, &tk) == 1
+            {
+                let (family, text, plain) = describe_edit(&work, &tk);
+                // Digits are versions (`shiboken2`/`shiboken6`), and a plain substitution in a
+                // short name is usually another word (`argc`/`argh`): only against the very top.
+                if digit_edit(&work, &tk) || (plain && (work.len() < 6 || !within(t, STRICT_TOP))) {
+                    continue;
+                }
                 hits.push(hit(t, family, format!("edit distance 1: {text}")));
             }
         }
@@ -323,10 +431,16 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
         Version.check(&corpus, &work, &ANONYMOUS),
     ];
     for squat in squats.into_iter().flatten().flatten() {
-        let Some(t) = pop.index_of(squat.package()) else { continue };
+        let Some(t) = pop.index_of(squat.package()) else {
+            continue;
+        };
         match squat {
-            Squat::SwappedWords(_) => hits.push(hit(t, Family::WordOrder, "the same words in another order")),
-            Squat::Version(_) => hits.push(hit(t, Family::Affix, "a version number appended")),
+            Squat::SwappedWords(_) => {
+                hits.push(hit(t, Family::WordOrder, "the same words in another order"))
+            }
+            Squat::Version(_) if t < STRICT_TOP => {
+                hits.push(hit(t, Family::Affix, "a version number appended"))
+            }
             _ => {}
         }
     }
@@ -364,18 +478,16 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
             return;
         }
         // A scope one edit from a popular scope, same package name (`@typse/node`).
-        for (i, popular) in pop.names().iter().enumerate().take(ranked as usize) {
-            if let Some((ps, pt)) = split_scope(popular) {
-                if pt == tail && strsim::damerau_levenshtein(ps, scope) == 1 {
-                    hits.push(hit(i as u32, Family::Scope, format!("scope `@{scope}` imitates `@{ps}`")));
+        for &i in pop.by_scoped_tail(tail) {
+            if let Some((ps, _)) = split_scope(pop.name(i)) {
+                if i < ranked && strsim::damerau_levenshtein(ps, scope) == 1 {
+                    hits.push(hit(
+                        i,
+                        Family::Scope,
+                        format!("scope `@{scope}` imitates `@{ps}`"),
+                    ));
                     return;
                 }
-            }
-        }
-        // A popular unscoped package republished under an unknown scope.
-        if let Some(t) = pop.index_of_key(tail) {
-            if t < AFFIX_TOP.min(ranked) && tail.len() >= 5 {
-                hits.push(hit(t, Family::Scope, format!("a copy of unscoped `{tail}` under the unknown scope `@{scope}`")));
             }
         }
         return;
@@ -384,14 +496,27 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
     if let Some(t) = pop.by_scope_joined(&squash(work)) {
         if t < ranked {
             let shown = pop.name(t);
-            hits.push(hit(t, Family::Scope, format!("the scope of `{shown}` flattened into the name")));
+            hits.push(hit(
+                t,
+                Family::Scope,
+                format!("the scope of `{shown}` flattened into the name"),
+            ));
             return;
         }
     }
-    // Unscoped copy of a scoped package (`web3.js` for `@solana/web3.js`).
-    if let Some(t) = pop.by_scoped_tail(work) {
+    // Unscoped copy of a scoped package (`web3.js` for `@solana/web3.js`); `x` beside `@types/x`
+    // is the original, not a copy.
+    if let Some(&t) = pop
+        .by_scoped_tail(work)
+        .iter()
+        .find(|&&i| !pop.name(i).starts_with("@types/"))
+    {
         if t < AFFIX_TOP.min(ranked) && work.len() >= 5 {
-            hits.push(hit(t, Family::Scope, "an unscoped copy of a scoped package"));
+            hits.push(hit(
+                t,
+                Family::Scope,
+                format!("an unscoped copy of `{}`", pop.name(t)),
+            ));
         }
     }
 }
@@ -451,10 +576,36 @@ mod tests {
     }
 
     #[test]
+    fn very_long_names_are_not_compared() {
+        // Regression (hostile corpus): a 10,000-byte dependency name made the deletion-variant
+        // look-up run for hours.
+        let long = format!("{}s", "lodash".repeat(2_000));
+        // Build the popular-name indexes first: only the look-ups are timed.
+        let _ = (check(Ecosystem::Npm, "lodahs"), check(Ecosystem::PyPI, "reqeusts"));
+        let t = std::time::Instant::now();
+        assert!(check(Ecosystem::Npm, &long).is_none());
+        assert!(check(Ecosystem::PyPI, &long).is_none());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
     fn done_when_names_hit_their_targets() {
-        assert_eq!(target(Ecosystem::PyPI, "urlib3"), ("urllib3".into(), "typosquat-edit-distance"));
-        assert_eq!(target(Ecosystem::Npm, "loadsh"), ("lodash".into(), "typosquat-edit-distance"));
-        assert_eq!(target(Ecosystem::CratesIo, "tokoi"), ("tokio".into(), "typosquat-edit-distance"));
+        assert_eq!(
+            target(Ecosystem::PyPI, "urlib3"),
+            ("urllib3".into(), "typosquat-edit-distance")
+        );
+        assert_eq!(
+            target(Ecosystem::Npm, "loadsh"),
+            ("lodash".into(), "typosquat-edit-distance")
+        );
+        assert_eq!(
+            target(Ecosystem::CratesIo, "tokoi"),
+            ("tokio".into(), "typosquat-edit-distance")
+        );
         let s = check(Ecosystem::CratesIo, "s\u{0435}rde").unwrap();
         assert_eq!(s.target.as_deref(), Some("serde"));
         assert_eq!(s.rule(), "typosquat-confusable");
@@ -476,7 +627,11 @@ mod tests {
             (Ecosystem::Npm, "chai"),
             (Ecosystem::Npm, "chalk"),
         ] {
-            assert!(check(eco, name).is_none(), "{name} flagged: {:?}", check(eco, name));
+            assert!(
+                check(eco, name).is_none(),
+                "{name} flagged: {:?}",
+                check(eco, name)
+            );
         }
     }
 
@@ -484,7 +639,15 @@ mod tests {
     fn each_technique_is_named() {
         let sig = |eco, n: &str| {
             let s = check(eco, n).unwrap_or_else(|| panic!("{n} not flagged"));
-            (s.target.unwrap_or_default(), s.signals.iter().map(|s| s.text.clone()).collect::<Vec<_>>().join("; "), s.signals[0].family)
+            (
+                s.target.unwrap_or_default(),
+                s.signals
+                    .iter()
+                    .map(|s| s.text.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                s.signals[0].family,
+            )
         };
         let (t, text, _) = sig(Ecosystem::Npm, "expresss");
         assert_eq!(t, "express");

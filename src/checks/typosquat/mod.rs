@@ -47,7 +47,8 @@ fn allowed(allow: &[AllowedPackage], eco: Ecosystem, name: &str) -> bool {
     allow.iter().any(|a| {
         let e = a.ecosystem.trim();
         let eco_ok = e.eq_ignore_ascii_case(eco.as_str())
-            || (eco == Ecosystem::CratesIo && (e.eq_ignore_ascii_case("crates") || e.eq_ignore_ascii_case("cargo")));
+            || (eco == Ecosystem::CratesIo
+                && (e.eq_ignore_ascii_case("crates") || e.eq_ignore_ascii_case("cargo")));
         eco_ok && popular::normalize(eco, &a.name) == key
     })
 }
@@ -58,10 +59,16 @@ fn added_deps<'a>(ctx: &'a Context<'_>) -> Result<Vec<&'a Dep>> {
     let mut picked: Vec<&Dep> = Vec::new();
     let mut seen: HashMap<(Ecosystem, String), usize> = HashMap::new();
     for c in ctx.dependency_changes()? {
-        if c.kind != ChangeKind::Added || c.dep.ecosystem == Ecosystem::Go || c.dep.name.trim().is_empty() {
+        if c.kind != ChangeKind::Added
+            || c.dep.ecosystem == Ecosystem::Go
+            || c.dep.name.trim().is_empty()
+        {
             continue;
         }
-        let key = (c.dep.ecosystem, popular::normalize(c.dep.ecosystem, &c.dep.name));
+        let key = (
+            c.dep.ecosystem,
+            popular::normalize(c.dep.ecosystem, &c.dep.name),
+        );
         match seen.get(&key) {
             Some(&i) => {
                 if is_lockfile(&picked[i].path) && !is_lockfile(&c.dep.path) {
@@ -77,12 +84,13 @@ fn added_deps<'a>(ctx: &'a Context<'_>) -> Result<Vec<&'a Dep>> {
     Ok(picked)
 }
 
+/// "on crates.io", "in the npm registry", "on PyPI".
 fn registry_name(eco: Ecosystem) -> &'static str {
     match eco {
-        Ecosystem::CratesIo => "crates.io",
-        Ecosystem::Npm => "npm registry",
-        Ecosystem::PyPI => "PyPI",
-        Ecosystem::Go => "Go module proxy",
+        Ecosystem::CratesIo => "on crates.io",
+        Ecosystem::Npm => "in the npm registry",
+        Ecosystem::PyPI => "on PyPI",
+        Ecosystem::Go => "in the Go module proxy",
     }
 }
 
@@ -94,7 +102,11 @@ fn allow_hint(eco: Ecosystem, name: &str) -> String {
 }
 
 fn signals_text(s: &Suspicion) -> String {
-    s.signals.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join("; ")
+    s.signals
+        .iter()
+        .map(|x| x.text.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn target_text(eco: Ecosystem, s: &Suspicion) -> String {
@@ -106,7 +118,14 @@ fn target_text(eco: Ecosystem, s: &Suspicion) -> String {
 }
 
 fn finding(dep: &Dep, rule: &str, severity: Severity, message: String) -> Finding {
-    let mut f = Finding::new(rule, Kind::Typosquat, severity, dep.path.clone(), dep.line, message);
+    let mut f = Finding::new(
+        rule,
+        Kind::Typosquat,
+        severity,
+        dep.path.clone(),
+        dep.line,
+        message,
+    );
     f.package = Some(Package {
         ecosystem: dep.ecosystem.as_str().to_owned(),
         name: dep.name.clone(),
@@ -116,18 +135,31 @@ fn finding(dep: &Dep, rule: &str, severity: Severity, message: String) -> Findin
 }
 
 /// Findings for one added dependency, from the offline suspicion and the registry's answer.
-fn findings_for(dep: &Dep, suspicion: Option<&Suspicion>, meta: Option<&Meta>, min_age_days: u32, now: i64) -> Vec<Finding> {
+fn findings_for(
+    dep: &Dep,
+    suspicion: Option<&Suspicion>,
+    meta: Option<&Meta>,
+    min_age_days: u32,
+    now: i64,
+) -> Vec<Finding> {
     let eco = dep.ecosystem;
     let name = &dep.name;
     let mut out = Vec::new();
     if let Some(m) = meta.filter(|m| !m.exists) {
         let what = if m.unpublished {
-            format!("was unpublished from the {} (every version removed, often after a malware report)", registry_name(eco))
+            format!(
+                "was unpublished from the {} (every version removed, often after a malware report)",
+                registry_name(eco)
+            )
         } else {
-            format!("is not in the {}", registry_name(eco))
+            format!("is not {}", registry_name(eco))
         };
         let guess = match suspicion {
-            Some(s) if s.target.is_some() => format!(" It resembles {}: {}.", target_text(eco, s), signals_text(s)),
+            Some(s) if s.target.is_some() => format!(
+                " It resembles {}: {}.",
+                target_text(eco, s),
+                signals_text(s)
+            ),
             _ => String::new(),
         };
         let fix = match suspicion.and_then(|s| s.target.as_ref()) {
@@ -145,7 +177,11 @@ fn findings_for(dep: &Dep, suspicion: Option<&Suspicion>, meta: Option<&Meta>, m
         return out;
     }
     if let Some(s) = suspicion {
-        let severity = if s.impossible { Severity::Red } else { Severity::Yellow };
+        let severity = if s.impossible {
+            Severity::Red
+        } else {
+            Severity::Yellow
+        };
         let message = match &s.target {
             Some(t) => {
                 let mut m = format!(
@@ -177,7 +213,7 @@ fn findings_for(dep: &Dep, suspicion: Option<&Suspicion>, meta: Option<&Meta>, m
                     "package-too-new",
                     Severity::Yellow,
                     format!(
-                        "`{name}` was first published {days} day(s) ago on the {} (under typosquat.min-age-days = {min_age_days}): new packages are where typosquats and hallucinated names get registered. Fix: check the package's source and maintainers, or wait until it is established.",
+                        "`{name}` was first published {days} day(s) ago {} (under typosquat.min-age-days = {min_age_days}): new packages are where typosquats and hallucinated names get registered. Fix: check the package's source and maintainers, or wait until it is established.",
                         registry_name(eco)
                     ),
                 ));
@@ -259,7 +295,13 @@ impl Check for Typosquat {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut out = Vec::new();
         for (i, d) in deps.iter().enumerate() {
-            out.extend(findings_for(d, suspicions[i].as_ref(), metas[i].as_ref(), cfg.min_age_days, now));
+            out.extend(findings_for(
+                d,
+                suspicions[i].as_ref(),
+                metas[i].as_ref(),
+                cfg.min_age_days,
+                now,
+            ));
         }
         Ok(out)
     }

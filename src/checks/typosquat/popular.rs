@@ -5,10 +5,35 @@
 //! Indexes are built once per ecosystem, on first use, from `include_str!` text; nothing is read
 //! from disk at run time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::deps::Ecosystem;
+
+/// FxHash (rustc's hasher): the keys are short, trusted strings compiled into the binary, so a
+/// DoS-resistant hasher buys nothing and costs most of the index build time.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<Fx>>;
+type HashSet<K> = StdHashSet<K, BuildHasherDefault<Fx>>;
 
 static CRATES: &str = include_str!("../../../data/popular/crates.txt");
 static NPM: &str = include_str!("../../../data/popular/npm.txt");
@@ -17,19 +42,19 @@ static PYPI: &str = include_str!("../../../data/popular/pypi.txt");
 /// Targets of edit-distance-1 signals must rank in this many names (by downloads).
 pub const EDIT1_TOP: u32 = 5_000;
 /// Targets of edit-distance-2 signals (long names only) must rank in this many names.
-pub const EDIT2_TOP: u32 = 1_500;
+pub const EDIT2_TOP: u32 = 500;
 /// Names at least this long (normalized) may be at edit distance 2 of their target.
-pub const EDIT2_MIN_LEN: usize = 10;
+pub const EDIT2_MIN_LEN: usize = 12;
+/// Targets of a plain one-letter substitution (not a keyboard neighbour or look-alike) and of
+/// appended version digits must rank in this many names.
+pub const STRICT_TOP: u32 = 1_000;
 /// Targets of affix, word-order and scope signals must rank in this many names.
 pub const AFFIX_TOP: u32 = 3_000;
 
 /// Prefixes and suffixes that turn a popular name into a plausible-looking new one.
-pub const PREFIXES: &[&str] = &["python-", "python", "py-", "py", "node-", "node", "rust-", "js-", "go-", "lib"];
-/// See [`PREFIXES`].
-pub const SUFFIXES: &[&str] = &[
-    "-js", ".js", "js", "-rs", "-py", "-python", "-node", "-dev", "-cli", "-lib", "-sdk", "-api", "-core", "-utils", "-tool",
-    "-tools", "-next", "-latest", "-official", "-fixed", "-new", "2", "3", "-2", "-3",
-];
+pub const PREFIXES: &[&str] = &["python-", "python", "py-", "py", "node-", "rust-"];
+/// See [`PREFIXES`]. Digits (`2`, `3`) are typomania's version check.
+pub const SUFFIXES: &[&str] = &["-js", ".js", "js", "-rs", "-py", "-python", "-dev", "-cli"];
 
 /// One ecosystem's popular names and the indexes over them.
 pub struct Popular {
@@ -45,8 +70,8 @@ pub struct Popular {
     squashed: HashMap<String, u32>,
     /// ASCII look-alike skeleton → index.
     lookalike: HashMap<String, u32>,
-    /// npm: `x` of a popular `@s/x` → index of `@s/x`.
-    scoped_tail: HashMap<String, u32>,
+    /// npm: `x` of a popular `@s/x` → indexes of every such `@s/x`, most popular first.
+    scoped_tail: HashMap<String, Vec<u32>>,
     /// npm: `@s/x` squashed to `sx` → index (flattened scopes such as `types-node`).
     scope_joined: HashMap<String, u32>,
     /// npm: scopes of popular scoped packages.
@@ -177,13 +202,13 @@ impl Popular {
             ecosystem: eco,
             names,
             ranked: ranked.unwrap_or(total).min(total),
-            keys: HashMap::with_capacity(total as usize),
-            squashed: HashMap::with_capacity(total as usize),
-            lookalike: HashMap::with_capacity(total as usize),
-            scoped_tail: HashMap::new(),
-            scopes: HashSet::new(),
-            scope_joined: HashMap::new(),
-            stripped: HashMap::new(),
+            keys: HashMap::with_capacity_and_hasher(total as usize, Default::default()),
+            squashed: HashMap::with_capacity_and_hasher(total as usize, Default::default()),
+            lookalike: HashMap::with_capacity_and_hasher(total as usize, Default::default()),
+            scoped_tail: HashMap::default(),
+            scopes: HashSet::default(),
+            scope_joined: HashMap::default(),
+            stripped: HashMap::default(),
             del1: Vec::new(),
             del2: Vec::new(),
         };
@@ -200,22 +225,28 @@ impl Popular {
             if eco == Ecosystem::Npm {
                 if let Some((scope, tail)) = split_scope(&key) {
                     p.scopes.insert(scope.to_owned());
-                    p.scoped_tail.entry(tail.to_owned()).or_insert(i);
-                    p.scope_joined.entry(squash(&format!("{scope}{tail}"))).or_insert(i);
+                    p.scoped_tail.entry(tail.to_owned()).or_default().push(i);
+                    p.scope_joined
+                        .entry(squash(&format!("{scope}{tail}")))
+                        .or_insert(i);
                 }
             }
             if i < AFFIX_TOP {
                 for pre in PREFIXES {
                     if let Some(rest) = key.strip_prefix(pre) {
                         if rest.len() >= 4 {
-                            p.stripped.entry(rest.trim_start_matches(['-', '_', '.']).to_owned()).or_insert(i);
+                            p.stripped
+                                .entry(rest.trim_start_matches(['-', '_', '.']).to_owned())
+                                .or_insert(i);
                         }
                     }
                 }
                 for suf in SUFFIXES {
                     if let Some(rest) = key.strip_suffix(suf) {
                         if rest.len() >= 4 {
-                            p.stripped.entry(rest.trim_end_matches(['-', '_', '.']).to_owned()).or_insert(i);
+                            p.stripped
+                                .entry(rest.trim_end_matches(['-', '_', '.']).to_owned())
+                                .or_insert(i);
                         }
                     }
                 }
@@ -283,9 +314,9 @@ impl Popular {
         self.lookalike.get(skeleton).copied()
     }
 
-    /// npm: index of the most popular `@s/tail`.
-    pub fn by_scoped_tail(&self, tail: &str) -> Option<u32> {
-        self.scoped_tail.get(tail).copied()
+    /// npm: indexes of the popular `@s/tail`, most popular first.
+    pub fn by_scoped_tail(&self, tail: &str) -> &[u32] {
+        self.scoped_tail.get(tail).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// npm: index of the most popular `@s/x` whose `sx` (separators dropped) is `squashed`.
@@ -350,7 +381,10 @@ mod tests {
         assert_eq!(c.index_of("serde-json"), c.index_of("serde_json"));
         let p = get(Ecosystem::PyPI).unwrap();
         assert_eq!(p.name(0), "boto3");
-        assert_eq!(p.index_of("Typing_Extensions"), p.index_of("typing-extensions"));
+        assert_eq!(
+            p.index_of("Typing_Extensions"),
+            p.index_of("typing-extensions")
+        );
         assert!(p.index_of("typing-extensions").is_some());
         let n = get(Ecosystem::Npm).unwrap();
         assert!(n.index_of("lodash").unwrap() < 200);

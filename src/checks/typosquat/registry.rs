@@ -114,21 +114,35 @@ impl Client {
 
     fn cache_path(&self, q: &Query) -> Option<PathBuf> {
         let dir = self.cache_dir.as_ref()?;
-        let id = format!("{}\0{}\0{}", q.ecosystem.as_str(), q.name, q.version.as_deref().unwrap_or(""));
+        let id = format!(
+            "{}\0{}\0{}",
+            q.ecosystem.as_str(),
+            q.name,
+            q.version.as_deref().unwrap_or("")
+        );
         let digest = crate::finding::sha256_hex(id.as_bytes());
-        Some(dir.join(q.ecosystem.as_str()).join(format!("{}.json", &digest[..32])))
+        Some(
+            dir.join(q.ecosystem.as_str())
+                .join(format!("{}.json", &digest[..32])),
+        )
     }
 
     fn cached(&self, q: &Query, now: i64) -> Option<Meta> {
         let bytes = std::fs::read(self.cache_path(q)?).ok()?;
         let e: CacheEntry = serde_json::from_slice(&bytes).ok()?;
-        let ttl = if e.meta.exists { self.ttl_found } else { self.ttl_missing };
+        let ttl = if e.meta.exists {
+            self.ttl_found
+        } else {
+            self.ttl_missing
+        };
         (now >= e.fetched && now - e.fetched < ttl).then_some(e.meta)
     }
 
     fn store(&self, q: &Query, meta: &Meta, now: i64) {
         // A cache that cannot be written only costs a later re-fetch.
-        let Some(path) = self.cache_path(q) else { return };
+        let Some(path) = self.cache_path(q) else {
+            return;
+        };
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
@@ -149,14 +163,19 @@ impl Client {
     /// one-line reason (timeout, connection refused, unexpected status).
     pub fn lookup_all(&self, queries: &[Query]) -> Vec<Result<Meta, String>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let mut out: Vec<Option<Result<Meta, String>>> = queries.iter().map(|q| self.cached(q, now).map(Ok)).collect();
+        let mut out: Vec<Option<Result<Meta, String>>> = queries
+            .iter()
+            .map(|q| self.cached(q, now).map(Ok))
+            .collect();
         let todo: Vec<usize> = (0..queries.len()).filter(|&i| out[i].is_none()).collect();
         if !todo.is_empty() {
             // A private runtime on its own thread: safe whether or not the caller is async.
             let fetched = std::thread::scope(|s| {
                 s.spawn(|| self.fetch_many(queries, &todo))
                     .join()
-                    .unwrap_or_else(|_| vec![Err("registry look-up thread failed".to_owned()); todo.len()])
+                    .unwrap_or_else(|_| {
+                        vec![Err("registry look-up thread failed".to_owned()); todo.len()]
+                    })
             });
             for (i, r) in todo.into_iter().zip(fetched) {
                 if let Ok(m) = &r {
@@ -171,14 +190,21 @@ impl Client {
     }
 
     fn fetch_many(&self, queries: &[Query], todo: &[usize]) -> Vec<Result<Meta, String>> {
-        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(e) => return vec![Err(format!("cannot start the HTTP runtime: {e}")); todo.len()],
         };
         let http = match reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(3)))
-            .user_agent(concat!("guardrail/", env!("CARGO_PKG_VERSION"), " (typosquat check)"))
+            .user_agent(concat!(
+                "guardrail/",
+                env!("CARGO_PKG_VERSION"),
+                " (typosquat check)"
+            ))
             .build()
         {
             Ok(c) => c,
@@ -241,7 +267,8 @@ async fn fetch_one(http: &reqwest::Client, url: &str, q: &Query) -> Result<Meta,
         }
         body.extend_from_slice(&chunk);
     }
-    let doc: Value = serde_json::from_slice(&body).map_err(|e| format!("{url}: invalid JSON: {e}"))?;
+    let doc: Value =
+        serde_json::from_slice(&body).map_err(|e| format!("{url}: invalid JSON: {e}"))?;
     Ok(parse(q.ecosystem, &doc, q.version.as_deref()))
 }
 
@@ -257,7 +284,9 @@ fn one_line(e: &reqwest::Error) -> String {
 }
 
 fn timestamp(v: &Value) -> Option<i64> {
-    OffsetDateTime::parse(v.as_str()?, &Rfc3339).ok().map(|t| t.unix_timestamp())
+    OffsetDateTime::parse(v.as_str()?, &Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
 }
 
 /// Reads a registry's JSON document (200 response).
@@ -320,7 +349,11 @@ mod tests {
 
     #[test]
     fn parses_each_registry() {
-        let c = parse(Ecosystem::CratesIo, &json!({"crate": {"id": "tokio", "created_at": "2016-07-01T20:04:53.000000+00:00"}}), None);
+        let c = parse(
+            Ecosystem::CratesIo,
+            &json!({"crate": {"id": "tokio", "created_at": "2016-07-01T20:04:53.000000+00:00"}}),
+            None,
+        );
         assert!(c.exists);
         assert_eq!(c.created, Some(1_467_403_493));
         let n = parse(
@@ -337,7 +370,11 @@ mod tests {
             Some("1.0.0"),
         );
         assert!(pinned.install_scripts.is_empty());
-        let gone = parse(Ecosystem::Npm, &json!({"name": "x", "time": {"created": "2024-01-01T00:00:00.000Z", "unpublished": {"time": "2024-01-02T00:00:00.000Z"}}}), None);
+        let gone = parse(
+            Ecosystem::Npm,
+            &json!({"name": "x", "time": {"created": "2024-01-01T00:00:00.000Z", "unpublished": {"time": "2024-01-02T00:00:00.000Z"}}}),
+            None,
+        );
         assert!(!gone.exists && gone.unpublished);
         let p = parse(
             Ecosystem::PyPI,

@@ -1,0 +1,6 @@
+//! Rebuild when the built-in rule packs change: `rules::BUILTIN` embeds `rules/` with
+//! `include_dir!`, which cargo does not track by itself.
+
+fn main() {
+    println!("cargo:rerun-if-changed=rules");
+}

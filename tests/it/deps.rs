@@ -1,0 +1,725 @@
+//! Dependency parsers over real-format fixtures, and end-to-end dependency checks through the
+//! binary in temporary git repositories.
+
+use std::path::{Path, PathBuf};
+
+use guardrail::deps::{self, DepSource, Ecosystem, Format, Text};
+
+use crate::common::{guardrail, root, TempRepo};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join("deps").join(name)
+}
+
+/// `name@version:line[:source]` for every entry of a fixture.
+fn parsed(format: Format, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(fixture(name)).expect("fixture");
+    deps::parse(format, &Text::whole(&text), name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .into_iter()
+        .map(|e| {
+            let d = e.dep;
+            let src = match d.source {
+                DepSource::Registry => String::new(),
+                DepSource::OtherRegistry(_) => ":other".into(),
+                DepSource::Git(_) => ":git".into(),
+                DepSource::Url(_) => ":url".into(),
+                DepSource::Path(_) => ":path".into(),
+            };
+            format!(
+                "{}@{}:{}{}{}",
+                d.name,
+                d.version.unwrap_or_default(),
+                d.line.unwrap_or(0),
+                if d.exact { "!" } else { "" },
+                src
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cargo_manifest_and_lockfiles_v1_v4() {
+    assert_eq!(
+        parsed(Format::CargoToml, "Cargo.toml"),
+        vec![
+            "serde@1.0:7",
+            "regex@1.1.5:8!",
+            "mylib@:9:path",
+            "forked@:10:git",
+            "time@0.1.45:11",
+            "tempfile@3:14",
+            "winapi@0.3:17",
+            "smallvec@0.6.9:20",
+        ]
+    );
+    assert_eq!(
+        parsed(Format::CargoLock, "Cargo.lock.v1"),
+        vec!["regex@1.1.5:10!", "smallvec@0.6.9:15!"]
+    );
+    assert_eq!(
+        parsed(Format::CargoLock, "Cargo.lock.v4"),
+        vec![
+            "forked@0.2.0:15!:git",
+            "regex@1.5.5:20!",
+            "private@1.0.0:26!:other"
+        ]
+    );
+    let text = std::fs::read_to_string(fixture("Cargo.lock.v1")).expect("fixture");
+    let v1 = deps::parse(Format::CargoLock, &Text::whole(&text), "Cargo.lock").expect("parses");
+    assert_eq!(
+        v1[0].integrity.as_deref(),
+        Some("559008764a17de49a3146b234641644ed37d118d1ef641a0bb573d146edc6ce0"),
+        "v1 checksums come from [metadata]"
+    );
+}
+
+#[test]
+fn npm_manifest_and_lockfiles() {
+    assert_eq!(
+        parsed(Format::PackageJson, "package.json"),
+        vec![
+            "lodash@4.17.15:5!",
+            "express@^4.17.1:6",
+            "left-pad@1.3.0:7!",
+            "mylib@file:../mylib:8:path",
+            "fork@github:someone/fork#v1:9:git",
+            "shorthand@someone/other:10:git",
+            "@types/node@~20.1.0:13"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::PackageLock, "package-lock.v1.json"),
+        vec![
+            "lodash@4.17.15:8!",
+            "minimist@0.0.8:13!",
+            "nested@1.0.0:18!:url"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::PackageLock, "package-lock.v3.json"),
+        vec![
+            "lodash@4.17.15:15!",
+            "@babel/code-frame@7.10.4:20!",
+            "left-pad@1.3.0:26!"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::YarnLock, "yarn.v1.lock"),
+        vec!["@babel/code-frame@7.10.4:6!", "lodash@4.17.15:13!"]
+    );
+    assert_eq!(
+        parsed(Format::YarnLock, "yarn.berry.lock"),
+        vec!["lodash@4.17.15:17!"]
+    );
+    assert_eq!(
+        parsed(Format::PnpmLock, "pnpm-lock.v6.yaml"),
+        vec!["@babel/code-frame@7.10.4:14!", "lodash@4.17.15:18!"]
+    );
+    assert_eq!(
+        parsed(Format::PnpmLock, "pnpm-lock.v9.yaml"),
+        vec!["@types/node@20.1.0:13!", "lodash@4.17.15:16!"]
+    );
+}
+
+#[test]
+fn python_manifests_and_lockfiles() {
+    assert_eq!(
+        parsed(Format::Requirements, "requirements.txt"),
+        vec![
+            "requests@2.19.0:4!",
+            "flask@>=1.0,<2.0:6",
+            "PyYAML@3.13:7!",
+            "Django@2.2.0:8!",
+            "somepkg@:9:git",
+            "urllib3@:11:url"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::Pyproject, "pyproject.pep621.toml"),
+        vec!["requests@2.19.0:5!", "jinja2@>=2.10:6", "pyyaml@5.3.1:10!"]
+    );
+    assert_eq!(
+        parsed(Format::Pyproject, "pyproject.poetry.toml"),
+        vec![
+            "requests@2.19.0:7!",
+            "django@^3.0:8",
+            "mylib@:9:path",
+            "fork@:10:git",
+            "pytest@^7.0:13"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::PoetryLock, "poetry.lock"),
+        vec!["requests@2.19.0:3!", "fork@1.0.0:14!:git"]
+    );
+    assert_eq!(
+        parsed(Format::PipfileLock, "Pipfile.lock"),
+        vec![
+            "requests@2.19.0:21!",
+            "pyyaml@5.3.1:25!",
+            "pytest@7.0.0:30!"
+        ]
+    );
+    assert_eq!(
+        parsed(Format::UvLock, "uv.lock"),
+        vec!["requests@2.19.0:14!", "internal@1.0.0:20!:other"]
+    );
+}
+
+#[test]
+fn go_mod_and_sum() {
+    assert_eq!(
+        parsed(Format::GoMod, "go.mod"),
+        vec![
+            "github.com/gin-gonic/gin@v1.6.0:6!",
+            "golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4:7!",
+            "github.com/pkg/errors@v0.9.1:10!",
+            "example.com/local@:12:path"
+        ]
+    );
+    assert_eq!(parsed(Format::GoSum, "go.sum").len(), 3);
+}
+
+#[test]
+fn malformed_files_of_every_format_are_errors_with_file_and_line() {
+    let cases: &[(Format, &str, &str)] = &[
+        (
+            Format::CargoToml,
+            "Cargo.toml",
+            "[dependencies]\nserde = \"1\nx = 1\n",
+        ),
+        (
+            Format::CargoLock,
+            "Cargo.lock",
+            "[[package]]\nname = \"a\"\nversion = \n",
+        ),
+        (
+            Format::PackageJson,
+            "package.json",
+            "{\"dependencies\": {\"a\": \"1\",}}",
+        ),
+        (
+            Format::PackageLock,
+            "package-lock.json",
+            "{\n  \"packages\": {\n    \"node_modules/a\": {\n      \"version\": \"1.0",
+        ),
+        (
+            Format::YarnLock,
+            "yarn.lock",
+            "# yarn lockfile v1\n\nlodash@^4:\n  version \"4\"\ngarbage without colon\n",
+        ),
+        (
+            Format::YarnLock,
+            "yarn.lock",
+            "__metadata:\n  version: 6\n\"a@npm:1\":\n  version: [1\n",
+        ),
+        (
+            Format::PnpmLock,
+            "pnpm-lock.yaml",
+            "lockfileVersion: '6.0'\npackages:\n  /a@1.0.0:\n    resolution: {integrity: x\n",
+        ),
+        (Format::Requirements, "requirements.txt", "requests==2.0\n"),
+        (Format::Pyproject, "pyproject.toml", "[project\nname = 1\n"),
+        (
+            Format::PoetryLock,
+            "poetry.lock",
+            "[[package]]\nname = 'x\n",
+        ),
+        (Format::PipfileLock, "Pipfile.lock", "{\"default\": {"),
+        (Format::UvLock, "uv.lock", "version = 1\n[[package]\n"),
+        (
+            Format::GoMod,
+            "go.mod",
+            "module x\nrequire (\n\tgithub.com/a/b\n)\n",
+        ),
+        (Format::GoSum, "go.sum", "github.com/a/b v1.0.0\n"),
+    ];
+    for (format, name, text) in cases {
+        let r = deps::parse(*format, &Text::whole(text), name);
+        if *format == Format::Requirements {
+            // Every line of a requirements file is meaningful or ignorable: no syntax errors.
+            assert!(r.is_ok());
+            continue;
+        }
+        let e = r
+            .err()
+            .unwrap_or_else(|| panic!("{name}: malformed input accepted"))
+            .to_string();
+        assert!(
+            e.starts_with(&format!("{name}:")),
+            "{name}: error does not name the file: {e}"
+        );
+        assert!(
+            e.split(':')
+                .nth(1)
+                .is_some_and(|l| l.trim().parse::<u32>().is_ok()),
+            "{name}: no line number: {e}"
+        );
+    }
+}
+
+#[test]
+fn truncated_json_lockfile_never_panics_at_any_cut() {
+    let text = std::fs::read_to_string(fixture("package-lock.v3.json")).expect("fixture");
+    for cut in (0..text.len()).step_by(7) {
+        if !text.is_char_boundary(cut) {
+            continue;
+        }
+        let part = &text[..cut];
+        let _ = deps::parse(Format::PackageLock, &Text::whole(part), "package-lock.json");
+        let _ = deps::parse(
+            Format::PackageLock,
+            &Text::fragment(
+                part.lines()
+                    .enumerate()
+                    .map(|(i, l)| (i as u32 + 1, l))
+                    .collect(),
+            ),
+            "p",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// End to end, through the binary.
+
+const REGEX_OK: &str = "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"regex\",\n]\n\n[[package]]\nname = \"regex\"\nversion = \"1.5.5\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"1a11647b6b25ff05a515cb92c365cec08801e83423a235b51e231e1808747286\"\n";
+
+fn regex_at(version: &str) -> String {
+    REGEX_OK.replace("1.5.5", version)
+}
+
+/// A database with the shared RustSec snapshot, imported through the binary.
+fn rustsec_db(dir: &Path) -> PathBuf {
+    let db = dir.join("db");
+    guardrail(dir)
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .arg(crate::common::shared_data().join("rustsec-advisory-db.tar.gz"))
+        .assert()
+        .success();
+    db
+}
+
+fn json_findings(out: &[u8]) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)));
+    v["findings"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn lockfile_bump_to_vulnerable_version_blocks_and_upgrade_away_is_info() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = rustsec_db(tmp.path());
+    let repo = TempRepo::new();
+    repo.write("Cargo.lock", REGEX_OK);
+    repo.commit("base");
+    repo.write("Cargo.lock", regex_at("1.1.5"));
+    repo.commit("downgrade regex");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "RUSTSEC-2022-0013")
+        .expect("regex advisory");
+    assert_eq!(f["kind"], "dependency");
+    assert_eq!(f["severity"], "red", "CVSS 7.5");
+    assert_eq!(f["path"], "Cargo.lock");
+    assert_eq!(f["line"], 12, "the `version = \"1.1.5\"` line");
+    assert_eq!(f["package"]["name"], "regex");
+    assert_eq!(f["package"]["version"], "1.1.5");
+    let ids: Vec<&str> = f["advisories"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        ids.contains(&"CVE-2022-24713") && ids.contains(&"GHSA-m5pq-gvj9-9vr8"),
+        "{ids:?}"
+    );
+    assert!(
+        f["message"].as_str().unwrap_or("").contains("1.5.5"),
+        "names the fix: {}",
+        f["message"]
+    );
+
+    // Upgrading away: the old advisory is reported as fixed (info), nothing blocks.
+    repo.write("Cargo.lock", regex_at("1.5.5"));
+    repo.commit("upgrade regex");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let dep: Vec<_> = findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .collect();
+    assert!(
+        !dep.is_empty() && dep.iter().all(|f| f["severity"] == "info"),
+        "{dep:?}"
+    );
+    assert!(dep.iter().any(|f| f["rule"] == "RUSTSEC-2022-0013"
+        && f["message"].as_str().unwrap_or("").starts_with("fixed")));
+}
+
+#[test]
+fn untouched_vulnerable_versions_are_not_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = rustsec_db(tmp.path());
+    let repo = TempRepo::new();
+    repo.write("Cargo.lock", regex_at("1.1.5"));
+    repo.commit("base already vulnerable");
+    repo.write(
+        "Cargo.lock",
+        regex_at("1.1.5").replace("name = \"app\"", "name = \"app2\""),
+    );
+    repo.write("src/lib.rs", "pub fn f() {}\n");
+    repo.commit("unrelated change");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let findings = json_findings(&out.stdout);
+    assert!(
+        !findings.iter().any(|f| f["kind"] == "dependency"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn plain_diff_uses_what_the_diff_shows() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = rustsec_db(tmp.path());
+    let diff = "diff --git a/sub/Cargo.lock b/sub/Cargo.lock\n--- a/sub/Cargo.lock\n+++ b/sub/Cargo.lock\n@@ -10,4 +10,4 @@\n [[package]]\n name = \"smallvec\"\n-version = \"1.6.1\"\n+version = \"0.6.9\"\n source = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    std::fs::write(tmp.path().join("change.diff"), diff).expect("write");
+    let out = guardrail(tmp.path())
+        .args([
+            "check",
+            "--diff",
+            "change.diff",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let rules: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"RUSTSEC-2019-0009") && rules.contains(&"RUSTSEC-2021-0003"),
+        "{rules:?}"
+    );
+    assert!(findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .all(|f| f["line"] == 12 && f["path"] == "sub/Cargo.lock"));
+}
+
+#[test]
+fn npm_lockfile_and_install_command_against_osv_fixtures() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let mal = tmp.path().join("mal.jsonl");
+    std::fs::write(&mal, "{\"id\":\"MAL-2023-1234\",\"summary\":\"Malicious code in cbridge (npm)\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"cbridge\"},\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"}]}]}]}\nnot json at all\n").expect("write");
+    let out = guardrail(tmp.path())
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .arg(fixture("osv-npm"))
+        .arg(&mal)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mal.jsonl:2") && err.contains("skipped"),
+        "corrupt record skipped with a warning: {err}"
+    );
+    let repo = TempRepo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("base");
+    repo.write(
+        "web/package-lock.json",
+        std::fs::read_to_string(fixture("package-lock.v3.json")).expect("fixture"),
+    );
+    repo.write(
+        "Dockerfile",
+        "FROM node:20\nRUN npm install cbridge@1.0.0 && npm ci\n",
+    );
+    repo.commit("add deps");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let get = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} missing: {findings:?}"))
+    };
+    let p = get("GHSA-p6mc-m468-83gw");
+    assert_eq!(
+        (
+            p["severity"].as_str(),
+            p["path"].as_str(),
+            p["line"].as_u64()
+        ),
+        (Some("red"), Some("web/package-lock.json"), Some(15))
+    );
+    assert!(p["message"].as_str().unwrap_or("").contains("4.17.19"));
+    assert!(p["advisories"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .any(|v| v == "CVE-2020-8203"));
+    assert_eq!(get("GHSA-29mw-wpgm-hmr9")["severity"], "yellow", "moderate");
+    let m = get("MAL-2023-1234");
+    assert_eq!(
+        (
+            m["severity"].as_str(),
+            m["path"].as_str(),
+            m["line"].as_u64()
+        ),
+        (Some("red"), Some("Dockerfile"), Some(2))
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "GHSA-xxxx-withdrawn"),
+        "withdrawn ignored"
+    );
+}
+
+#[test]
+fn empty_database_is_noted_once_and_other_checks_run() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = TempRepo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("base");
+    repo.write("Cargo.lock", regex_at("1.1.5"));
+    repo.write("a/requirements.txt", "requests==2.19.0\n");
+    repo.commit("deps");
+    let out = guardrail(repo.path())
+        .args(["check", "--base", "HEAD~1", "--no-ledger", "--db"])
+        .arg(tmp.path().join("nothing-here"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("advisory database").count(), 1, "{err}");
+    assert!(err.contains("is empty"), "{err}");
+}
+
+#[test]
+fn malformed_lockfile_at_head_is_exit_2_naming_the_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = TempRepo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("base");
+    repo.write(
+        "web/package-lock.json",
+        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n",
+    );
+    repo.commit("truncated");
+    let out = guardrail(repo.path())
+        .args(["check", "--base", "HEAD~1", "--no-ledger", "--db"])
+        .arg(tmp.path().join("db"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("guardrail: error: web/package-lock.json:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("invalid JSON") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn integrity_findings_for_sources_checksums_and_indexes() {
+    let repo = TempRepo::new();
+    repo.write("Cargo.lock", REGEX_OK);
+    repo.write("requirements.txt", "requests==2.19.0\n");
+    repo.commit("base");
+    // Same version, different checksum; a new git dependency; an extra index; a new npm registry.
+    repo.write(
+        "Cargo.lock",
+        REGEX_OK.replace("1a11647b", "deadbeef")
+            + "\n[[package]]\nname = \"forked\"\nversion = \"0.2.0\"\nsource = \"git+https://github.com/x/forked#0123\"\n",
+    );
+    repo.write(
+        "requirements.txt",
+        "--extra-index-url https://pypi.internal.example/simple\nrequests==2.19.0\n",
+    );
+    repo.write(".npmrc", "registry=https://npm.evil.example/\n");
+    repo.write(
+        "web/package-lock.json",
+        std::fs::read_to_string(fixture("package-lock.v1.json")).expect("fixture"),
+    );
+    repo.commit("sources");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(tmp.path().join("db"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let sc: Vec<(String, String, u64)> = findings
+        .iter()
+        .filter(|f| f["kind"] == "supply-chain")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    for want in [
+        ("lockfile-integrity-changed", "Cargo.lock", 12),
+        ("dependency-git-source", "Cargo.lock", 18),
+        ("python-extra-index-url", "requirements.txt", 1),
+        ("npm-registry-changed", ".npmrc", 1),
+        ("npm-resolved-off-registry", "web/package-lock.json", 18),
+    ] {
+        assert!(
+            sc.iter()
+                .any(|(r, p, l)| r == want.0 && p == want.1 && *l == want.2),
+            "{want:?} not in {sc:?}"
+        );
+    }
+}
+
+#[test]
+fn dependency_changes_are_shared_with_other_checks() {
+    // The contract other checks code against: kinds and lines from collect().
+    let repo = TempRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n",
+    );
+    repo.commit("base");
+    repo.write("Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1.0.190\"\nserdde = \"1\"\n");
+    repo.write(
+        "scripts/setup.sh",
+        "#!/bin/sh\npip install reqeusts==2.0.0\n",
+    );
+    repo.commit("change");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(tmp.path().join("db"))
+        .output()
+        .expect("run");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = Ecosystem::CratesIo;
+}
