@@ -558,7 +558,7 @@ fn run_fixture(
     ctx.scan = true;
     let file = whole_file(&shown, &fx.text, false);
     let mut found: BTreeSet<(String, u32)> = BTreeSet::new();
-    for f in CodeRules.file(&ctx, &file) {
+    for f in CodeRules.fixture(&ctx, &file) {
         if let Some(line) = f.line {
             found.insert((f.rule, line));
         }

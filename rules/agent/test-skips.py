@@ -55,3 +55,5 @@ class T(unittest.TestCase):
         pytest.skip("needs network")
         # ok: python-test-skipped
         skip_list = load_skips()
+        # ok: python-test-skipped
+        warn("you meant `@skip()` with brackets?")

@@ -15,6 +15,10 @@ def test_parse():
     assert True is not result
     # ok: python-assert-always-true
     assert result, "parse returned nothing"
+    # ok: python-assert-always-true
+    assert (1, 2) in result.edges
+    # ruleid: python-assert-always-true
+    assert (True)
 
 
 class T(unittest.TestCase):

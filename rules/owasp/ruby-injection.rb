@@ -11,6 +11,8 @@ class UsersController < ApplicationController
     # ok: ruby-activerecord-sql-interpolation
     @users = User.where(name: params[:name])
     # ok: ruby-activerecord-sql-interpolation
+    rows = connection.exec_query("SHOW TABLE STATUS LIKE #{connection.quote(table_name)}")
+    # ok: ruby-activerecord-sql-interpolation
     logger.info("found #{@users.size} users")
   end
 
@@ -27,6 +29,8 @@ class UsersController < ApplicationController
     out, status = Open3.capture2("git", "log", ref)
     # ok: ruby-shell-command-interpolation
     # never call `rm -rf #{dir}` here
+    # ruleid: ruby-shell-command-interpolation
+    `sqlite3 #{flags} #{db} < "#{file}"`
     # ok: ruby-shell-command-interpolation
     message = "Unable to find a specification for `#{ref}`"
   end
@@ -48,6 +52,8 @@ class UsersController < ApplicationController
     end
     # ok: ruby-eval-dynamic
     builder.instance_eval(&block)
+    # ok: ruby-eval-dynamic
+    instance_exec(options, &etagger)
     # ok: ruby-eval-dynamic
     # eval(params[:x]) is never done here
     # ruleid: ruby-dynamic-dispatch-user-input
@@ -86,6 +92,12 @@ class UsersController < ApplicationController
     out = content_tag(:p, comment.body)
     # ok: ruby-html-safe-or-raw-dynamic
     opts = raw_options.map { |o| o.to_sym }
+    # ok: ruby-html-safe-or-raw-dynamic
+    escaped = value unless value.html_safe?
+    # ruleid: ruby-html-safe-or-raw-dynamic
+    summary = comment.body.html_safe
+    # ok: ruby-html-safe-or-raw-dynamic
+    list = items.map { |i| h(i) }.join("<br>").html_safe
   end
 
   def directory(user, doc)
@@ -108,6 +120,8 @@ class UsersController < ApplicationController
     send_file "/srv/uploads/#{params[:name]}"
     # ruleid: ruby-path-traversal-params
     data = File.read(Rails.root.join("uploads", params[:file]))
+    # ok: ruby-path-traversal-params
+    # send_file(params[:path]) would let users read any file
     # ok: ruby-path-traversal-params
     send_file Rails.root.join("uploads", File.basename(params[:name]))
     # ruleid: ruby-ssrf-or-kernel-open-params

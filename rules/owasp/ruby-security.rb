@@ -16,6 +16,8 @@ class SessionsController < ApplicationController
     # ruleid: ruby-mass-assignment-permit-all
     @user.assign_attributes(params.to_unsafe_h)
     # ok: ruby-mass-assignment-permit-all
+    #   params.permit! would allow every attribute
+    # ok: ruby-mass-assignment-permit-all
     @user.update(params.require(:user).permit(:name, :email))
   end
 

@@ -151,19 +151,33 @@ pub fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
 
 impl CodeRules {
     /// Findings for one file of a change (the unit `scan` parallelizes over); the file need not
-    /// be in `ctx.changes`.
+    /// be in `ctx.changes`. In scan mode the `agent` rules do not run: they judge what a change
+    /// does to the gate, and a whole tree is no change (every existing `nosemgrep` would
+    /// otherwise be reported on a baseline).
     pub fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.file_findings(ctx, f, &mut out);
+        self.file_findings(ctx, f, !ctx.scan, &mut out);
         out
     }
 
-    fn file_findings(&self, ctx: &Context<'_>, f: &FileChange, out: &mut Vec<Finding>) {
+    /// Findings for a rule fixture: like [`CodeRules::file`] in scan mode, but every rule kind
+    /// runs (the `agent` rules need their fixtures tested too).
+    pub fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.file_findings(ctx, f, true, &mut out);
+        out
+    }
+
+    fn file_findings(&self, ctx: &Context<'_>, f: &FileChange, agent_rules: bool, out: &mut Vec<Finding>) {
         if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
             return;
         }
         let path = f.path();
-        let rules: Vec<&Rule> = ctx.rules.for_path(path).collect();
+        let rules: Vec<&Rule> = ctx
+            .rules
+            .for_path(path)
+            .filter(|r| agent_rules || r.kind != Kind::Agent)
+            .collect();
         if rules.is_empty() {
             return;
         }
@@ -285,6 +299,11 @@ impl CodeRules {
         f.snippet = Some(snippet);
         let mut f = f.with_fingerprint(&anchor, occurrence);
 
+        // Findings about the gate itself (new suppressions, skipped tests) cannot be
+        // suppressed inline: the comment would hide itself, or a neighbour's.
+        if rule.kind == Kind::Agent {
+            return Some(f);
+        }
         // Inline suppression on the line or the line above.
         let candidates = [Some(idx), idx.checked_sub(1)];
         for i in candidates.into_iter().flatten() {
@@ -336,7 +355,7 @@ impl Check for CodeRules {
             .par_iter()
             .map(|f| {
                 let mut out = Vec::new();
-                self.file_findings(ctx, f, &mut out);
+                self.file_findings(ctx, f, !ctx.scan, &mut out);
                 out
             })
             .collect();

@@ -62,8 +62,7 @@ static TMP_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// Stores `bytes` as an object of `kind` (via a temporary file in the git dir: the git
 /// runner has no stdin) and returns its id.
-fn hash_object(repo: &Repo, kind: &str, bytes: &[u8]) -> Result<String> {
-    let dir = repo.git_dir()?;
+fn hash_object(repo: &Repo, dir: &std::path::Path, kind: &str, bytes: &[u8]) -> Result<String> {
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp: PathBuf = dir.join(format!("guardrail-ledger-{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
@@ -81,6 +80,7 @@ pub fn commit_files(
     files: &[(&str, &[u8])],
     message: &str,
 ) -> Result<String> {
+    let dir = repo.git_dir()?;
     let mut entries = Vec::new();
     for (name, content) in files {
         if name.is_empty() || name.contains('/') || name.contains('\0') {
@@ -88,7 +88,7 @@ pub fn commit_files(
                 "invalid file name `{name}` for a ledger tree"
             )));
         }
-        let oid = hash_object(repo, "blob", content)?;
+        let oid = hash_object(repo, &dir, "blob", content)?;
         let raw = hex::decode(&oid)
             .map_err(|_| git_err("hash-object", format!("unexpected object id `{oid}`")))?;
         entries.push((name.to_string(), raw));
@@ -102,7 +102,7 @@ pub fn commit_files(
         tree.push(0);
         tree.extend_from_slice(raw);
     }
-    let tree_id = hash_object(repo, "tree", &tree)?;
+    let tree_id = hash_object(repo, &dir, "tree", &tree)?;
     let mut args = vec![
         "-c",
         "user.name=guardrail",

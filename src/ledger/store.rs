@@ -451,7 +451,7 @@ fn backoff(attempt: usize) {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0)
         ^ std::process::id().wrapping_mul(2_654_435_761);
-    let cap = 10u64 * (1u64 << attempt.min(5));
+    let cap = 10u64 * (1u64 << attempt.min(6));
     let ms = 1 + u64::from(seed) % cap;
     std::thread::sleep(std::time::Duration::from_millis(ms));
 }

@@ -71,24 +71,15 @@ fn cargo_audit_expected(dir: &str, section: &str) -> BTreeSet<(String, String)> 
         .join("expected-cargo-audit.json");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("expected")).expect("json");
-    let list: Vec<&serde_json::Value> = if section == "vulnerabilities" {
+    let list: Vec<serde_json::Value> = if section == "vulnerabilities" {
         v["vulnerabilities"]["list"]
             .as_array()
-            .expect("list")
-            .iter()
-            .collect()
+            .cloned()
+            .unwrap_or_default()
     } else {
         ["unsound", "unmaintained"]
             .iter()
-            .flat_map(|k| {
-                v["warnings"][k]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect::<Vec<_>>()
-            })
-            .map(|x| Box::leak(Box::new(x)) as &serde_json::Value)
+            .flat_map(|k| v["warnings"][k].as_array().cloned().unwrap_or_default())
             .collect()
     };
     list.iter()
@@ -182,11 +173,9 @@ fn osv_expected(dir: &str) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-fn pypi_diff(
-    dir: &str,
-    format: deps::Format,
-    file: &str,
-) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+type Pairs = BTreeSet<(String, String)>;
+
+fn pypi_diff(dir: &str, format: deps::Format, file: &str) -> (Pairs, Pairs) {
     let db = Db::open(&db_path()).expect("open");
     let entries = lock_entries(
         format,

@@ -723,3 +723,27 @@ fn dependency_changes_are_shared_with_other_checks() {
     );
     let _ = Ecosystem::CratesIo;
 }
+
+#[test]
+fn broken_lockfiles_under_excluded_paths_are_not_read() {
+    let repo = TempRepo::new();
+    repo.write(
+        ".guardrail.yml",
+        "version: 1\nexclude:\n  - \"fixtures/**\"\n",
+    );
+    repo.commit("base");
+    repo.write("fixtures/bad/Cargo.lock", "[[package]\nname = \n");
+    repo.commit("broken fixture");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = guardrail(repo.path())
+        .args(["check", "--base", "HEAD~1", "--no-ledger", "--db"])
+        .arg(tmp.path().join("db"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

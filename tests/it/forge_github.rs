@@ -264,7 +264,7 @@ impl Respond for Fake {
 }
 
 pub struct Env {
-    pub rt: tokio::runtime::Runtime,
+    pub _rt: tokio::runtime::Runtime,
     pub server: MockServer,
     pub fake: Fake,
     pub repo: TempRepo,
@@ -314,7 +314,7 @@ impl Env {
         std::fs::write(&event_path, serde_json::to_vec(&ev).unwrap()).unwrap();
         let ledger = repo.path().join(".git").join("test-ledger.jsonl");
         Env {
-            rt,
+            _rt: rt,
             server,
             fake,
             repo,
@@ -940,7 +940,7 @@ fn api_errors_exit_2_with_a_clear_one_line_message() {
         ),
         (
             "GET",
-            &"/repos/octo-org/payments/pulls/42"[..],
+            "/repos/octo-org/payments/pulls/42",
             ResponseTemplate::new(404).set_body_json(fixture("error_404.json")),
             "HTTP 404",
         ),

@@ -7,16 +7,29 @@ use std::path::Path;
 
 use crate::common::{guardrail, root, TempRepo};
 
-const FORMATS: [&str; 6] = ["text", "json", "sarif", "markdown", "gitlab-sast", "gitlab-dependency-scanning"];
+const FORMATS: [&str; 6] = [
+    "text",
+    "json",
+    "sarif",
+    "markdown",
+    "gitlab-sast",
+    "gitlab-dependency-scanning",
+];
 
 /// The annotated secret lines of the pack fixtures, and the secret-looking tokens in them.
 fn secrets() -> (Vec<String>, Vec<String>) {
     let mut lines = Vec::new();
     let mut tokens = Vec::new();
     let dir = root().join("rules").join("secrets");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("rules/secrets").map(|e| e.expect("entry").path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("rules/secrets")
+        .map(|e| e.expect("entry").path())
+        .collect();
     files.sort();
-    for f in files.iter().filter(|p| p.extension().is_some_and(|e| e != "yaml" && e != "yml")) {
+    for f in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "yaml" && e != "yml"))
+    {
         let text = std::fs::read_to_string(f).expect("fixture");
         let all: Vec<&str> = text.lines().collect();
         for (i, l) in all.iter().enumerate() {
@@ -38,19 +51,37 @@ fn secret_tokens(line: &str) -> Vec<String> {
     line.split(|c: char| !(c.is_ascii_alphanumeric() || "+/_-.~=".contains(c)))
         .map(|t| t.trim_matches(|c: char| c == '.' || c == '='))
         .filter(|t| t.len() >= 16)
-        .filter(|t| t.chars().filter(char::is_ascii_digit).count() >= 2 && t.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|t| {
+            t.chars().filter(char::is_ascii_digit).count() >= 2
+                && t.chars().any(|c| c.is_ascii_alphabetic())
+        })
         .filter(|t| !t.contains(".com") && !t.contains("EXAMPLE") && !t.contains("example"))
+        // Timestamps inside signed URLs (`se=2030-01-01T00…`) are not secret.
+        .filter(|t| {
+            !t.as_bytes().windows(5).any(|w| {
+                w[0].is_ascii_digit() && w[4] == b'-' && w[1..4].iter().all(u8::is_ascii_digit)
+            })
+        })
         .map(str::to_owned)
         .collect()
 }
 
 fn assert_no_secret(what: &str, haystack: &str, tokens: &[String]) {
-    let hits: Vec<&String> = tokens.iter().filter(|t| haystack.contains(t.as_str())).collect();
-    assert!(hits.is_empty(), "{what} leaks {} secret(s): {hits:?}", hits.len());
+    let hits: Vec<&String> = tokens
+        .iter()
+        .filter(|t| haystack.contains(t.as_str()))
+        .collect();
+    assert!(
+        hits.is_empty(),
+        "{what} leaks {} secret(s): {hits:?}",
+        hits.len()
+    );
 }
 
 fn walk_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -64,8 +95,16 @@ fn walk_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn secret_values_never_appear_in_any_output() {
     let (lines, tokens) = secrets();
-    assert!(lines.len() >= 40, "only {} annotated secret lines", lines.len());
-    assert!(tokens.len() >= 30, "only {} secret tokens: {tokens:?}", tokens.len());
+    assert!(
+        lines.len() >= 40,
+        "only {} annotated secret lines",
+        lines.len()
+    );
+    assert!(
+        tokens.len() >= 30,
+        "only {} secret tokens: {tokens:?}",
+        tokens.len()
+    );
 
     let repo = TempRepo::new();
     repo.write("README.md", "x\n");
@@ -74,7 +113,12 @@ fn secret_values_never_appear_in_any_output() {
     repo.write("deploy/secrets.env", lines.join("\n") + "\n");
     repo.write(
         "app/settings.py",
-        lines.iter().map(|l| format!("X = '''{l}'''")).collect::<Vec<_>>().join("\n") + "\n",
+        lines
+            .iter()
+            .map(|l| format!("X = '''{l}'''"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
     );
     repo.commit("add secrets");
     let ledger = repo.path().join("audit.jsonl");
@@ -82,7 +126,16 @@ fn secret_values_never_appear_in_any_output() {
     let mut secret_findings = 0;
     for fmt in FORMATS {
         let out = guardrail(repo.path())
-            .args(["check", "--offline", "--base", "HEAD~1", "--head", "HEAD", "--format", fmt])
+            .args([
+                "check",
+                "--offline",
+                "--base",
+                "HEAD~1",
+                "--head",
+                "HEAD",
+                "--format",
+                fmt,
+            ])
             .arg("--ledger")
             .arg(&ledger)
             .arg("--summary")
@@ -91,7 +144,11 @@ fn secret_values_never_appear_in_any_output() {
             .expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(1), "{fmt}: secrets must block\n{stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{fmt}: secrets must block\n{stderr}"
+        );
         assert_no_secret(&format!("--format {fmt} stdout"), &stdout, &tokens);
         assert_no_secret(&format!("--format {fmt} stderr"), &stderr, &tokens);
         let s = std::fs::read_to_string(&summary).expect("summary written");
@@ -107,39 +164,91 @@ fn secret_values_never_appear_in_any_output() {
         }
     }
     // The test is only meaningful when the secrets were found (and so reported, redacted).
-    assert!(secret_findings >= 40, "only {secret_findings} secret findings");
+    assert!(
+        secret_findings >= 40,
+        "only {secret_findings} secret findings"
+    );
 
     // --output file, scan, the ledger and everything under .git/guardrail.
     let out_file = repo.path().join("report.sarif");
     guardrail(repo.path())
-        .args(["check", "--offline", "--no-ledger", "--base", "HEAD~1", "--head", "HEAD", "--format", "sarif", "--output"])
+        .args([
+            "check",
+            "--offline",
+            "--no-ledger",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--format",
+            "sarif",
+            "--output",
+        ])
         .arg(&out_file)
         .assert()
         .code(1);
-    assert_no_secret("--output file", &std::fs::read_to_string(&out_file).expect("report"), &tokens);
+    assert_no_secret(
+        "--output file",
+        &std::fs::read_to_string(&out_file).expect("report"),
+        &tokens,
+    );
     for fmt in FORMATS {
-        let out = guardrail(repo.path()).args(["scan", "--no-ledger", "--format", fmt, "."]).output().expect("scan");
-        assert_no_secret(&format!("scan --format {fmt}"), &String::from_utf8_lossy(&out.stdout), &tokens);
-        assert_no_secret(&format!("scan --format {fmt} stderr"), &String::from_utf8_lossy(&out.stderr), &tokens);
+        let out = guardrail(repo.path())
+            .args(["scan", "--no-ledger", "--format", fmt, "."])
+            .output()
+            .expect("scan");
+        assert_no_secret(
+            &format!("scan --format {fmt}"),
+            &String::from_utf8_lossy(&out.stdout),
+            &tokens,
+        );
+        assert_no_secret(
+            &format!("scan --format {fmt} stderr"),
+            &String::from_utf8_lossy(&out.stderr),
+            &tokens,
+        );
     }
     let ledger_text = std::fs::read_to_string(&ledger).expect("ledger written");
     assert!(ledger_text.lines().count() >= FORMATS.len());
     assert_no_secret("ledger", &ledger_text, &tokens);
-    let shown = guardrail(repo.path()).args(["ledger", "show", "--ledger"]).arg(&ledger).output().expect("show");
-    assert_no_secret("ledger show", &String::from_utf8_lossy(&shown.stdout), &tokens);
-    let review = guardrail(repo.path()).args(["review", "list"]).output().expect("review list");
-    assert_no_secret("review list", &String::from_utf8_lossy(&review.stdout), &tokens);
+    let shown = guardrail(repo.path())
+        .args(["ledger", "show", "--ledger"])
+        .arg(&ledger)
+        .output()
+        .expect("show");
+    assert_no_secret(
+        "ledger show",
+        &String::from_utf8_lossy(&shown.stdout),
+        &tokens,
+    );
+    let review = guardrail(repo.path())
+        .args(["review", "list"])
+        .output()
+        .expect("review list");
+    assert_no_secret(
+        "review list",
+        &String::from_utf8_lossy(&review.stdout),
+        &tokens,
+    );
     let mut written = Vec::new();
     walk_files(&repo.path().join(".git").join("guardrail"), &mut written);
     for f in written {
         let bytes = std::fs::read(&f).expect("read");
-        assert_no_secret(&f.display().to_string(), &String::from_utf8_lossy(&bytes), &tokens);
+        assert_no_secret(
+            &f.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+            &tokens,
+        );
     }
 }
 
 #[test]
 fn secret_token_heuristic_finds_the_fixture_keys() {
     let t = secret_tokens("aws_secret_access_key = 3dBzwqHVVX363HcCF78Y97o/UjYp7RNmxNyHaYV9");
-    assert_eq!(t, vec!["3dBzwqHVVX363HcCF78Y97o/UjYp7RNmxNyHaYV9".to_owned()]);
+    assert_eq!(
+        t,
+        vec!["3dBzwqHVVX363HcCF78Y97o/UjYp7RNmxNyHaYV9".to_owned()]
+    );
     assert!(secret_tokens("aws_access_key_id = os.environ[\"AWS_ACCESS_KEY_ID\"]").is_empty());
+    assert!(secret_tokens("?sv=2022&se=2030-01-01T00:00Z").is_empty());
 }

@@ -15,3 +15,5 @@ mod rules;
 mod typosquat;
 mod hostile;
 mod leaks;
+mod semgrep;
+mod scan;

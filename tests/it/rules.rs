@@ -324,10 +324,12 @@ fn suppression_added_by_the_change_becomes_a_yellow_agent_finding() {
     let f = v["findings"]
         .as_array()
         .and_then(|a| {
-            a.iter()
-                .find(|f| f["rule"] == "suppression-added-by-change")
+            a.iter().find(|f| {
+                f["rule"] == "suppression-added-by-change"
+                    && f["message"].as_str().unwrap_or("").contains("python-eval-exec-dynamic")
+            })
         })
-        .unwrap_or_else(|| panic!("no suppression finding: {v}"));
+        .unwrap_or_else(|| panic!("no suppression finding for the eval: {v}"));
     assert_eq!(f["kind"], "agent");
     assert_eq!(f["severity"], "yellow");
     assert_eq!(f["line"], 3);

@@ -214,7 +214,11 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
             .map(|f| f["rule"].as_str().unwrap_or_default())
             .collect();
         fresh.sort_unstable();
-        assert_eq!(fresh, vec!["package-install-script", "package-too-new"], "run {run}: {v}");
+        assert_eq!(
+            fresh,
+            vec!["package-install-script", "package-too-new"],
+            "run {run}: {v}"
+        );
         let msg = missing[0]["message"].as_str().unwrap_or_default();
         assert!(msg.contains("is not on PyPI"), "{msg}");
         assert!(for_package(&fs, "tiny-ledger-fmt").is_empty(), "{v}");

@@ -295,15 +295,14 @@ impl typomania::Corpus for Corpus {
     fn possible_squat(
         &self,
         corpus_name: &str,
-        package_name: &str,
+        _package_name: &str,
         _p: &dyn typomania::Package,
     ) -> typomania::Result<bool> {
-        let eco = self.pop.ecosystem;
-        Ok(normalize(eco, corpus_name) != normalize(eco, package_name)
-            && self
-                .pop
-                .index_of(corpus_name)
-                .is_some_and(|i| i < AFFIX_TOP))
+        // The candidate itself is never on the list (checked first), so any hit is another name.
+        Ok(self
+            .pop
+            .index_of(corpus_name)
+            .is_some_and(|i| i < AFFIX_TOP))
     }
 }
 
@@ -581,7 +580,10 @@ mod tests {
         // look-up run for hours.
         let long = format!("{}s", "lodash".repeat(2_000));
         // Build the popular-name indexes first: only the look-ups are timed.
-        let _ = (check(Ecosystem::Npm, "lodahs"), check(Ecosystem::PyPI, "reqeusts"));
+        let _ = (
+            check(Ecosystem::Npm, "lodahs"),
+            check(Ecosystem::PyPI, "reqeusts"),
+        );
         let t = std::time::Instant::now();
         assert!(check(Ecosystem::Npm, &long).is_none());
         assert!(check(Ecosystem::PyPI, &long).is_none());

@@ -21,7 +21,8 @@ impl Hasher for Fx {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -78,10 +79,52 @@ pub struct Popular {
     scopes: HashSet<String>,
     /// A popular name with one known prefix/suffix removed → index (e.g. `dateutil`).
     stripped: HashMap<String, u32>,
-    /// FNV hash of each deletion variant (0 or 1 deletions) of targets → index; sorted.
-    del1: Vec<(u64, u32)>,
-    /// Same, 0 to 2 deletions, for long top targets; sorted.
-    del2: Vec<(u64, u32)>,
+    /// Deletion variants (0 or 1 deletions) of edit-distance targets.
+    del1: DeletionIndex,
+    /// Same, 0 to 2 deletions, for long top targets.
+    del2: DeletionIndex,
+}
+
+/// FNV hash of a deletion variant → the targets that have it: a hash table over ranges of one
+/// flat array (a binary search over the pairs cost a cache miss per step, and long names probe
+/// a hundred variants).
+#[derive(Default)]
+struct DeletionIndex {
+    ranges: HashMap<u64, (u32, u32)>,
+    targets: Vec<u32>,
+}
+
+impl DeletionIndex {
+    fn build(mut pairs: Vec<(u64, u32)>) -> DeletionIndex {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut ix = DeletionIndex {
+            ranges: HashMap::with_capacity_and_hasher(pairs.len(), Default::default()),
+            targets: Vec::with_capacity(pairs.len()),
+        };
+        let mut i = 0;
+        while i < pairs.len() {
+            let h = pairs[i].0;
+            let start = ix.targets.len() as u32;
+            while i < pairs.len() && pairs[i].0 == h {
+                ix.targets.push(pairs[i].1);
+                i += 1;
+            }
+            ix.ranges
+                .insert(h, (start, ix.targets.len() as u32 - start));
+        }
+        ix
+    }
+
+    fn get(&self, h: u64) -> &[u32] {
+        match self.ranges.get(&h) {
+            Some(&(start, len)) => self
+                .targets
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
 }
 
 /// The lists for an ecosystem (None for ecosystems without a list, e.g. Go).
@@ -146,37 +189,54 @@ pub fn lookalike(name: &str) -> String {
     mapped.replace("rn", "m").replace("vv", "w")
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// Odd base of the polynomial hash (odd: invertible modulo 2^64, so no information is lost).
+const BASE: u64 = 0x100_0000_01b3;
 
-/// FNV-1a of `s` with the bytes at `skip` (sorted positions) left out.
-fn hash_skipping(s: &[u8], skip: &[usize]) -> u64 {
-    let mut h = FNV_OFFSET;
-    for (i, b) in s.iter().enumerate() {
-        if skip.contains(&i) {
-            continue;
-        }
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    // Mix in the length so variants of different lengths rarely collide.
-    h ^= (s.len() - skip.len()) as u64;
-    h.wrapping_mul(FNV_PRIME)
+/// Final mix (splitmix64), salted with the variant's length.
+fn finish(h: u64, len: usize) -> u64 {
+    let mut z = h.wrapping_add((len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
-/// Hashes of every variant of `s` with up to `max` bytes deleted (including `s` itself).
+/// Hashes of every variant of `s` with up to `max` (≤ 2) bytes deleted, `s` itself included.
+/// A polynomial hash H(s) = Σ s[k]·B^(n-1-k) composes from prefix and suffix hashes, so each
+/// variant costs O(1) instead of O(n). Collisions only cost a distance computation later.
 pub fn deletion_hashes(s: &str, max: usize, out: &mut Vec<u64>) {
     let b = s.as_bytes();
-    out.push(hash_skipping(b, &[]));
+    let n = b.len();
+    // pow[k] = B^k; pre[k] = hash of b[..k]; suf[k] = Σ_{m≥k} b[m]·B^(n-1-m).
+    let mut pow = vec![1u64; n + 1];
+    for k in 1..=n {
+        pow[k] = pow[k - 1].wrapping_mul(BASE);
+    }
+    let mut pre = vec![0u64; n + 1];
+    for k in 0..n {
+        pre[k + 1] = pre[k].wrapping_mul(BASE).wrapping_add(u64::from(b[k]) + 1);
+    }
+    let mut suf = vec![0u64; n + 2];
+    for k in (0..n).rev() {
+        suf[k] = suf[k + 1].wrapping_add((u64::from(b[k]) + 1).wrapping_mul(pow[n - 1 - k]));
+    }
+    out.push(finish(pre[n], n));
     if max >= 1 {
-        for i in 0..b.len() {
-            out.push(hash_skipping(b, &[i]));
+        for i in 0..n {
+            let h = pre[i].wrapping_mul(pow[n - 1 - i]).wrapping_add(suf[i + 1]);
+            out.push(finish(h, n - 1));
         }
     }
-    if max >= 2 {
-        for i in 0..b.len() {
-            for j in i + 1..b.len() {
-                out.push(hash_skipping(b, &[i, j]));
+    if max >= 2 && n >= 2 {
+        for i in 0..n {
+            for j in i + 1..n {
+                let left = pre[i].wrapping_mul(pow[n - 2 - i]);
+                let middle = pre[j]
+                    .wrapping_sub(pre[i + 1].wrapping_mul(pow[j - 1 - i]))
+                    .wrapping_mul(pow[n - 1 - j]);
+                out.push(finish(
+                    left.wrapping_add(middle).wrapping_add(suf[j + 1]),
+                    n - 2,
+                ));
             }
         }
     }
@@ -209,9 +269,11 @@ impl Popular {
             scopes: HashSet::default(),
             scope_joined: HashMap::default(),
             stripped: HashMap::default(),
-            del1: Vec::new(),
-            del2: Vec::new(),
+            del1: DeletionIndex::default(),
+            del2: DeletionIndex::default(),
         };
+        let mut pairs1: Vec<(u64, u32)> = Vec::new();
+        let mut pairs2: Vec<(u64, u32)> = Vec::new();
         let mut buf = Vec::new();
         for (i, name) in p.names.iter().enumerate() {
             let i = i as u32;
@@ -254,18 +316,16 @@ impl Popular {
             if i < EDIT1_TOP && key.is_ascii() {
                 buf.clear();
                 deletion_hashes(&key, 1, &mut buf);
-                p.del1.extend(buf.iter().map(|h| (*h, i)));
+                pairs1.extend(buf.iter().map(|h| (*h, i)));
             }
             if i < EDIT2_TOP && key.is_ascii() && key.len() >= EDIT2_MIN_LEN - 2 {
                 buf.clear();
                 deletion_hashes(&key, 2, &mut buf);
-                p.del2.extend(buf.iter().map(|h| (*h, i)));
+                pairs2.extend(buf.iter().map(|h| (*h, i)));
             }
         }
-        p.del1.sort_unstable();
-        p.del1.dedup();
-        p.del2.sort_unstable();
-        p.del2.dedup();
+        p.del1 = DeletionIndex::build(pairs1);
+        p.del2 = DeletionIndex::build(pairs2);
         p
     }
 
@@ -342,11 +402,7 @@ impl Popular {
         let table = if two { &self.del2 } else { &self.del1 };
         deletion_hashes(key, if two { 2 } else { 1 }, &mut hashes);
         for h in hashes {
-            let start = table.partition_point(|(x, _)| *x < h);
-            for (x, i) in &table[start..] {
-                if *x != h {
-                    break;
-                }
+            for i in table.get(h) {
                 if !out.contains(i) {
                     out.push(*i);
                 }
@@ -401,6 +457,43 @@ mod tests {
         assert_eq!(lookalike("Iodash"), "lodash");
         assert_eq!(lookalike("c0rn"), "com");
         assert_eq!(squash("python-date_util"), "pythondateutil");
+    }
+
+    #[test]
+    fn deletion_hashes_match_hashes_of_the_deleted_strings() {
+        let word = "serde-json";
+        let mut all = Vec::new();
+        deletion_hashes(word, 2, &mut all);
+        let direct = |s: String| {
+            let mut v = Vec::new();
+            deletion_hashes(&s, 0, &mut v);
+            v[0]
+        };
+        let chars: Vec<char> = word.chars().collect();
+        let mut k = 1;
+        for i in 0..chars.len() {
+            let s: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(x, _)| *x != i)
+                .map(|(_, c)| c)
+                .collect();
+            assert_eq!(all[k], direct(s));
+            k += 1;
+        }
+        for i in 0..chars.len() {
+            for j in i + 1..chars.len() {
+                let s: String = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(x, _)| *x != i && *x != j)
+                    .map(|(_, c)| c)
+                    .collect();
+                assert_eq!(all[k], direct(s), "{i} {j}");
+                k += 1;
+            }
+        }
+        assert_eq!(k, all.len());
     }
 
     #[test]
