@@ -71,6 +71,8 @@ pub struct Outcome {
     pub changes: ChangeSet,
     /// The repository, when there is one.
     pub repo: Option<Repo>,
+    /// The advisory database directory asked for (None: the default location).
+    pub db: Option<PathBuf>,
     /// When the run started.
     pub started: time::OffsetDateTime,
 }
@@ -363,6 +365,7 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
         rules,
         changes,
         repo: change.repo,
+        db: s.db.clone(),
         started,
     })
 }

@@ -768,8 +768,8 @@ pub fn shannon_entropy(s: &str) -> f64 {
 
 /// English letter frequencies in percent, `A` to `Z` (the usual table from large corpora).
 const ENGLISH_LETTER_PERCENT: [f64; 26] = [
-    8.17, 1.29, 2.78, 4.25, 12.70, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.095,
-    5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.074,
+    8.17, 1.29, 2.78, 4.25, 12.70, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51,
+    1.93, 0.095, 5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.074,
 ];
 
 /// Information content of `s` in bits relative to English text: each letter (case folded)

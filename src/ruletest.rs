@@ -332,8 +332,12 @@ fn parse_line(line: &str) -> Option<(Expect, Vec<String>)> {
         };
         let after = line[ci + tok.len()..].trim_start();
         for (kw, expect) in KEYWORDS {
-            let Some(rest) = after.strip_prefix(kw) else { continue };
-            let Some(list) = rest.trim_start().strip_prefix(':') else { continue };
+            let Some(rest) = after.strip_prefix(kw) else {
+                continue;
+            };
+            let Some(list) = rest.trim_start().strip_prefix(':') else {
+                continue;
+            };
             let ids: Vec<String> = list
                 .split(',')
                 .filter_map(|part| {
@@ -364,7 +368,9 @@ fn parse_line(line: &str) -> Option<(Expect, Vec<String>)> {
 pub fn annotations(text: &str) -> Vec<Annotation> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some((expect, ids)) = parse_line(line) else { continue };
+        let Some((expect, ids)) = parse_line(line) else {
+            continue;
+        };
         out.push(Annotation {
             expect,
             ids,
@@ -642,7 +648,13 @@ mod tests {
         let a = annotations(text);
         let got: Vec<(Expect, Vec<&str>, u32)> = a
             .iter()
-            .map(|x| (x.expect, x.ids.iter().map(String::as_str).collect(), x.target))
+            .map(|x| {
+                (
+                    x.expect,
+                    x.ids.iter().map(String::as_str).collect(),
+                    x.target,
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -657,13 +669,24 @@ mod tests {
         );
         assert!(annotations("look = 'ok'\n# okay: no\n").is_empty());
         // Prose after an id makes it a different (unknown) id, as in Semgrep.
-        assert_eq!(annotations("# ok: a because b\nx\n")[0].ids, vec!["a because b"]);
+        assert_eq!(
+            annotations("# ok: a because b\nx\n")[0].ids,
+            vec!["a because b"]
+        );
     }
 
     #[test]
     fn stacked_annotations_are_a_problem() {
-        let r = run(&rule_file(RULE, "# ruleid: py-eval\n# ok: py-eval\neval(x)\n"));
-        assert!(r.problems.iter().any(|p| p.message.contains("very next line")), "{r:?}");
+        let r = run(&rule_file(
+            RULE,
+            "# ruleid: py-eval\n# ok: py-eval\neval(x)\n",
+        ));
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.message.contains("very next line")),
+            "{r:?}"
+        );
         assert!(!r.passed());
     }
 

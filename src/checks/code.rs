@@ -168,7 +168,13 @@ impl CodeRules {
         out
     }
 
-    fn file_findings(&self, ctx: &Context<'_>, f: &FileChange, agent_rules: bool, out: &mut Vec<Finding>) {
+    fn file_findings(
+        &self,
+        ctx: &Context<'_>,
+        f: &FileChange,
+        agent_rules: bool,
+        out: &mut Vec<Finding>,
+    ) {
         if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
             return;
         }

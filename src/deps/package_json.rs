@@ -34,7 +34,7 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         for (name, spec, line) in &o.fields {
             let (name, spec) = match spec.strip_prefix("npm:") {
                 // "alias": "npm:real@1.2.3"
-                Some(rest) => match rest[1..].find('@') {
+                Some(rest) => match rest.get(1..).and_then(|r| r.find('@')) {
                     Some(i) => (rest[..i + 1].to_owned(), rest[i + 2..].to_owned()),
                     None => (rest.to_owned(), String::new()),
                 },
@@ -78,4 +78,24 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     }
     out.sort_by_key(|e| e.dep.line);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_or_non_ascii_npm_alias_does_not_panic() {
+        // Regression (stable mutation fuzzing): `"npm:"` sliced `rest[1..]` of an empty string.
+        for spec in ["npm:", "npm:é@1", "npm:@"] {
+            let t = format!("{{\"dependencies\": {{\"a\": \"{spec}\"}}}}\n");
+            assert!(parse(&Text::whole(&t), "package.json").is_ok(), "{spec}");
+        }
+        let t = "{\"dependencies\": {\"a\": \"npm:real@1.2.3\"}}\n";
+        let e = parse(&Text::whole(t), "package.json").unwrap();
+        assert_eq!(
+            (e[0].dep.name.as_str(), e[0].dep.version.as_deref()),
+            ("real", Some("1.2.3"))
+        );
+    }
 }

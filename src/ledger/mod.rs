@@ -116,9 +116,14 @@ impl RunRecord {
             diff_sha256: Some(o.diff_sha256.clone()),
             rules_sha256: o.rules.sha256().to_owned(),
             config_sha256: o.config_sha256.clone(),
-            // TODO(lead, issue 4): fill from the advisory database in force, e.g.
-            // `crate::advisory::…::sources()` → Vec<DbSource { source, revision, date }>.
-            db_sources: Vec::new(),
+            db_sources: crate::advisory::sources_in(o.db.as_deref())
+                .into_iter()
+                .map(|s| DbSource {
+                    revision: s.revision.unwrap_or_else(|| format!("imported {}", s.imported)),
+                    source: s.name,
+                    date: s.date,
+                })
+                .collect(),
             verdict: o.verdict.as_str().to_owned(),
             findings: findings(&o.findings),
         }
@@ -137,7 +142,7 @@ impl RunRecord {
             diff_sha256: None,
             rules_sha256: o.rules.sha256().to_owned(),
             config_sha256: o.config_sha256.clone(),
-            // TODO(lead, issue 4): advisory database source revisions, as in `from_outcome`.
+            // `scan` runs the rule packs only; no advisory database is consulted.
             db_sources: Vec::new(),
             verdict: o.verdict.as_str().to_owned(),
             findings: findings(&o.findings),

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::{Config, ReviewConfig};
+use crate::config::ReviewConfig;
 use crate::diff::ChangeSet;
 use crate::engine::Outcome;
 use crate::error::{Error, Result};
@@ -227,13 +227,6 @@ impl From<&Finding> for FindingRef {
     }
 }
 
-/// The outcome of a thread of decision comments on one finding.
-#[derive(Debug, Clone, Default)]
-pub struct ThreadDecision {
-    /// The review state the counted commands lead to (None: no counted command).
-    pub review: Option<Review>,
-}
-
 /// Sets `review` on `f` from a counted decision: red findings can be rejected (they stay
 /// blocking) but never accepted by a comment.
 pub fn set_review(f: &mut Finding, state: ReviewState, by: &str, reason: &str) {
@@ -426,14 +419,6 @@ pub fn forge_error(forge: &'static str, message: impl Into<String>) -> Error {
         forge,
         message: message.into(),
     }
-}
-
-/// Whether the config treats `login` as an agent (for provenance).
-pub fn is_agent_login(cfg: &Config, login: &str) -> bool {
-    cfg.review
-        .agents
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case(login))
 }
 
 #[cfg(test)]

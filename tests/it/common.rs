@@ -64,9 +64,18 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     c.current_dir(dir);
     c.env_remove("GITHUB_BASE_REF");
     c.env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA");
-    c.env_remove("GUARDRAIL_DB_DIR");
     c.env_remove("GUARDRAIL_LEDGER");
     c.env("NO_COLOR", "1");
+    // Tests never touch the network: registry look-ups go to a closed local port unless a test
+    // points them at its own wiremock server.
+    for var in ["GUARDRAIL_CRATES_API", "GUARDRAIL_NPM_REGISTRY", "GUARDRAIL_PYPI_URL"] {
+        c.env(var, "http://127.0.0.1:9");
+    }
+    // Nothing from the developer's own caches leaks into a test: an empty advisory DB and a
+    // registry cache private to this test process (tests that need either set their own).
+    let scratch = std::env::temp_dir().join(format!("guardrail-it-{}", std::process::id()));
+    c.env("GUARDRAIL_DB_DIR", scratch.join("no-db"));
+    c.env("GUARDRAIL_REGISTRY_CACHE", scratch.join("registry-cache"));
     c
 }
 

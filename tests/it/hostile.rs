@@ -961,7 +961,8 @@ fn mutate(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
 
 /// Stable-toolchain fuzzing without coverage guidance: random mutations of the committed
 /// corpora through every parser. A panic saves the input under `fuzz/artifacts/stable-<target>/`.
-/// `GUARDRAIL_FUZZ_ITERS` per target (default 2,000); `GUARDRAIL_FUZZ_SEED` to vary.
+/// `GUARDRAIL_FUZZ_ITERS` per target (default 2,000), or `GUARDRAIL_FUZZ_SECONDS` per target
+/// instead; `GUARDRAIL_FUZZ_SEED` to vary.
 #[test]
 #[ignore = "long: run with GUARDRAIL_FUZZ_ITERS=N cargo test --release --test it -- --ignored mutation_fuzz"]
 fn mutation_fuzz_corpora() {
@@ -973,6 +974,10 @@ fn mutation_fuzz_corpora() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let budget = std::env::var("GUARDRAIL_FUZZ_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_secs);
     let corpus = root().join("fuzz").join("corpus");
     let mut rng = Rng(seed | 1);
     let mut total = 0;
@@ -986,7 +991,9 @@ fn mutation_fuzz_corpora() {
             continue;
         }
         let start = Instant::now();
-        for _ in 0..iters {
+        let mut done = 0;
+        while budget.map_or(done < iters, |b| start.elapsed() < b) {
+            done += 1;
             let mut data = seeds[rng.below(seeds.len())].clone();
             let other = &seeds[rng.below(seeds.len())];
             mutate(&mut rng, &mut data, other);
@@ -999,16 +1006,16 @@ fn mutation_fuzz_corpora() {
                     .join(format!("stable-{target}"));
                 std::fs::create_dir_all(&out).expect("mkdir");
                 let p = out.join(format!("crash-{:016x}", rng.next()));
-                std::fs::write(&p, &data).expect("write");
+                std::fs::write(&p, data).expect("write");
                 panic!(
                     "{target}: panic on a mutated input, saved to {}",
                     p.display()
                 );
             }
         }
-        total += iters;
+        total += done;
         eprintln!(
-            "mutation fuzz: {target}: {iters} executions in {:?}",
+            "mutation fuzz: {target}: {done} executions in {:?}",
             start.elapsed()
         );
     }

@@ -326,7 +326,10 @@ fn suppression_added_by_the_change_becomes_a_yellow_agent_finding() {
         .and_then(|a| {
             a.iter().find(|f| {
                 f["rule"] == "suppression-added-by-change"
-                    && f["message"].as_str().unwrap_or("").contains("python-eval-exec-dynamic")
+                    && f["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("python-eval-exec-dynamic")
             })
         })
         .unwrap_or_else(|| panic!("no suppression finding for the eval: {v}"));

@@ -37,11 +37,16 @@ fn semgrep(args: &[&str], dir: &Path) -> serde_json::Value {
 
 /// Rule ids listed in the exceptions file, with their reasons.
 fn exceptions() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(root().join("tests/semgrep-exceptions.md")).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(root().join("tests/semgrep-exceptions.md")).unwrap_or_default();
     let mut out = BTreeMap::new();
     for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix("- `") else { continue };
-        let Some((id, reason)) = rest.split_once('`') else { continue };
+        let Some(rest) = line.trim_start().strip_prefix("- `") else {
+            continue;
+        };
+        let Some((id, reason)) = rest.split_once('`') else {
+            continue;
+        };
         let reason = reason.trim_start_matches([':', ' ', '—', '-']).trim();
         assert!(!reason.is_empty(), "exception for `{id}` gives no reason");
         out.insert(id.to_owned(), reason.to_owned());
@@ -51,7 +56,11 @@ fn exceptions() -> BTreeMap<String, String> {
 
 fn canon(p: &str, base: &Path) -> PathBuf {
     let p = Path::new(p);
-    let abs = if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
     abs.canonicalize().unwrap_or(abs)
 }
 
@@ -61,7 +70,13 @@ type Lines = BTreeMap<(String, PathBuf), BTreeSet<u64>>;
 fn semgrep_test(dir: &str) -> (Lines, Vec<String>) {
     let base = root();
     let v = semgrep(
-        &["--test", "--json", "--metrics=off", "--disable-version-check", dir],
+        &[
+            "--test",
+            "--json",
+            "--metrics=off",
+            "--disable-version-check",
+            dir,
+        ],
         &base,
     );
     let mut lines = Lines::new();
@@ -76,14 +91,19 @@ fn semgrep_test(dir: &str) -> (Lines, Vec<String>) {
         let checks = r["checks"].as_object().cloned().unwrap_or_default();
         for (id, c) in checks {
             if c["passed"] != true {
-                failures.push(format!("semgrep --test fails `{id}` in {file}: {}", c["matches"]));
+                failures.push(format!(
+                    "semgrep --test fails `{id}` in {file}: {}",
+                    c["matches"]
+                ));
             }
             if let Some(errs) = c["errors"].as_array().filter(|a| !a.is_empty()) {
                 failures.push(format!("semgrep errors for `{id}`: {errs:?}"));
             }
             let matches = c["matches"].as_object().cloned().unwrap_or_default();
             for (fixture, m) in matches {
-                let set = lines.entry((id.clone(), canon(&fixture, &base))).or_default();
+                let set = lines
+                    .entry((id.clone(), canon(&fixture, &base)))
+                    .or_default();
                 for l in m["reported_lines"].as_array().into_iter().flatten() {
                     if let Some(n) = l.as_u64() {
                         set.insert(n);
@@ -147,7 +167,10 @@ fn differential(dir: &str) {
         if allowed.contains_key(&rule) {
             eprintln!("documented exception `{rule}`: {}", diffs.join("; "));
         } else {
-            failures.push(format!("`{rule}` differs from semgrep: {}", diffs.join("; ")));
+            failures.push(format!(
+                "`{rule}` differs from semgrep: {}",
+                diffs.join("; ")
+            ));
         }
     }
     // semgrep --test failures of excepted rules are expected too.
