@@ -262,7 +262,7 @@ fn parse_git_header(rest: &[u8]) -> Option<(String, String)> {
     let s = String::from_utf8_lossy(rest).into_owned();
     if let Some(idx) = s.find(" \"") {
         let a = s[..idx].to_owned();
-        let b = unquote(s[idx + 1..].as_bytes())?;
+        let b = unquote(&s.as_bytes()[idx + 1..])?;
         return Some((a, String::from_utf8_lossy(&b).into_owned()));
     }
     // a/X b/X: try the split where both sides name the same path, else the middle " b/".

@@ -27,13 +27,15 @@ fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(2))
 }
 
-/// Errors are one line on stderr.
+/// Errors are one line on stderr, with control characters from hostile input replaced.
 fn one_line(s: &str) -> String {
-    s.split('\n')
+    let joined = s
+        .split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    cmd::clean(&joined)
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {

@@ -72,9 +72,22 @@ pub fn emit(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     }
 }
 
+/// Replaces control characters (from hostile paths) so stderr cannot drive the terminal.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Prints notes to stderr, one line each.
 pub fn print_notes(notes: &[String]) {
     for n in notes {
-        eprintln!("guardrail: note: {n}");
+        eprintln!("guardrail: note: {}", clean(n));
     }
 }

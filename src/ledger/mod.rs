@@ -119,7 +119,9 @@ impl RunRecord {
             db_sources: crate::advisory::sources_in(o.db.as_deref())
                 .into_iter()
                 .map(|s| DbSource {
-                    revision: s.revision.unwrap_or_else(|| format!("imported {}", s.imported)),
+                    revision: s
+                        .revision
+                        .unwrap_or_else(|| format!("imported {}", s.imported)),
                     source: s.name,
                     date: s.date,
                 })

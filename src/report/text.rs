@@ -8,6 +8,20 @@ use anstyle::{AnsiColor, Style};
 use super::{counts, Report};
 use crate::finding::{ReviewState, Severity};
 
+/// Replaces control characters (escape sequences in hostile paths or code) so nothing taken from
+/// the diff can drive the terminal.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn style(color: bool, s: Style) -> (String, String) {
     if color {
         (s.render().to_string(), s.render_reset().to_string())
@@ -29,10 +43,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
         let (s0, s1) = style(color, sev_style);
         let (b0, b1) = style(color, bold);
         let (d0, d1) = style(color, dim);
+        let path = clean(&f.path);
         let loc = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.path),
-            (Some(l), None) => format!("{}:{l}", f.path),
-            _ => f.path.clone(),
+            (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+            (Some(l), None) => format!("{path}:{l}"),
+            _ => path,
         };
         let mut tags = vec![f.kind.as_str().to_owned()];
         tags.extend(f.cwe.iter().cloned());
@@ -46,10 +61,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
             out,
             "{s0}{}{s1}[{b0}{}{b1}] {loc} {d0}({}){d1}",
             f.severity.as_str(),
-            f.rule,
-            tags.join(", ")
+            clean(&f.rule),
+            clean(&tags.join(", "))
         )?;
-        writeln!(out, "  {}", f.message)?;
+        writeln!(out, "  {}", clean(&f.message))?;
         if !f.advisories.is_empty() {
             writeln!(out, "  {d0}advisories: {}{d1}", f.advisories.join(", "))?;
         }
@@ -57,11 +72,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
             let n = line.to_string();
             let pad = " ".repeat(n.len());
             writeln!(out, "  {d0}{pad} |{d1}")?;
-            writeln!(out, "  {d0}{n} |{d1} {}", snippet.trim_end())?;
+            writeln!(out, "  {d0}{n} |{d1} {}", clean(snippet.trim_end()))?;
             writeln!(out, "  {d0}{pad} |{d1}")?;
         }
         for note in &f.notes {
-            writeln!(out, "  {d0}note:{d1} {note}")?;
+            writeln!(out, "  {d0}note:{d1} {}", clean(note))?;
         }
         if let Some(r) = &f.review {
             let state = match r.state {

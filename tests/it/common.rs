@@ -68,7 +68,11 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     c.env("NO_COLOR", "1");
     // Tests never touch the network: registry look-ups go to a closed local port unless a test
     // points them at its own wiremock server.
-    for var in ["GUARDRAIL_CRATES_API", "GUARDRAIL_NPM_REGISTRY", "GUARDRAIL_PYPI_URL"] {
+    for var in [
+        "GUARDRAIL_CRATES_API",
+        "GUARDRAIL_NPM_REGISTRY",
+        "GUARDRAIL_PYPI_URL",
+    ] {
         c.env(var, "http://127.0.0.1:9");
     }
     // Nothing from the developer's own caches leaks into a test: an empty advisory DB and a

@@ -278,7 +278,6 @@ fn hostile_diffs() {
 }
 
 #[test]
-#[ignore = "open bug: the text reporter prints file paths raw, so ESC sequences from a diff reach the terminal (src/report/text.rs)"]
 fn hostile_diff_paths_never_reach_the_terminal_raw() {
     let tmp = tempfile::tempdir().expect("tmp");
     let f = hostile().join("diff").join("ansi-escape-path.diff");
