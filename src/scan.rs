@@ -97,6 +97,8 @@ pub struct ScanOutcome {
     pub rules: RuleSet,
     /// The scanned root.
     pub root: PathBuf,
+    /// The advisory database directory asked for (None: the default location).
+    pub db: Option<PathBuf>,
     /// When the run started.
     pub started: time::OffsetDateTime,
 }
@@ -404,6 +406,7 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
         config_sha256,
         rules,
         root: s.root.clone(),
+        db: s.db.clone(),
         started,
     })
 }

@@ -38,6 +38,8 @@ def deser(blob, text):
     obj = pickle.loads(blob)
     # ok: python-pickle-load-untrusted
     data = json.loads(blob)
+    # ok: python-pickle-load-untrusted
+    clone = pickle.loads(pickle.dumps(obj))
     # ruleid: python-yaml-unsafe-load
     cfg = yaml.load(text)
     # ok: python-yaml-unsafe-load

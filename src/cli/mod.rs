@@ -182,6 +182,12 @@ pub struct ScanArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Advisory database directory (for manifests and lockfiles in the tree).
+    #[arg(long, value_name = "DIR", env = "GUARDRAIL_DB_DIR")]
+    pub db: Option<PathBuf>,
+    /// Never touch the network (registry look-ups are skipped and reported as such).
+    #[arg(long)]
+    pub offline: bool,
     /// Output.
     #[command(flatten)]
     pub out: OutputArgs,

@@ -22,6 +22,8 @@ pub fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     settings.rules = args.rules.iter().map(abs).collect();
     settings.no_builtin = args.no_builtin;
     settings.jobs = args.jobs;
+    settings.offline = args.offline;
+    settings.db = args.db.clone();
 
     let bar = if ui.stderr_is_terminal() {
         let pb = indicatif::ProgressBar::new(0);

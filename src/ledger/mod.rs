@@ -76,6 +76,20 @@ pub struct DbSource {
     pub date: Option<String>,
 }
 
+/// The advisory database sources in force (empty when there is no database).
+fn db_sources(dir: Option<&std::path::Path>) -> Vec<DbSource> {
+    crate::advisory::sources_in(dir)
+        .into_iter()
+        .map(|s| DbSource {
+            revision: s
+                .revision
+                .unwrap_or_else(|| format!("imported {}", s.imported)),
+            source: s.name,
+            date: s.date,
+        })
+        .collect()
+}
+
 /// What one `check` or `scan` run saw and decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -116,16 +130,7 @@ impl RunRecord {
             diff_sha256: Some(o.diff_sha256.clone()),
             rules_sha256: o.rules.sha256().to_owned(),
             config_sha256: o.config_sha256.clone(),
-            db_sources: crate::advisory::sources_in(o.db.as_deref())
-                .into_iter()
-                .map(|s| DbSource {
-                    revision: s
-                        .revision
-                        .unwrap_or_else(|| format!("imported {}", s.imported)),
-                    source: s.name,
-                    date: s.date,
-                })
-                .collect(),
+            db_sources: db_sources(o.db.as_deref()),
             verdict: o.verdict.as_str().to_owned(),
             findings: findings(&o.findings),
         }
@@ -144,8 +149,7 @@ impl RunRecord {
             diff_sha256: None,
             rules_sha256: o.rules.sha256().to_owned(),
             config_sha256: o.config_sha256.clone(),
-            // `scan` runs the rule packs only; no advisory database is consulted.
-            db_sources: Vec::new(),
+            db_sources: db_sources(o.db.as_deref()),
             verdict: o.verdict.as_str().to_owned(),
             findings: findings(&o.findings),
         }

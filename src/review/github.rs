@@ -131,8 +131,17 @@ fn call_error(e: octocrab::Error) -> CallError {
         other => {
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("request failed").to_owned();
-            let timeout = first.to_ascii_lowercase().contains("timed out")
-                || first.to_ascii_lowercase().contains("timeout");
+            // The timeout may sit deep in the source chain (octocrab wraps hyper wraps tower).
+            let mut chain = text.to_ascii_lowercase();
+            let mut source = std::error::Error::source(&other);
+            while let Some(e) = source {
+                chain.push_str(": ");
+                chain.push_str(&e.to_string().to_ascii_lowercase());
+                source = e.source();
+            }
+            let timeout = chain.contains("timed out")
+                || chain.contains("timeout")
+                || chain.contains("elapsed");
             CallError {
                 status: None,
                 retry_after: None,

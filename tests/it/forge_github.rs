@@ -1009,22 +1009,6 @@ fn a_slow_api_times_out_with_exit_2() {
             .set_body_json(json!({}))
             .set_delay(std::time::Duration::from_secs(5)),
     ));
-    // Baseline: the same check without publishing (the engine's own time on a loaded machine).
-    let t0 = std::time::Instant::now();
-    guardrail(env.repo.path())
-        .args([
-            "check",
-            "--base",
-            &env.base,
-            "--head",
-            &env.head,
-            "--no-ledger",
-            "--offline",
-        ])
-        .output()
-        .unwrap();
-    let baseline = t0.elapsed();
-    let started = std::time::Instant::now();
     let out = env
         .cmd()
         .env("GUARDRAIL_FORGE_TIMEOUT_SECS", "0.3")
@@ -1033,13 +1017,11 @@ fn a_slow_api_times_out_with_exit_2() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
+    // The fake answers (with a valid body) only after 5 s: "timed out" proves the 0.3 s limit
+    // fired rather than the slow answer being used. No wall-clock assertion: timing belongs in
+    // benchmarks, not tests.
     assert!(stderr.contains("timed out"), "{stderr}");
-    // The fake answers after 5 s; a 0.3 s limit must give up well before that.
-    let took = started.elapsed();
-    assert!(
-        took < baseline + std::time::Duration::from_millis(2500),
-        "{took:?} (baseline {baseline:?})"
-    );
+    assert!(out.stdout.is_empty());
 }
 
 #[test]
