@@ -68,7 +68,8 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
-fn review_label(f: &Finding) -> String {
+/// A finding's review state as escaped Markdown (`pending`, `accepted by …`).
+pub fn review_label(f: &Finding) -> String {
     match &f.review {
         None => String::new(),
         Some(r) => match r.state {

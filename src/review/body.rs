@@ -3,7 +3,7 @@
 //! through [`crate::report::markdown`]'s escaping, and every body starts with a hidden marker
 //! that only counts when the comment's author is guardrail's own user.
 
-use crate::finding::{Finding, ReviewState, Severity};
+use crate::finding::{Finding, Severity};
 use crate::report::markdown::{code_block, escape_inline, location, verdict_label};
 
 use super::{fingerprint_marker, on_diff, publishable, Publication, SUMMARY_MARKER};
@@ -57,23 +57,6 @@ pub fn inline(f: &Finding) -> String {
     s
 }
 
-fn review_cell(f: &Finding) -> String {
-    match &f.review {
-        None => String::new(),
-        Some(r) => match r.state {
-            ReviewState::Pending => "pending".into(),
-            ReviewState::Accepted => format!(
-                "accepted by {}",
-                escape_inline(r.by.as_deref().unwrap_or("?"))
-            ),
-            ReviewState::Rejected => format!(
-                "rejected by {}",
-                escape_inline(r.by.as_deref().unwrap_or("?"))
-            ),
-        },
-    }
-}
-
 /// The summary comment: verdict, counts, provenance, every red/yellow finding (findings off the
 /// diff only appear here), and how to decide. Contains no timestamps, so an unchanged result
 /// renders byte-identical and the comment is not edited.
@@ -109,7 +92,7 @@ pub fn summary(p: &Publication<'_>) -> String {
             escape_inline(&f.rule),
             loc,
             escape_inline(&f.message),
-            review_cell(f)
+            crate::report::markdown::review_label(f)
         ));
     }
     let off: Vec<&&Finding> = shown.iter().filter(|f| !on_diff(f, p.changes)).collect();

@@ -418,11 +418,26 @@ fn sigkill_at_random_points_during_1000_appends_leaves_a_verifiable_prefix() {
             .spawn()
             .unwrap();
         spawns += 1;
-        // Past process start-up (tens of ms), then anywhere in the run of appends.
-        std::thread::sleep(Duration::from_millis(10 + rng.below(250)));
-        if c.try_wait().unwrap().is_none() {
-            c.kill().unwrap(); // SIGKILL
-            kills += 1;
+        // Kill once the writer is a random number of appends into its run (polling the file, so
+        // the kill lands mid-run however fast or slow the machine is), plus a random sub-ms
+        // delay so it also lands inside an append rather than only between two.
+        let target = done + 1 + rng.below(40) as usize;
+        loop {
+            if c.try_wait().unwrap().is_some() {
+                break;
+            }
+            let lines = std::fs::read(&p)
+                .map(|b| b.iter().filter(|&&x| x == b'\n').count())
+                .unwrap_or(0);
+            if lines >= target {
+                std::thread::sleep(Duration::from_micros(rng.below(800)));
+                if c.try_wait().unwrap().is_none() {
+                    c.kill().unwrap(); // SIGKILL
+                    kills += 1;
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
         }
         let status = c.wait().unwrap();
         let now = assert_prefix(&p, "crash");
