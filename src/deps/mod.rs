@@ -7,7 +7,7 @@
 //! parsed, leniently. Install commands in added lines (`pip install x`, `npm i x`, …) count as
 //! added dependencies too ([`install`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -394,11 +394,11 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                     out.push(from_fragments(f, format));
                     continue;
                 }
-                let head = match (&head_bytes, head_path) {
+                let mut head = match (&head_bytes, head_path) {
                     (Some(b), Some(p)) => parse(format, &Text::whole(utf8(b, p)?), p)?,
                     _ => Vec::new(),
                 };
-                let base = match (&base_bytes, base_path) {
+                let mut base = match (&base_bytes, base_path) {
                     (Some(b), Some(p)) => {
                         let shown = format!("{p} (base)");
                         let text = utf8(b, &shown)?;
@@ -410,6 +410,38 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                     }
                     _ => Vec::new(),
                 };
+                if format == Format::Requirements {
+                    let touched: HashSet<&str> =
+                        ctx.changes.files.iter().map(|f| f.path()).collect();
+                    let skip = |p: &str| touched.contains(p) || policy.excluded(p);
+                    let at_head = |p: &str| revs.head(p);
+                    let at_base = |p: &str| revs.base(p);
+                    for (bytes, p, read, entries, side) in [
+                        (
+                            &head_bytes,
+                            head_path,
+                            &at_head as &Reader<'_>,
+                            &mut head,
+                            "",
+                        ),
+                        (
+                            &base_bytes,
+                            base_path,
+                            &at_base as &Reader<'_>,
+                            &mut base,
+                            " (base)",
+                        ),
+                    ] {
+                        if let (Some(b), Some(p)) = (bytes, p) {
+                            let text = String::from_utf8_lossy(b);
+                            let missing =
+                                follow_includes(&text, p, read, side, &skip, limit, entries)?;
+                            for m in missing {
+                                ctx.note(format!("{p}{side}: `-r {m}` names a file that is not in the repository; its requirements were not checked"));
+                            }
+                        }
+                    }
+                }
                 out.push(FileDeps {
                     path: path.to_owned(),
                     format,
@@ -422,6 +454,95 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
         }
     }
     Ok(out)
+}
+
+/// Reads a file at one revision (None: absent).
+type Reader<'r> = dyn Fn(&str) -> Result<Option<Vec<u8>>> + 'r;
+
+/// How deep `-r` chains are followed, and how many files at most: pip has no limit, but a
+/// repository with more is hostile or broken, and each file costs a `git show`.
+const MAX_INCLUDE_DEPTH: usize = 8;
+const MAX_INCLUDED_FILES: usize = 64;
+
+/// Resolves a `-r` target written in the requirements file `from` (both repository-relative, pip
+/// resolves against the including file's directory); None when it is absolute or climbs out of
+/// the repository.
+fn resolve_include(from: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for c in target.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Appends the entries of the files a requirements file `-r`-includes, transitively, read at the
+/// same revision with `read`: a new `-r common.txt` line adds everything `common.txt` pins.
+/// `skip` says which files not to read: those the change itself touches (they are parsed as
+/// changed files of their own, and counting them twice would double their findings) and
+/// excluded paths. Returns the includes that do not exist.
+fn follow_includes(
+    text: &str,
+    path: &str,
+    read: &Reader<'_>,
+    side: &str,
+    skip: &dyn Fn(&str) -> bool,
+    limit: u64,
+    out: &mut Vec<Entry>,
+) -> Result<Vec<String>> {
+    let mut seen: HashSet<String> = HashSet::from([path.to_owned()]);
+    let mut missing = Vec::new();
+    let mut queue: Vec<(String, String, usize)> = requirements::includes(text)
+        .into_iter()
+        .map(|t| (path.to_owned(), t, 1))
+        .collect();
+    while let Some((from, target, depth)) = queue.pop() {
+        let Some(inc) = resolve_include(&from, &target) else {
+            continue;
+        };
+        if depth > MAX_INCLUDE_DEPTH
+            || seen.len() > MAX_INCLUDED_FILES
+            || !seen.insert(inc.clone())
+            || skip(&inc)
+        {
+            continue;
+        }
+        let Some(bytes) = read(&inc)? else {
+            missing.push(target);
+            continue;
+        };
+        let shown = format!("{inc}{side}");
+        if bytes.len() as u64 > limit {
+            return Err(Error::Limit {
+                path: PathBuf::from(&shown),
+                message: format!(
+                    "{} bytes, over the {limit} byte limit for dependency files (raise limits.max-file-bytes or exclude the path)",
+                    bytes.len()
+                ),
+            });
+        }
+        let text = utf8(&bytes, &shown)?;
+        let mut entries = parse(Format::Requirements, &Text::whole(text), &shown)?;
+        for e in &mut entries {
+            e.dep.path = inc.clone();
+        }
+        out.extend(entries);
+        queue.extend(
+            requirements::includes(text)
+                .into_iter()
+                .map(|t| (inc.clone(), t, depth + 1)),
+        );
+    }
+    Ok(missing)
 }
 
 fn from_fragments(f: &FileChange, format: Format) -> FileDeps {
@@ -653,6 +774,56 @@ mod tests {
                 (13, "source = \"y\"")
             ]
         );
+    }
+
+    #[test]
+    fn include_paths_resolve_against_the_including_file() {
+        assert_eq!(
+            resolve_include("py/requirements.txt", "base.txt").as_deref(),
+            Some("py/base.txt")
+        );
+        assert_eq!(
+            resolve_include("py/req/dev.txt", "../common/./base.txt").as_deref(),
+            Some("py/common/base.txt")
+        );
+        assert_eq!(resolve_include("requirements.txt", "../outside.txt"), None);
+        assert_eq!(resolve_include("requirements.txt", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn includes_are_followed_transitively_once_and_skip_touched_files() {
+        let files: std::collections::HashMap<&str, &str> = [
+            ("a.txt", "-r b.txt\nflask==2.0.0\n"),
+            ("b.txt", "-r a.txt\n-r c.txt\ndjango==4.0\n"),
+            ("c.txt", "numpy==1.0\n"),
+        ]
+        .into_iter()
+        .collect();
+        let read = |p: &str| Ok(files.get(p).map(|t| t.as_bytes().to_vec()));
+        let mut out = Vec::new();
+        let skip_c = |p: &str| p == "c.txt";
+        let missing = follow_includes(
+            "-r a.txt\n-r gone.txt\n",
+            "requirements.txt",
+            &read,
+            "",
+            &skip_c,
+            1 << 20,
+            &mut out,
+        )
+        .expect("follow");
+        let got: Vec<(String, String, Option<u32>)> = out
+            .iter()
+            .map(|e| (e.dep.name.clone(), e.dep.path.clone(), e.dep.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("flask".to_owned(), "a.txt".to_owned(), Some(2)),
+                ("django".to_owned(), "b.txt".to_owned(), Some(3)),
+            ]
+        );
+        assert_eq!(missing, ["gone.txt"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `requirements*.txt`: pins (`==`, `===`), ranges, extras, environment markers, `--hash`
-//! options, line continuations, VCS / URL requirements and `-e` editables. `-r` / `-c` includes
-//! are other files: when they change they are in the diff themselves. Index options
+//! options, line continuations, VCS / URL requirements and `-e` editables. `-r` includes are
+//! listed by [`includes`] and followed by the caller (it reads the included files at the same
+//! revision); `-c` constraints install nothing and are not followed. Index options
 //! (`--index-url`, `--extra-index-url`) are the integrity check's business.
 
 use super::{Dep, DepSource, Ecosystem, Entry, Text};
@@ -95,6 +96,44 @@ const VALUE_OPTS: [&str; 12] = [
     "--hash",
     "-e",
 ];
+
+/// The files a requirements file pulls in with `-r FILE`, `--requirement FILE`,
+/// `--requirement=FILE` or `-rFILE`, as written and in order; URLs are left out (pip fetches
+/// them at install time, there is nothing in the repository to read).
+pub fn includes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut joined = String::new();
+    for raw in text.lines() {
+        let t = raw.trim_end();
+        if let Some(body) = t.strip_suffix('\\') {
+            joined.push_str(body);
+            joined.push(' ');
+            continue;
+        }
+        joined.push_str(t);
+        let line = std::mem::take(&mut joined);
+        let line = match line.find(" #") {
+            Some(i) => &line[..i],
+            None if line.trim_start().starts_with('#') => "",
+            None => &line,
+        };
+        let mut words = line.split_whitespace();
+        while let Some(w) = words.next() {
+            let file = match w {
+                "-r" | "--requirement" => words.next(),
+                _ => w
+                    .strip_prefix("--requirement=")
+                    .or_else(|| w.strip_prefix("-r").filter(|r| !r.is_empty())),
+            };
+            if let Some(f) = file {
+                if !f.contains("://") {
+                    out.push(f.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
 
 /// Parses a requirements file.
 pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
@@ -205,4 +244,27 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         out.push(entry);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn includes_in_every_spelling_and_no_urls() {
+        let text = "-r base.txt\n--requirement dev/extra.txt  # dev tools\n\
+                    --requirement=../shared.txt\n-rnospace.txt\n\
+                    -r https://example.com/req.txt\n# -r commented.txt\n\
+                    -c constraints.txt\nrequests==2.31.0\n-e . \\\n  -r continued.txt\n";
+        assert_eq!(
+            includes(text),
+            [
+                "base.txt",
+                "dev/extra.txt",
+                "../shared.txt",
+                "nospace.txt",
+                "continued.txt"
+            ]
+        );
+    }
 }

@@ -747,3 +747,91 @@ fn broken_lockfiles_under_excluded_paths_are_not_read() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn requirements_includes_are_followed_at_both_revisions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let osv = tmp.path().join("pypi.jsonl");
+    // PYSEC-2018-28 (CVE-2018-18074): requests < 2.20.0 sends credentials on a redirect to http.
+    std::fs::write(&osv, "{\"id\":\"PYSEC-2018-28\",\"aliases\":[\"CVE-2018-18074\"],\"summary\":\"requests Authorization header leak on redirect\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"requests\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.20.0\"}]}]}]}\n").expect("write");
+    let out = guardrail(tmp.path())
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .arg(&osv)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let repo = TempRepo::new();
+    repo.write("py/requirements.txt", "flask==3.0.0\n");
+    // Not a requirements*.txt name: only reachable through `-r`. Already vulnerable at base,
+    // but nothing included it there.
+    repo.write("py/common/base.in", "# shared pins\nrequests==2.19.0\n");
+    repo.commit("base");
+    repo.write(
+        "py/requirements.txt",
+        "flask==3.0.0\n-r common/base.in\n-r missing.txt\n",
+    );
+    repo.commit("include the shared pins");
+    let run = |base: &str| {
+        guardrail(repo.path())
+            .args([
+                "check",
+                "--base",
+                base,
+                "--format",
+                "json",
+                "--no-ledger",
+                "--db",
+            ])
+            .arg(&db)
+            .output()
+            .expect("run")
+    };
+    let out = run("HEAD~1");
+    let findings = json_findings(&out.stdout);
+    let deps: Vec<_> = findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        deps,
+        [(
+            "PYSEC-2018-28".to_owned(),
+            "py/common/base.in".to_owned(),
+            Some(2)
+        )],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "py/requirements.txt: `-r missing.txt` names a file that is not in the repository"
+        ),
+        "{err}"
+    );
+
+    // Once the include is at base, an unrelated edit reports nothing: the pin is not new.
+    repo.write(
+        "py/requirements.txt",
+        "flask==3.0.0\n-r common/base.in\n-r missing.txt\nclick==8.1.7\n",
+    );
+    repo.commit("unrelated pin");
+    let findings = json_findings(&run("HEAD~1").stdout);
+    assert!(
+        !findings.iter().any(|f| f["kind"] == "dependency"),
+        "{findings:?}"
+    );
+}
