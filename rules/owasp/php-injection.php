@@ -16,6 +16,12 @@ function sql($pdo, $mysqli, $id, $name)
     $users = DB::select("select * from users where email = ?", [$email]);
     // ok: php-sql-interpolated-query
     $q = User::whereRaw("name = ?", [$name])->get();
+    // ok: php-sql-interpolated-query
+    $updateStmt = $this->pdo->prepare(
+        "UPDATE $this->table SET $this->lifetimeCol = :expiry WHERE $this->idCol = :id"
+    );
+    // ruleid: php-sql-interpolated-query
+    $stmt = $pdo->prepare("SELECT * FROM users WHERE name = '$name'");
 }
 
 function shell($file)

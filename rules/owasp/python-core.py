@@ -18,6 +18,18 @@ def sql(cur, name, uid):
     cur.execute("SELECT * FROM users WHERE name = %s", (name,))
     # ok: python-sql-string-built-query
     cur.execute("SELECT 1")
+    # ruleid: python-sql-string-built-query
+    cur.execute(f"""SELECT * FROM users WHERE name = '{name}'""")
+    # ok: python-sql-string-built-query
+    cur.execute(f'select x as "x [INIT]", x from test')
+    # ok: python-sql-string-built-query
+    cur.execute('PRAGMA %s = %s;' % (pragma, value))
+    # ok: python-sql-string-built-query
+    curs.execute("SET TRANSACTION ISOLATION LEVEL %s" % level)
+    # ok: python-sql-string-built-query
+    conn.execute(f"ATTACH DATABASE '{path}' AS aux")
+    # ruleid: python-sql-string-built-query
+    cur.execute("DELETE FROM sessions WHERE token = '%s'" % token)
 
 
 def shell(ref, path):
@@ -41,13 +53,31 @@ def deser(blob, text):
     # ok: python-pickle-load-untrusted
     clone = pickle.loads(pickle.dumps(obj))
     # ruleid: python-yaml-unsafe-load
-    cfg = yaml.load(text)
+    cfg = yaml.load(text, Loader=yaml.Loader)
+    # ruleid: python-yaml-unsafe-load
+    cfg = yaml.load(text, Loader=yaml.UnsafeLoader)
+    # ruleid: python-yaml-unsafe-load
+    cfg = yaml.load_all(text, yaml.FullLoader)
+    # ruleid: python-yaml-unsafe-load
+    cfg = yaml.unsafe_load(text)
     # ok: python-yaml-unsafe-load
     cfg = yaml.safe_load(text)
     # ok: python-yaml-unsafe-load
     cfg = yaml.load(text, Loader=yaml.SafeLoader)
     # ok: python-yaml-unsafe-load
     cfg = yaml.load(text, yaml.CSafeLoader)
+    # ok: python-yaml-unsafe-load
+    return yaml.load(yamlstr, loader)
+    # ruleid: python-yaml-load-without-loader
+    cfg = yaml.load(text)
+    # ruleid: python-yaml-load-without-loader
+    data = yaml.load(StringIO(contents))
+    # ok: python-yaml-load-without-loader
+    cfg = yaml.load(text, Loader=yaml.SafeLoader)
+    # ok: python-yaml-load-without-loader
+    cfg = yaml.safe_load(text)
+    # ok: python-yaml-load-without-loader
+    # the template, as loaded by json.load() or yaml.load(), or as given
 
 
 def tls(url):
