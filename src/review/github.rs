@@ -1,7 +1,9 @@
 //! GitHub backend (`guardrail check --publish github`): one batched review with inline comments
 //! (`side: RIGHT`) for new findings on diff lines, an upserted summary comment, a commit status
 //! and (when the token may) a check run with annotations; decisions from
-//! `/guardrail accept|reject <reason>` replies in a finding's review thread.
+//! `/guardrail accept|reject <reason>` replies in a finding's review thread; when a flagged
+//! finding is gone because the code changed, one *resolved (modified)* reply and the thread
+//! resolved through GraphQL (`resolveReviewThread`: REST cannot resolve review threads).
 //!
 //! Everything is found again on the next run by hidden markers at the start of comments
 //! authored by guardrail's own user (the token's user; `github-actions[bot]` for an Actions
@@ -29,6 +31,14 @@ const FORGE: &str = "GitHub";
 const TOKEN_VAR: &str = "GITHUB_TOKEN";
 /// GitHub accepts at most 50 annotations per check-run request.
 const ANNOTATIONS_PER_REQUEST: usize = 50;
+/// Pages of 100 review threads read at most: bounds the look-up on a broken or hostile API.
+const THREAD_PAGES: usize = 50;
+
+/// The PR's review threads with the REST id of each thread's first comment (our marker
+/// comment), which is how a thread is matched to a finding.
+const THREADS_QUERY: &str = "query($owner: String!, $name: String!, $number: Int!, $cursor: String) { repository(owner: $owner, name: $name) { pullRequest(number: $number) { reviewThreads(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { id isResolved comments(first: 1) { nodes { databaseId } } } } } } }";
+
+const RESOLVE_MUTATION: &str = "mutation($threadId: ID!) { resolveReviewThread(input: {threadId: $threadId}) { thread { id isResolved } } }";
 
 #[derive(Debug, Clone, Deserialize)]
 struct User {
@@ -69,8 +79,12 @@ struct Pr {
 pub struct GitHub {
     rt: tokio::runtime::Runtime,
     crab: Octocrab,
+    /// Same token and limits as `crab`, based at the GraphQL root (see [`graphql_base`]).
+    gql: Octocrab,
     limits: Limits,
     repo: String,
+    owner: String,
+    name: String,
     number: u64,
     own: String,
     pr: Pr,
@@ -78,6 +92,81 @@ pub struct GitHub {
     issue_comments: Vec<IssueComment>,
     permissions: HashMap<String, String>,
     replies: Vec<(u64, String)>,
+    /// Root comment ids of threads whose finding is gone, to resolve after the reply.
+    resolve: Vec<u64>,
+}
+
+/// A review thread as GraphQL reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Thread {
+    id: String,
+    resolved: bool,
+}
+
+/// The GraphQL root for a REST base: GitHub Enterprise serves REST at `/api/v3` and GraphQL
+/// at `/api/graphql`; github.com (and a test server) serve both from the same root.
+fn graphql_base(api: &str) -> &str {
+    let api = api.trim_end_matches('/');
+    api.strip_suffix("/v3")
+        .filter(|b| b.ends_with("/api"))
+        .unwrap_or(api)
+}
+
+/// One page of `reviewThreads`: root comment id → thread, and the cursor of the next page.
+fn parse_threads(data: &Value) -> Option<(HashMap<u64, Thread>, Option<String>)> {
+    let rt = data.pointer("/repository/pullRequest/reviewThreads")?;
+    let mut out = HashMap::new();
+    for n in rt.get("nodes").and_then(Value::as_array)? {
+        let (Some(id), Some(root)) = (
+            n.get("id").and_then(Value::as_str),
+            n.pointer("/comments/nodes/0/databaseId")
+                .and_then(Value::as_u64),
+        ) else {
+            continue;
+        };
+        let resolved = n.get("isResolved").and_then(Value::as_bool) == Some(true);
+        out.insert(
+            root,
+            Thread {
+                id: id.to_owned(),
+                resolved,
+            },
+        );
+    }
+    let has_next = rt.pointer("/pageInfo/hasNextPage").and_then(Value::as_bool) == Some(true);
+    let next = rt
+        .pointer("/pageInfo/endCursor")
+        .and_then(Value::as_str)
+        .filter(|_| has_next)
+        .map(str::to_owned);
+    Some((out, next))
+}
+
+/// The messages of a GraphQL `errors` list, one line.
+fn graphql_errors(v: &Value) -> Option<String> {
+    let errs = v.get("errors")?.as_array().filter(|e| !e.is_empty())?;
+    let msgs: Vec<String> = errs
+        .iter()
+        .map(|e| {
+            let msg = e
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown error");
+            match e.get("type").and_then(Value::as_str) {
+                Some(t) => format!("{t}: {msg}"),
+                None => msg.to_owned(),
+            }
+        })
+        .collect();
+    Some(
+        msgs.join("; ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(300)
+            .collect(),
+    )
 }
 
 fn usage(msg: impl Into<String>) -> Error {
@@ -194,23 +283,30 @@ impl GitHub {
         let api = env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
         let limits = Limits::from_env(env);
         let rt = http::runtime(FORGE)?;
-        let crab = {
+        let client = |base: &str| {
             let _guard = rt.enter();
             Octocrab::builder()
-                .base_uri(api.trim_end_matches('/'))
+                .base_uri(base)
                 .map_err(|e| usage(format!("GITHUB_API_URL `{api}` is not a URL: {e}")))?
-                .personal_token(token)
+                .personal_token(token.clone())
                 .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
                 .set_connect_timeout(Some(limits.timeout))
                 .set_read_timeout(Some(limits.timeout))
                 .build()
-                .map_err(|e| super::forge_error(FORGE, format!("cannot build the client: {e}")))?
+                .map_err(|e| super::forge_error(FORGE, format!("cannot build the client: {e}")))
         };
+        let crab = client(api.trim_end_matches('/'))?;
+        // Derived from GITHUB_API_URL, never from GITHUB_GRAPHQL_URL: one configurable base
+        // keeps REST and GraphQL on the same host (and a test's fake server).
+        let gql = client(graphql_base(&api))?;
         let mut gh = GitHub {
             rt,
             crab,
+            gql,
             limits,
             repo: format!("/repos/{owner}/{name}"),
+            owner: owner.to_owned(),
+            name: name.to_owned(),
             number,
             own: String::new(),
             pr: Pr::default(),
@@ -218,6 +314,7 @@ impl GitHub {
             issue_comments: Vec::new(),
             permissions: HashMap::new(),
             replies: Vec::new(),
+            resolve: Vec::new(),
         };
         gh.load(env)?;
         Ok(gh)
@@ -322,6 +419,123 @@ impl GitHub {
                 r.map_err(call_error)
             },
         ))
+    }
+
+    /// One GraphQL request. An `errors` list in a 200 answer is a failure too (GitHub reports
+    /// missing permissions that way). Retried like a read: both our query and the
+    /// resolve mutation are idempotent.
+    fn graphql(&self, what: &str, query: &str, variables: Value) -> Result<Value> {
+        let crab = &self.gql;
+        let payload = json!({ "query": query, "variables": variables });
+        let payload = &payload;
+        let v: Value = self.rt.block_on(http::call(
+            FORGE,
+            what,
+            &self.limits,
+            true,
+            TOKEN_VAR,
+            || async move {
+                crab.post::<_, Value>("/graphql", Some(payload))
+                    .await
+                    .map_err(call_error)
+            },
+        ))?;
+        if let Some(msg) = graphql_errors(&v) {
+            return Err(super::forge_error(
+                FORGE,
+                format!("{what}: GraphQL error: {msg}"),
+            ));
+        }
+        Ok(v.get("data").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Every review thread of the PR, by the REST id of its first comment.
+    fn review_threads(&self) -> Result<HashMap<u64, Thread>> {
+        let what = "POST /graphql (reviewThreads)";
+        let mut out = HashMap::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..THREAD_PAGES {
+            let vars = json!({
+                "owner": self.owner,
+                "name": self.name,
+                "number": self.number,
+                "cursor": cursor,
+            });
+            let data = self.graphql(what, THREADS_QUERY, vars)?;
+            let (page, next) = parse_threads(&data).ok_or_else(|| {
+                super::forge_error(
+                    FORGE,
+                    format!("{what}: no repository.pullRequest.reviewThreads in the response"),
+                )
+            })?;
+            out.extend(page);
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Resolves the threads of findings that are gone. Never fails the run: without
+    /// GraphQL access (Actions tokens on some setups, fine-grained tokens without
+    /// pull-requests write) the reply already posted says the finding is resolved.
+    fn resolve_threads(&self, roots: &[u64]) -> Vec<String> {
+        let degraded = |n: usize, e: &Error| {
+            format!(
+                "{n} review thread(s) whose finding is gone were answered \"resolved (modified)\" but not resolved: {e}"
+            )
+        };
+        let threads = match self.review_threads() {
+            Ok(t) => t,
+            Err(e) => return vec![degraded(roots.len(), &e)],
+        };
+        let mut notes = Vec::new();
+        let mut resolved = 0usize;
+        let mut missing = 0usize;
+        for (k, root) in roots.iter().enumerate() {
+            let Some(t) = threads.get(root) else {
+                missing += 1;
+                continue;
+            };
+            if t.resolved {
+                continue;
+            }
+            let what = "POST /graphql (resolveReviewThread)";
+            let res = self
+                .graphql(what, RESOLVE_MUTATION, json!({ "threadId": t.id }))
+                .and_then(|d| {
+                    match d
+                        .pointer("/resolveReviewThread/thread/isResolved")
+                        .and_then(Value::as_bool)
+                    {
+                        Some(true) => Ok(()),
+                        _ => Err(super::forge_error(
+                            FORGE,
+                            format!("{what}: the thread is not resolved in the response"),
+                        )),
+                    }
+                });
+            match res {
+                Ok(()) => resolved += 1,
+                // The same token fails the same way for every thread: stop asking.
+                Err(e) => {
+                    notes.push(degraded(roots.len() - k, &e));
+                    break;
+                }
+            }
+        }
+        if missing > 0 {
+            notes.push(format!(
+                "{missing} review thread(s) whose finding is gone were not found through GraphQL; answered \"resolved (modified)\" only"
+            ));
+        }
+        if resolved > 0 {
+            notes.push(format!(
+                "resolved {resolved} review thread(s) whose finding is gone (modified)"
+            ));
+        }
+        notes
     }
 
     /// Every page of a list (100 per page).
@@ -531,6 +745,9 @@ impl Backend for GitHub {
                     rec.reason = Some("the flagged code changed and the finding is gone".into());
                     records.push(rec);
                     self.replies.push((root, body::resolved()));
+                    // Our reply is the record that this thread was handled: a thread with it
+                    // is never touched again, even if someone re-opens it on purpose.
+                    self.resolve.push(root);
                 }
                 continue;
             };
@@ -624,6 +841,10 @@ impl Backend for GitHub {
                 self.repo, self.number
             );
             self.send("POST", &route, &json!({ "body": text }))?;
+        }
+        let resolve = std::mem::take(&mut self.resolve);
+        if !resolve.is_empty() {
+            notes.extend(self.resolve_threads(&resolve));
         }
         // 3. The summary comment, created once and edited in place.
         let summary = body::summary(p);
@@ -802,5 +1023,70 @@ mod tests {
         );
         assert_eq!(event_number(&json!({"issue": {"number": 8}})), None);
         assert_eq!(ack_id("<!-- guardrail:ack=42 -->\nok"), Some("42"));
+    }
+
+    #[test]
+    fn graphql_lives_beside_rest() {
+        assert_eq!(
+            graphql_base("https://api.github.com"),
+            "https://api.github.com"
+        );
+        assert_eq!(
+            graphql_base("https://ghe.example.net/api/v3/"),
+            "https://ghe.example.net/api"
+        );
+        assert_eq!(
+            graphql_base("http://127.0.0.1:4123"),
+            "http://127.0.0.1:4123"
+        );
+        // Only the Enterprise layout is rewritten.
+        assert_eq!(
+            graphql_base("https://proxy.example.net/v3"),
+            "https://proxy.example.net/v3"
+        );
+    }
+
+    #[test]
+    fn review_threads_parse_with_pagination_and_skip_malformed_nodes() {
+        let data = json!({"repository": {"pullRequest": {"reviewThreads": {
+        "pageInfo": {"hasNextPage": true, "endCursor": "Y3Vyc29yOnYyOpHOBbTl6w=="},
+        "nodes": [
+            {"id": "PRRT_kwDOKxk5dM5Vx1Aa", "isResolved": false,
+             "comments": {"nodes": [{"databaseId": 2498000001u64}]}},
+            {"id": "PRRT_kwDOKxk5dM5Vx1Ab", "isResolved": true,
+             "comments": {"nodes": [{"databaseId": 2498000002u64}]}},
+            {"id": "PRRT_kwDOKxk5dM5Vx1Ac", "isResolved": false,
+             "comments": {"nodes": []}},
+            {"isResolved": false, "comments": {"nodes": [{"databaseId": 7}]}}
+        ]}}}});
+        let (threads, next) = parse_threads(&data).unwrap();
+        assert_eq!(next.as_deref(), Some("Y3Vyc29yOnYyOpHOBbTl6w=="));
+        assert_eq!(threads.len(), 2);
+        assert_eq!(
+            threads[&2498000001],
+            Thread {
+                id: "PRRT_kwDOKxk5dM5Vx1Aa".into(),
+                resolved: false
+            }
+        );
+        assert!(threads[&2498000002].resolved);
+        assert!(parse_threads(&json!({"repository": null})).is_none());
+        let last = json!({"repository": {"pullRequest": {"reviewThreads": {
+            "pageInfo": {"hasNextPage": false, "endCursor": "x"}, "nodes": []}}}});
+        assert_eq!(parse_threads(&last).unwrap().1, None);
+    }
+
+    #[test]
+    fn graphql_errors_are_one_line() {
+        let v = json!({"data": {"resolveReviewThread": null}, "errors": [
+            {"type": "FORBIDDEN", "path": ["resolveReviewThread"],
+             "message": "Resource not accessible\nby integration"},
+            {"message": "second"}]});
+        assert_eq!(
+            graphql_errors(&v).as_deref(),
+            Some("FORBIDDEN: Resource not accessible by integration; second")
+        );
+        assert_eq!(graphql_errors(&json!({"data": {}, "errors": []})), None);
+        assert_eq!(graphql_errors(&json!({"data": {}})), None);
     }
 }

@@ -3,7 +3,7 @@
 //! and resolution are tested end to end through the binary. Payload shapes come from
 //! `fixtures/forge/github/`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -34,6 +34,21 @@ pub struct State {
     pub pr: Value,
     /// (method, path prefix) → canned response, checked before the fake's own routes.
     pub fail: Vec<(String, String, ResponseTemplate)>,
+    /// Root comment ids of review threads resolved (GraphQL `isResolved`).
+    pub resolved_threads: HashSet<u64>,
+    /// Review threads per GraphQL page (0: 100, as requested by `first: 100`).
+    pub thread_page: usize,
+    /// Canned answer to the `resolveReviewThread` mutation only.
+    pub resolve_fail: Option<ResponseTemplate>,
+}
+
+/// The GraphQL node id of the review thread whose first comment is `root`.
+pub fn thread_id(root: u64) -> String {
+    format!("PRRT_kwDOKxk5dM5{root:x}")
+}
+
+fn thread_root(id: &str) -> Option<u64> {
+    u64::from_str_radix(id.strip_prefix("PRRT_kwDOKxk5dM5")?, 16).ok()
 }
 
 #[derive(Clone)]
@@ -108,6 +123,81 @@ impl State {
             .collect()
     }
 
+    /// The `resolveReviewThread` mutations received: their `threadId`s.
+    pub fn resolve_mutations(&self) -> Vec<String> {
+        self.log
+            .iter()
+            .filter(|(m, p, b)| {
+                m == "POST"
+                    && p == "/graphql"
+                    && b["query"].as_str().unwrap().contains("resolveReviewThread")
+            })
+            .map(|(_, _, b)| b["variables"]["threadId"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// GraphQL answers, shaped like GitHub's (fixtures `graphql_*.json`).
+    fn graphql(&mut self, body: &Value) -> ResponseTemplate {
+        let query = body["query"].as_str().unwrap();
+        let vars = &body["variables"];
+        if query.starts_with("mutation") && query.contains("resolveReviewThread") {
+            if let Some(t) = &self.resolve_fail {
+                return t.clone();
+            }
+            let tid = vars["threadId"].as_str().unwrap();
+            let Some(root) = thread_root(tid).filter(|r| {
+                self.review_comments
+                    .iter()
+                    .any(|c| c["id"] == json!(r) && c.get("in_reply_to_id").is_none())
+            }) else {
+                return ok(
+                    json!({"data": {"resolveReviewThread": null}, "errors": [{"type": "NOT_FOUND", "path": ["resolveReviewThread"], "locations": [{"line": 1, "column": 32}], "message": format!("Could not resolve to a node with the global id of '{tid}'")}]}),
+                );
+            };
+            self.resolved_threads.insert(root);
+            let mut r = fixture("graphql_resolve_review_thread.json");
+            r["data"]["resolveReviewThread"]["thread"]["id"] = json!(tid);
+            return ok(r);
+        }
+        assert!(
+            query.contains("reviewThreads"),
+            "unexpected GraphQL: {query}"
+        );
+        assert_eq!(vars["owner"], "octo-org");
+        assert_eq!(vars["name"], "payments");
+        assert_eq!(vars["number"], 42);
+        let per = if self.thread_page == 0 {
+            100
+        } else {
+            self.thread_page
+        };
+        let start: usize = vars["cursor"]
+            .as_str()
+            .and_then(|c| c.strip_prefix("Y3Vyc29yOnYyOpHO"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let roots = self.roots();
+        let nodes: Vec<Value> = roots
+            .iter()
+            .skip(start)
+            .take(per)
+            .map(|c| {
+                let root = c["id"].as_u64().unwrap();
+                json!({
+                    "id": thread_id(root),
+                    "isResolved": self.resolved_threads.contains(&root),
+                    "comments": {"nodes": [{"databaseId": root}]},
+                })
+            })
+            .collect();
+        let end = start + nodes.len();
+        let mut r = fixture("graphql_review_threads.json");
+        let rt = &mut r["data"]["repository"]["pullRequest"]["reviewThreads"];
+        rt["nodes"] = json!(nodes);
+        rt["pageInfo"] = json!({"hasNextPage": end < roots.len(), "endCursor": format!("Y3Vyc29yOnYyOpHO{end}")});
+        ok(r)
+    }
+
     pub fn roots(&self) -> Vec<Value> {
         self.review_comments
             .iter()
@@ -149,6 +239,7 @@ impl Respond for Fake {
         let Some(rest) = path.strip_prefix(REPO) else {
             return match (method.as_str(), path.as_str()) {
                 ("GET", "/user") => ok(fixture("user.json")),
+                ("POST", "/graphql") => s.graphql(&body),
                 _ => ResponseTemplate::new(404).set_body_json(fixture("error_404.json")),
             };
         };
@@ -279,6 +370,11 @@ pub const YELLOW_FILE: &str = "import json\n\ndef run(expr, ctx):\n    result = 
 
 impl Env {
     pub fn new(head_content: &str) -> Env {
+        Env::with_files(&[("app.py", head_content)])
+    }
+
+    /// A PR whose head commit writes `files` over a base with a harmless `app.py`.
+    pub fn with_files(files: &[(&str, &str)]) -> Env {
         let repo = TempRepo::new();
         repo.write(
             "app.py",
@@ -286,7 +382,9 @@ impl Env {
         );
         let base = repo.commit("base");
         repo.git(&["checkout", "-q", "-b", "feature/report-filters"]);
-        repo.write("app.py", head_content);
+        for (path, content) in files {
+            repo.write(path, content);
+        }
         let head = repo.commit("report filters");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -327,6 +425,13 @@ impl Env {
 
     pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.fake.0.lock().unwrap()
+    }
+
+    /// Every request the mock server received, as wiremock recorded it.
+    pub fn received(&self) -> Vec<Request> {
+        self._rt
+            .block_on(self.server.received_requests())
+            .expect("request recording is on")
     }
 
     pub fn cmd(&self) -> assert_cmd::Command {
@@ -672,20 +777,40 @@ pub fn marker_fp(body: &str) -> String {
         .to_owned()
 }
 
-#[test]
-fn fixing_the_code_resolves_the_thread_as_modified() {
-    let mut env = Env::new(YELLOW_FILE);
-    let (_, report, _) = env.run();
-    let fps = env.fingerprints(&report);
-    // The author replaces the second eval with something safe.
+/// The author replaces the second `eval` with something safe: one of the two findings is gone.
+fn fix_second_eval(env: &mut Env) {
     env.repo.write("app.py", "import json\n\ndef run(expr, ctx):\n    result = eval(expr)\n    other = json.loads(ctx)\n    return result\n");
     env.head = env.repo.commit("use json.loads");
     env.state().pr["head"]["sha"] = json!(env.head);
-    let (code, report, _) = env.run();
-    assert_eq!(code, 3);
+}
+
+fn gone_root(s: &State, fp: &str) -> u64 {
+    s.roots()
+        .into_iter()
+        .find(|r| r["body"].as_str().unwrap().contains(fp))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn fixing_the_code_replies_once_and_resolves_the_thread_through_graphql() {
+    let mut env = Env::new(YELLOW_FILE);
+    let (_, report, _) = env.run();
+    let fps = env.fingerprints(&report);
+    fix_second_eval(&mut env);
+    {
+        let mut s = env.state();
+        // One thread per GraphQL page: the look-up must follow the cursor.
+        s.thread_page = 1;
+        s.log.clear();
+    }
+    let (code, report, stderr) = env.run();
+    assert_eq!(code, 3, "{stderr}");
     let now = env.fingerprints(&report);
     assert_eq!(now.len(), 1);
     let gone = fps.iter().find(|f| !now.contains(f)).unwrap().clone();
+    assert!(stderr.contains("resolved 1 review thread(s)"), "{stderr}");
     let s = env.state();
     let resolved: Vec<&Value> = s
         .review_comments
@@ -698,12 +823,29 @@ fn fixing_the_code_resolves_the_thread_as_modified() {
         })
         .collect();
     assert_eq!(resolved.len(), 1);
-    let root = s
-        .roots()
-        .into_iter()
-        .find(|r| r["body"].as_str().unwrap().contains(&gone))
-        .unwrap();
-    assert_eq!(resolved[0]["in_reply_to_id"], root["id"]);
+    let root = gone_root(&s, &gone);
+    assert_eq!(resolved[0]["in_reply_to_id"], json!(root));
+    assert_eq!(s.resolve_mutations(), vec![thread_id(root)]);
+    assert_eq!(
+        s.resolved_threads,
+        HashSet::from([root]),
+        "only the gone finding's thread"
+    );
+    let queries = s
+        .log
+        .iter()
+        .filter(|(m, p, b)| {
+            m == "POST" && p == "/graphql" && b["query"].as_str().unwrap().starts_with("query")
+        })
+        .count();
+    assert_eq!(queries, 2, "two threads, one per page");
+    // The reply is in the thread before it is resolved.
+    let pos = |pred: &dyn Fn(&(String, String, Value)) -> bool| s.log.iter().position(pred);
+    let reply_at =
+        pos(&|(m, p, _)| m == "POST" && p.ends_with(&format!("/comments/{root}/replies")));
+    let mutation_at =
+        pos(&|(_, p, b)| p == "/graphql" && b["query"].as_str().unwrap().starts_with("mutation"));
+    assert!(reply_at.unwrap() < mutation_at.unwrap());
     assert_eq!(s.statuses.last().unwrap()["sha"], json!(env.head));
     drop(s);
     let modified: Vec<Value> = env
@@ -713,10 +855,129 @@ fn fixing_the_code_resolves_the_thread_as_modified() {
         .collect();
     assert_eq!(modified.len(), 1);
     assert_eq!(modified[0]["fingerprint"], json!(gone));
-    // Idempotent after resolution too.
+    assert_eq!(modified[0]["comment_id"], json!(root.to_string()));
+    // Idempotent after resolution: no reply, no GraphQL, no ledger entry.
     env.state().log.clear();
-    env.run();
-    assert!(env.state().writes().is_empty());
+    let (code, _, stderr) = env.run();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        env.state().writes().is_empty(),
+        "{:?}",
+        env.state().writes()
+    );
+    assert_eq!(
+        env.ledger_decisions()
+            .iter()
+            .filter(|d| d["decision"] == "modified")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_thread_resolved_by_hand_gets_the_reply_but_no_mutation() {
+    let mut env = Env::new(YELLOW_FILE);
+    let (_, report, _) = env.run();
+    let fps = env.fingerprints(&report);
+    fix_second_eval(&mut env);
+    {
+        // A reviewer resolved every thread before the fix landed.
+        let mut s = env.state();
+        let roots: Vec<u64> = s
+            .roots()
+            .iter()
+            .map(|r| r["id"].as_u64().unwrap())
+            .collect();
+        s.resolved_threads.extend(roots);
+        s.log.clear();
+    }
+    let (code, report, stderr) = env.run();
+    assert_eq!(code, 3, "{stderr}");
+    let now = env.fingerprints(&report);
+    let gone = fps.iter().find(|f| !now.contains(f)).unwrap().clone();
+    let s = env.state();
+    let root = gone_root(&s, &gone);
+    assert!(s.resolve_mutations().is_empty(), "{:?}", s.log);
+    assert!(s
+        .writes()
+        .iter()
+        .any(|(m, p, _)| m == "POST" && p.ends_with(&format!("/comments/{root}/replies"))));
+}
+
+#[test]
+fn graphql_errors_degrade_to_the_reply_with_a_note() {
+    type Setup = Box<dyn Fn(&mut State)>;
+    let cases: Vec<(&str, Setup, &str)> = vec![
+        (
+            "errors in a 200 answer to the mutation",
+            Box::new(|s: &mut State| {
+                s.resolve_fail = Some(
+                    ResponseTemplate::new(200)
+                        .set_body_json(fixture("graphql_error_forbidden.json")),
+                )
+            }),
+            "FORBIDDEN: Resource not accessible by integration",
+        ),
+        (
+            "403 on every GraphQL request",
+            Box::new(|s: &mut State| {
+                s.fail.push((
+                    "POST".into(),
+                    "/graphql".into(),
+                    ResponseTemplate::new(403).set_body_json(fixture("error_403_graphql.json")),
+                ))
+            }),
+            "HTTP 403",
+        ),
+    ];
+    for (what, setup, expect) in cases {
+        let mut env = Env::new(YELLOW_FILE);
+        let (_, report, _) = env.run();
+        let fps = env.fingerprints(&report);
+        fix_second_eval(&mut env);
+        {
+            let mut s = env.state();
+            setup(&mut s);
+            s.log.clear();
+        }
+        let (code, report, stderr) = env.run();
+        assert_eq!(code, 3, "{what}: the verdict is unchanged: {stderr}");
+        assert_eq!(report["verdict"], "review", "{what}");
+        assert!(
+            stderr.contains("answered \"resolved (modified)\" but not resolved"),
+            "{what}: {stderr}"
+        );
+        assert!(stderr.contains(expect), "{what}: {stderr}");
+        assert!(!stderr.contains("guardrail: error"), "{what}: {stderr}");
+        let now = env.fingerprints(&report);
+        let gone = fps.iter().find(|f| !now.contains(f)).unwrap().clone();
+        {
+            let s = env.state();
+            let root = gone_root(&s, &gone);
+            assert!(s.resolved_threads.is_empty(), "{what}");
+            assert!(
+                s.writes()
+                    .iter()
+                    .any(|(m, p, _)| m == "POST"
+                        && p.ends_with(&format!("/comments/{root}/replies"))),
+                "{what}: the reply is still posted"
+            );
+            assert_eq!(s.statuses.last().unwrap()["state"], "pending", "{what}");
+        }
+        assert_eq!(
+            env.ledger_decisions()
+                .iter()
+                .filter(|d| d["decision"] == "modified" && d["fingerprint"] == json!(gone))
+                .count(),
+            1,
+            "{what}"
+        );
+        // The reply marks the thread as handled: the next run does not retry.
+        env.state().log.clear();
+        let (code, _, stderr) = env.run();
+        assert_eq!(code, 3, "{what}: {stderr}");
+        assert!(env.state().writes().is_empty(), "{what}");
+    }
 }
 
 #[test]

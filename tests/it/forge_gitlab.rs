@@ -218,7 +218,7 @@ impl Respond for Fake {
     }
 }
 
-struct Env {
+pub struct Env {
     _rt: tokio::runtime::Runtime,
     server: MockServer,
     fake: Fake,
@@ -234,6 +234,11 @@ const REPORTER: u64 = 3301;
 
 impl Env {
     fn new(content: &str) -> Env {
+        Env::with_files(&[("app.py", content)])
+    }
+
+    /// An MR whose head commit writes `files` over a base with a harmless `app.py`.
+    pub fn with_files(files: &[(&str, &str)]) -> Env {
         let repo = TempRepo::new();
         repo.write(
             "app.py",
@@ -241,7 +246,9 @@ impl Env {
         );
         let base = repo.commit("base");
         repo.git(&["checkout", "-q", "-b", "feature/report-filters"]);
-        repo.write("app.py", content);
+        for (path, content) in files {
+            repo.write(path, content);
+        }
         let head = repo.commit("report filters");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -302,7 +309,14 @@ impl Env {
         c
     }
 
-    fn run(&self) -> (i32, Value, String) {
+    /// Every request the mock server received, as wiremock recorded it.
+    pub fn received(&self) -> Vec<Request> {
+        self._rt
+            .block_on(self.server.received_requests())
+            .expect("request recording is on")
+    }
+
+    pub fn run(&self) -> (i32, Value, String) {
         let out = self.cmd().output().unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
         (
@@ -517,6 +531,70 @@ fn fixing_the_code_resolves_the_discussion() {
     assert!(ledger
         .iter()
         .any(|d| d["decision"] == "modified" && d["fingerprint"] == json!(gone)));
+}
+
+#[test]
+fn a_refused_resolve_is_a_note_and_the_reply_stays() {
+    let mut env = Env::new(YELLOW_FILE);
+    let (_, report, _) = env.run();
+    let before = fps(&report);
+    env.repo.write("app.py", "import json\n\ndef run(expr, ctx):\n    result = eval(expr)\n    other = json.loads(ctx)\n    return result\n");
+    env.head = env.repo.commit("safe");
+    {
+        let mut s = env.state();
+        let head = env.head.clone();
+        s.mr["sha"] = json!(head);
+        s.mr["diff_refs"]["head_sha"] = json!(head);
+        let ids: Vec<String> = s
+            .threads()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect();
+        for id in ids {
+            s.fail.push((
+                "PUT".into(),
+                format!("{PROJECT}/merge_requests/7/discussions/{id}"),
+                ResponseTemplate::new(403).set_body_json(fixture("error_403.json")),
+            ));
+        }
+    }
+    let (code, report, stderr) = env.run();
+    assert_eq!(
+        code, 3,
+        "the verdict does not depend on resolving: {stderr}"
+    );
+    assert!(
+        stderr.contains("1 discussion(s) whose finding is gone were not resolved"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("HTTP 403"), "{stderr}");
+    let after = fps(&report);
+    let gone = before.iter().find(|f| !after.contains(f)).unwrap();
+    {
+        let s = env.state();
+        let t = s
+            .threads()
+            .into_iter()
+            .find(|t| {
+                t["notes"][0]["body"]
+                    .as_str()
+                    .unwrap()
+                    .contains(gone.as_str())
+            })
+            .unwrap();
+        assert_eq!(t["notes"][0]["resolved"], false);
+        assert!(t["notes"].as_array().unwrap().iter().any(|n| n["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("<!-- guardrail:resolved -->")));
+    }
+    assert_eq!(
+        ledger_decisions(&env.ledger)
+            .iter()
+            .filter(|d| d["decision"] == "modified" && d["fingerprint"] == json!(gone))
+            .count(),
+        1
+    );
 }
 
 #[test]

@@ -259,3 +259,104 @@ fn integration_files_match_their_schemas() {
         "{ids:?}"
     );
 }
+
+/// The ```yaml blocks of the README's review/integrations section, in order.
+fn readme_integration_yaml() -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Review, integrations, ledger").unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let mut blocks = Vec::new();
+    let mut rest = section;
+    while let Some(i) = rest.find("```yaml\n") {
+        let body = &rest[i + 8..];
+        let end = body.find("```").unwrap();
+        blocks.push(body[..end].to_owned());
+        rest = &body[end + 3..];
+    }
+    blocks
+}
+
+#[test]
+fn readme_gives_the_example_workflow_and_a_pinned_gitlab_include() {
+    let blocks = readme_integration_yaml();
+    assert_eq!(blocks.len(), 2, "{blocks:#?}");
+    let example =
+        std::fs::read_to_string(root().join("actions/github/example-workflow.yml")).unwrap();
+    let without_header: String = example
+        .lines()
+        .skip_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        blocks[0], without_header,
+        "README workflow == example-workflow.yml"
+    );
+    let wf = serde_saphyr::from_str::<Value>(&blocks[0]).unwrap();
+    assert_schema_valid("github-workflow.json", &wf);
+    assert!(blocks[0].contains("uses: <owner>/guardrail/actions/github@<commit-sha>"));
+    let gl = serde_saphyr::from_str::<Value>(&blocks[1]).unwrap();
+    let inc = &gl["include"][0];
+    assert_eq!(inc["file"], "actions/gitlab/guardrail.gitlab-ci.yml");
+    assert_eq!(inc["ref"], "<commit-sha>");
+    assert_eq!(gl["variables"]["GUARDRAIL_REF"], "<commit-sha>");
+    assert!(root().join(inc["file"].as_str().unwrap()).is_file());
+}
+
+/// The documented set-up, with the placeholders filled in, passes guardrail's own CI rules;
+/// the same files pinned to a branch or included by URL do not.
+#[test]
+fn the_documented_setup_passes_guardrails_own_ci_rules_only_when_pinned() {
+    let blocks = readme_integration_yaml();
+    let sha = "8f3c2a1b9d4e5f60718293a4b5c6d7e8f9012345";
+    let fill = |s: &str, r: &str| {
+        s.replace("<owner>", "acme")
+            .replace("<group>", "acme")
+            .replace("<commit-sha>", r)
+    };
+    let flagged = |wf: &str, gl: &str| -> Vec<String> {
+        let repo = TempRepo::new();
+        repo.write("README.md", "x\n");
+        repo.commit("base");
+        repo.write(".github/workflows/guardrail.yml", wf);
+        repo.write(".gitlab-ci.yml", gl);
+        repo.commit("ci");
+        let out = guardrail(repo.path())
+            .args([
+                "check",
+                "--offline",
+                "--no-ledger",
+                "--base",
+                "HEAD~1",
+                "--head",
+                "HEAD",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "supply-chain")
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let pinned = flagged(&fill(&blocks[0], sha), &fill(&blocks[1], sha));
+    assert!(pinned.is_empty(), "{pinned:?}");
+    let remote = "include:\n  - remote: https://raw.githubusercontent.com/acme/guardrail/main/actions/gitlab/guardrail.gitlab-ci.yml\n";
+    let loose = flagged(&fill(&blocks[0], "main"), remote);
+    assert!(
+        loose
+            .iter()
+            .any(|r| r == "gha-third-party-action-not-pinned"),
+        "{loose:?}"
+    );
+    assert!(
+        loose.iter().any(|r| r == "gitlab-ci-include-remote-url"),
+        "{loose:?}"
+    );
+}

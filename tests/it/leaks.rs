@@ -1,9 +1,12 @@
 //! Secrets never leak: every secret of the secrets pack fixtures (`rules/secrets/*.txt`, the
 //! line after each `ruleid:` annotation) is committed in a change; every output format, the
-//! summary file, the ledger and everything guardrail writes under `.git/guardrail/` are searched
-//! for the full secret values: zero hits.
+//! summary file, the ledger, everything guardrail writes under `.git/guardrail/`, and every
+//! request `check --publish github|gitlab` sends to a forge (wiremock fakes) are searched for
+//! the full secret values: zero hits.
 
 use std::path::Path;
+
+use serde_json::Value;
 
 use crate::common::{guardrail, root, TempRepo};
 
@@ -66,6 +69,22 @@ fn secret_tokens(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// The same secrets in a config-like file and in code.
+fn secret_files(lines: &[String]) -> Vec<(String, String)> {
+    vec![
+        ("deploy/secrets.env".into(), lines.join("\n") + "\n"),
+        (
+            "app/settings.py".into(),
+            lines
+                .iter()
+                .map(|l| format!("X = '''{l}'''"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n",
+        ),
+    ]
+}
+
 fn assert_no_secret(what: &str, haystack: &str, tokens: &[String]) {
     let hits: Vec<&String> = tokens
         .iter()
@@ -109,17 +128,9 @@ fn secret_values_never_appear_in_any_output() {
     let repo = TempRepo::new();
     repo.write("README.md", "x\n");
     repo.commit("base");
-    // The same secrets in a config-like file and in code.
-    repo.write("deploy/secrets.env", lines.join("\n") + "\n");
-    repo.write(
-        "app/settings.py",
-        lines
-            .iter()
-            .map(|l| format!("X = '''{l}'''"))
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n",
-    );
+    for (path, content) in secret_files(&lines) {
+        repo.write(&path, content);
+    }
     repo.commit("add secrets");
     let ledger = repo.path().join("audit.jsonl");
     let summary = repo.path().join("summary.md");
@@ -240,6 +251,92 @@ fn secret_values_never_appear_in_any_output() {
             &tokens,
         );
     }
+}
+
+fn json_strings(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(a) => a.iter().for_each(|v| json_strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| json_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// What a request sends besides its headers (the token): path, decoded query, the raw body
+/// and, for JSON bodies, every string decoded (an escaped secret is still a leak).
+fn request_text(r: &wiremock::Request) -> String {
+    let mut s = format!("{} {}\n", r.method, r.url.path());
+    for (k, v) in r.url.query_pairs() {
+        s.push_str(&format!("{k}={v}\n"));
+    }
+    s.push_str(&String::from_utf8_lossy(&r.body));
+    s.push('\n');
+    if let Ok(v) = serde_json::from_slice::<Value>(&r.body) {
+        json_strings(&v, &mut s);
+    }
+    s
+}
+
+fn secret_fingerprints(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "secret")
+        .map(|f| f["fingerprint"].as_str().expect("fingerprint").to_owned())
+        .collect()
+}
+
+/// The findings reached the forge: every secret finding's inline comment or discussion (by its
+/// marker) and redacted snippets. Without this the zero-hit check could pass on empty bodies.
+fn assert_published_redacted(forge: &str, sent: &str, fps: &[String]) {
+    assert!(
+        fps.len() >= 40,
+        "{forge}: only {} secret findings",
+        fps.len()
+    );
+    for fp in fps {
+        assert!(
+            sent.contains(&format!("<!-- guardrail:fingerprint={fp} -->")),
+            "{forge}: no comment for secret finding {fp}"
+        );
+    }
+    let masks = sent.matches("****[redacted]").count();
+    assert!(
+        masks >= fps.len(),
+        "{forge}: only {masks} redacted snippets for {} secret findings",
+        fps.len()
+    );
+}
+
+#[test]
+fn secret_values_never_reach_forge_request_bodies() {
+    let (lines, tokens) = secrets();
+    assert!(tokens.len() >= 30, "only {} secret tokens", tokens.len());
+    let files = secret_files(&lines);
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+
+    let gh = crate::forge_github::Env::with_files(&files);
+    let (code, report, stderr) = gh.run();
+    assert_eq!(code, 1, "GitHub: secrets must block\n{stderr}");
+    assert_no_secret("GitHub run stderr", &stderr, &tokens);
+    let sent: String = gh.received().iter().map(request_text).collect();
+    assert_no_secret("requests to the GitHub API", &sent, &tokens);
+    assert_published_redacted("GitHub", &sent, &secret_fingerprints(&report));
+
+    let gl = crate::forge_gitlab::Env::with_files(&files);
+    let (code, report, stderr) = gl.run();
+    assert_eq!(code, 1, "GitLab: secrets must block\n{stderr}");
+    assert_no_secret("GitLab run stderr", &stderr, &tokens);
+    let sent: String = gl.received().iter().map(request_text).collect();
+    assert_no_secret("requests to the GitLab API", &sent, &tokens);
+    assert_published_redacted("GitLab", &sent, &secret_fingerprints(&report));
 }
 
 #[test]
