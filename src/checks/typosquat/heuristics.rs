@@ -7,7 +7,7 @@
 //! [`AFFIX_TOP`] (affixes, word order, npm scopes). A name on the list is never a candidate, so
 //! popular packages that resemble each other (`react`/`preact`) are never flagged.
 
-use typomania::checks::{Check as _, Squat, SwappedWords, Version};
+use typomania::checks::{Check as _, Squat, Version};
 use unicode_security::MixedScript;
 
 use super::popular::{
@@ -141,6 +141,29 @@ fn looks_alike(a: char, b: char) -> bool {
         c => c,
     };
     a != b && fold(a) == fold(b)
+}
+
+/// Whether `a` and `b` are exactly one Damerau-Levenshtein edit apart (one substitution,
+/// insertion, deletion, or swap of adjacent bytes). Linear and allocation-free: strsim's general
+/// distance allocates a matrix and a map per call, and every candidate of every name needs this.
+fn one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let i = short
+        .iter()
+        .zip(long)
+        .position(|(x, y)| x != y)
+        .unwrap_or(short.len());
+    match long.len() - short.len() {
+        0 if i == short.len() => false,
+        0 => {
+            short.get(i + 1..) == long.get(i + 1..)
+                || (short.get(i) == long.get(i + 1)
+                    && short.get(i + 1) == long.get(i)
+                    && short.get(i + 2..) == long.get(i + 2..))
+        }
+        1 => short.get(i..) == long.get(i + 1..),
+        _ => false,
+    }
 }
 
 /// Whether `c` and `t` differ in their digits (look-alike `0`/`1` aside): a version or a
@@ -401,7 +424,7 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
             let tk = normalize(eco, pop.name(t));
             if within(t, EDIT1_TOP)
                 && tk.len() >= MIN_EDIT_LEN
-                && strsim::damerau_levenshtein(&work, &tk) == 1
+                && one_edit(work.as_bytes(), tk.as_bytes())
             {
                 let (family, text, plain) = describe_edit(&work, &tk);
                 // Digits are versions (`shiboken2`/`shiboken6`), and a plain substitution in a
@@ -422,25 +445,24 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool) -> Option<Sus
         }
     }
 
-    // typomania: word order and version suffixes.
+    // Word order: a look-up of the sorted words (typomania's `SwappedWords` tries every
+    // permutation, which for a hostile name of 100 words is 10^10 look-ups).
+    if let Some(t) = pop.by_word_order(&work) {
+        hits.push(hit(t, Family::WordOrder, "the same words in another order"));
+    }
+
+    // typomania: version suffixes.
     let corpus = Corpus { pop };
-    let words = SwappedWords::new("-_.");
-    let squats = [
-        words.check(&corpus, &work, &ANONYMOUS),
-        Version.check(&corpus, &work, &ANONYMOUS),
-    ];
-    for squat in squats.into_iter().flatten().flatten() {
+    for squat in Version
+        .check(&corpus, &work, &ANONYMOUS)
+        .into_iter()
+        .flatten()
+    {
         let Some(t) = pop.index_of(squat.package()) else {
             continue;
         };
-        match squat {
-            Squat::SwappedWords(_) => {
-                hits.push(hit(t, Family::WordOrder, "the same words in another order"))
-            }
-            Squat::Version(_) if t < STRICT_TOP => {
-                hits.push(hit(t, Family::Affix, "a version number appended"))
-            }
-            _ => {}
+        if matches!(squat, Squat::Version(_)) && t < STRICT_TOP {
+            hits.push(hit(t, Family::Affix, "a version number appended"));
         }
     }
 
@@ -477,7 +499,7 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
             return;
         }
         // A scope one edit from a popular scope, same package name (`@typse/node`).
-        for &i in pop.by_scoped_tail(tail) {
+        for i in pop.by_scoped_tail(tail) {
             if let Some((ps, _)) = split_scope(pop.name(i)) {
                 if i < ranked && strsim::damerau_levenshtein(ps, scope) == 1 {
                     hits.push(hit(
@@ -505,10 +527,10 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
     }
     // Unscoped copy of a scoped package (`web3.js` for `@solana/web3.js`); `x` beside `@types/x`
     // is the original, not a copy.
-    if let Some(&t) = pop
+    if let Some(t) = pop
         .by_scoped_tail(work)
-        .iter()
-        .find(|&&i| !pop.name(i).starts_with("@types/"))
+        .into_iter()
+        .find(|&i| !pop.name(i).starts_with("@types/"))
     {
         if t < AFFIX_TOP.min(ranked) && work.len() >= 5 {
             hits.push(hit(
@@ -577,20 +599,32 @@ mod tests {
     #[test]
     fn very_long_names_are_not_compared() {
         // Regression (hostile corpus): a 10,000-byte dependency name made the deletion-variant
-        // look-up run for hours.
+        // look-up run for hours; past the length limit it is not compared at all.
         let long = format!("{}s", "lodash".repeat(2_000));
-        // Build the popular-name indexes first: only the look-ups are timed.
-        let _ = (
-            check(Ecosystem::Npm, "lodahs"),
-            check(Ecosystem::PyPI, "reqeusts"),
-        );
-        let t = std::time::Instant::now();
         assert!(check(Ecosystem::Npm, &long).is_none());
         assert!(check(Ecosystem::PyPI, &long).is_none());
+    }
+
+    #[test]
+    fn many_words_are_one_look_up() {
+        // Regression: typomania's `SwappedWords` tried every 5-permutation of the words, ~10^9
+        // look-ups for this name; the sorted-words key makes it one.
+        let many: Vec<String> = (0..50).map(|i| format!("w{i}")).collect();
+        let name = many.join("-");
+        assert!(name.len() <= 214);
+        assert!(check(Ecosystem::CratesIo, &name).is_none());
+        let (t, rule) = target(Ecosystem::PyPI, "extensions-typing");
+        assert_eq!(
+            (t.as_str(), rule),
+            ("typing-extensions", "typosquat-word-order")
+        );
+        // Only separators differ: a separator signal, not word order.
+        let s = check(Ecosystem::CratesIo, "serde.json").unwrap();
+        assert_eq!(s.rule(), "typosquat-separator");
         assert!(
-            t.elapsed() < std::time::Duration::from_secs(5),
+            s.signals.iter().all(|x| x.family != Family::WordOrder),
             "{:?}",
-            t.elapsed()
+            s.signals
         );
     }
 
@@ -691,6 +725,24 @@ mod tests {
             (Ecosystem::PyPI, "zzyzx-ledger"),
         ] {
             assert!(check(eco, name).is_none(), "{name}: {:?}", check(eco, name));
+        }
+    }
+
+    #[test]
+    fn one_edit_agrees_with_strsim() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "bac", "abcd", "abdc", "abd", "abcde", "xbcd",
+            "tokio", "tokoi", "toki", "tokioo", "otkio", "tkoio", "lodash", "loadsh", "lodahs",
+            "lodas", "odash", "aab", "aba", "abab", "baba", "abba",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    one_edit(a.as_bytes(), b.as_bytes()),
+                    strsim::damerau_levenshtein(a, b) == 1,
+                    "{a:?} {b:?}"
+                );
+            }
         }
     }
 

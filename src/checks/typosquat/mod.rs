@@ -1,7 +1,8 @@
 //! Typosquatted and hallucinated ("slopsquatted") dependency names: every dependency a change
-//! adds is compared with the shipped popular-package lists ([`popular`], offline heuristics in
-//! [`heuristics`]) and, unless `--offline`, looked up in its registry ([`registry`]): a name the
-//! registry does not know is red, a very young package or a new npm install script is yellow.
+//! adds is compared with the shipped popular-package lists ([`popular`]; their compile-time
+//! [`index`] over the name [`keys`]; offline heuristics in [`heuristics`]) and, unless
+//! `--offline`, looked up in its registry ([`registry`]): a name the registry does not know is
+//! red, a very young package or a new npm install script is yellow.
 //!
 //! Known-malicious names (OSV `MAL-*` records) are reported by the dependency check as red
 //! `dependency` findings; this check does not repeat them.
@@ -15,6 +16,8 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Package, Severity};
 
 pub mod heuristics;
+pub mod index;
+pub mod keys;
 pub mod popular;
 pub mod registry;
 
@@ -307,11 +310,11 @@ impl Check for Typosquat {
     }
 }
 
-/// Offline verdict for one name, for the evaluation script and tests: the strongest rule id and
-/// the suspected target, or None.
-pub fn assess_name(eco: Ecosystem, name: &str) -> Option<(&'static str, Option<String>)> {
-    let pop = popular::get(eco)?;
-    heuristics::assess(pop, name).map(|s| (s.rule(), s.target.clone()))
+/// Offline verdict for one added name: what it imitates on the ecosystem's popular list, if
+/// anything (None for listed names and for ecosystems without a list). [`Typosquat`] runs this
+/// for every added dependency; the evaluation in `bench/` times it.
+pub fn offline(eco: Ecosystem, name: &str) -> Option<Suspicion> {
+    heuristics::assess(popular::get(eco)?, name)
 }
 
 #[cfg(test)]
