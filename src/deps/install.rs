@@ -231,8 +231,8 @@ fn word_dep(eco: Ecosystem, w: &str, path: &str, line: u32) -> Option<Dep> {
             if w.starts_with("github:") || w.starts_with("git+") || w.starts_with("git@") {
                 return None;
             }
-            let (name, ver) = match w[1.min(w.len())..].find('@') {
-                Some(i) => (&w[..i + 1], Some(&w[i + 2..])),
+            let (name, ver) = match super::version_at(w) {
+                Some(i) => (&w[..i], Some(&w[i + 1..])),
                 None => (w, None),
             };
             if !valid(name) || (name.contains('/') && !name.starts_with('@')) {

@@ -180,6 +180,12 @@ fn read_string(line: &str, mut i: usize) -> (String, usize) {
                     plain = false;
                 }
                 let c = b[i + 1];
+                // The escaped character's full length: a backslash before a multi-byte
+                // character (invalid JSON, seen in hostile files) must not split it.
+                let esc_len = line
+                    .get(i + 1..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
                 out.push(match c {
                     b'n' => '\n',
                     b't' => '\t',
@@ -188,14 +194,15 @@ fn read_string(line: &str, mut i: usize) -> (String, usize) {
                     b'"' => '"',
                     _ => '?',
                 });
-                i += 2;
+                i += 1 + esc_len;
                 continue;
             }
             _ => {
                 if !plain {
                     // Push the whole UTF-8 character.
-                    let ch_len = line[i..].chars().next().map(char::len_utf8).unwrap_or(1);
-                    out.push_str(&line[i..i + ch_len]);
+                    let ch = line.get(i..).and_then(|r| r.chars().next());
+                    let ch_len = ch.map_or(1, char::len_utf8);
+                    out.push(ch.unwrap_or(char::REPLACEMENT_CHARACTER));
                     i += ch_len;
                     continue;
                 }
@@ -230,6 +237,14 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(e.starts_with("lock.json:1: invalid JSON"), "{e}");
+    }
+
+    #[test]
+    fn escaped_multibyte_characters_are_not_split() {
+        // Found by cargo-fuzz (deps_package_lock, deps_package_json, deps_pipfile_lock): a
+        // backslash before a multi-byte character sliced inside it.
+        assert_eq!(read_string("a\\\u{7a6}b\"", 0), ("a?b".to_owned(), 6));
+        assert_eq!(read_string("\\n\u{300}\"", 0), ("\n\u{300}".to_owned(), 5));
     }
 
     #[test]

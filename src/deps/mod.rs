@@ -255,6 +255,14 @@ impl Format {
     }
 }
 
+/// Byte index of the `@` that separates an npm-style name from its version: the first `@` after
+/// the first character (a leading `@` starts a scope). Works on any UTF-8, as names in hostile
+/// files may start with a multi-byte character.
+pub fn version_at(s: &str) -> Option<usize> {
+    let first = s.chars().next()?.len_utf8();
+    s[first..].find('@').map(|i| i + first)
+}
+
 /// Parses one file's text in `format`; `path` is the path shown in entries and errors.
 pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     match format {
@@ -824,6 +832,19 @@ mod tests {
             ]
         );
         assert_eq!(missing, ["gone.txt"]);
+    }
+
+    #[test]
+    fn version_at_splits_names_that_start_with_any_character() {
+        // Found by cargo-fuzz (deps_pnpm_lock, deps_yarn_lock): `s[1..]` on a name starting
+        // with a multi-byte character.
+        assert_eq!(version_at("lodash@4.17.21"), Some(6));
+        assert_eq!(version_at("@types/node@20.1.0"), Some(11));
+        assert_eq!(version_at("п@1.0.0"), Some(2));
+        assert_eq!(version_at("пакет"), None);
+        assert_eq!(version_at("@"), None);
+        assert_eq!(version_at(""), None);
+        assert_eq!(yarn_lock::spec_name("ސx@^1"), "ސx");
     }
 
     #[test]

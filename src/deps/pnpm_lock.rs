@@ -19,8 +19,8 @@ pub fn split_key(key: &str) -> Option<(String, String)> {
             comps[n..].join("/"),
         )
     } else {
-        let i = k[1.min(k.len())..].find('@')?;
-        (k[..i + 1].to_owned(), k[i + 2..].to_owned())
+        let i = super::version_at(k)?;
+        (k[..i].to_owned(), k[i + 1..].to_owned())
     };
     let version = version.split('_').next().unwrap_or(&version);
     if name.is_empty() || !version.chars().next().is_some_and(|c| c.is_ascii_digit()) {

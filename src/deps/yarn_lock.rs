@@ -9,8 +9,8 @@ use crate::error::Result;
 /// The package name of a yarn spec (`@scope/name@^1`, `name@npm:^1`).
 pub fn spec_name(spec: &str) -> &str {
     let s = spec.trim().trim_matches('"');
-    match s[1.min(s.len())..].find('@') {
-        Some(i) => &s[..i + 1],
+    match super::version_at(s) {
+        Some(i) => &s[..i],
         None => s,
     }
 }
