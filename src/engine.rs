@@ -266,7 +266,7 @@ pub fn load_rules(
     for p in extra {
         sources.extend(rules::dir_sources(p)?);
     }
-    let mut set = RuleSet::compile(&sources)?;
+    let mut set = RuleSet::compile_cached(&sources, rules::default_cache_dir().as_deref())?;
     set.disable(&cfg.rules.disable);
     Ok(set)
 }
@@ -351,6 +351,7 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
     }
     notes.extend(ctx.take_notes());
     drop(ctx);
+    rules.save_cache();
     let findings = Policy::new(&cfg, today()).apply(raw);
     let verdict = policy::verdict(&findings);
     Ok(Outcome {

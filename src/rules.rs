@@ -9,15 +9,27 @@
 //! inside one of its matches; several positive patterns keep the ranges that lie inside one
 //! another.
 //!
-//! Every leaf regex also goes into one [`RegexSet`], so a text where no rule can match costs a
-//! single pass.
+//! Loading is cheap and compiling is lazy, in proportion to the change. At load every regex
+//! of a rule file that is not a built-in pack is parsed (`regex-syntax`: syntax errors,
+//! look-around, back-references and clearly oversized patterns fail at load with file, line and
+//! rule); the built-in packs are byte-identical to the files `cargo test` validates the same way
+//! (`every_builtin_regex_passes_load_validation`), so they are not parsed again. A leaf regex is
+//! compiled the first time a rule needs it. The candidate filter ([`prefilter`]) is one
+//! Aho-Corasick automaton per language group (the rules of one language; `generic` rules form a
+//! group every file reads), built the first time a file of that language is reviewed. Parsed
+//! rules and literal sets can be kept in a cache keyed by the rules' sha256
+//! ([`RuleSet::compile_cached`]), which skips YAML parsing on later runs.
+
+mod prefilter;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use regex::{Regex, RegexSet};
-use serde::Deserialize;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
@@ -38,7 +50,7 @@ struct RawFile {
     rules: Vec<Spanned<RawRule>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRule {
     id: String,
@@ -56,7 +68,7 @@ struct RawRule {
     options: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
     #[serde(default)]
@@ -65,7 +77,7 @@ struct RawPaths {
     exclude: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPattern {
     pattern_regex: Option<String>,
@@ -77,14 +89,14 @@ struct RawPattern {
     focus_metavariable: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawMvRegex {
     metavariable: String,
     regex: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawMvAnalysis {
     metavariable: String,
@@ -110,9 +122,17 @@ enum Matcher {
 
 #[derive(Debug, Clone)]
 enum Filter {
-    MvRegex { name: String, re: Regex },
-    Entropy { name: String },
-    Focus { name: String },
+    /// `metavariable-regex`: the leaf (anchored at the start) the bound text must match.
+    MvRegex {
+        name: String,
+        leaf: usize,
+    },
+    Entropy {
+        name: String,
+    },
+    Focus {
+        name: String,
+    },
 }
 
 /// A match range in a text, with named captures (Semgrep metavariables without the `$`).
@@ -161,8 +181,8 @@ pub struct Rule {
     pub line: usize,
     /// Whether matched text must be redacted (secrets).
     pub redact: bool,
-    exts: Option<Vec<&'static str>>,
-    names: Vec<&'static str>,
+    /// Languages as bits of [`LANGS`]; 0 = every file (`generic`).
+    mask: u64,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     matcher: Matcher,
@@ -171,22 +191,15 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule applies to a file at `path` (languages and `paths`).
     pub fn applies_to(&self, path: &str) -> bool {
-        let file_name = path.rsplit('/').next().unwrap_or(path);
-        let lang_ok = match &self.exts {
-            None => true,
-            Some(exts) => {
-                let lower = file_name.to_ascii_lowercase();
-                exts.iter().any(|e| lower.ends_with(e))
-                    || self.names.iter().any(|n| {
-                        lower == *n
-                            || lower.starts_with(&format!("{n}."))
-                            || lower.ends_with(&format!(".{n}"))
-                    })
-            }
-        };
-        if !lang_ok {
+        self.applies_with(path, path_mask(path))
+    }
+
+    /// [`Rule::applies_to`] with the path's language bits already computed.
+    fn applies_with(&self, path: &str, mask: u64) -> bool {
+        if self.mask != 0 && self.mask & mask == 0 {
             return false;
         }
+        let file_name = path.rsplit('/').next().unwrap_or(path);
         if let Some(inc) = &self.include {
             if !inc.is_match(path) && !inc.is_match(file_name) {
                 return false;
@@ -199,47 +212,310 @@ impl Rule {
         }
         true
     }
+
+    /// Leaf regexes the rule's patterns run (positive and negative; not the metavariable
+    /// filters, which only look at text a leaf already matched).
+    fn leaves(&self, out: &mut Vec<usize>) {
+        fn walk(m: &Matcher, out: &mut Vec<usize>) {
+            match m {
+                Matcher::Leaf(i) => out.push(*i),
+                Matcher::Any(xs) => xs.iter().for_each(|x| walk(x, out)),
+                Matcher::All { pos, neg, .. } => {
+                    pos.iter().for_each(|x| walk(x, out));
+                    out.extend(neg.iter().copied());
+                }
+            }
+        }
+        walk(&self.matcher, out);
+    }
 }
 
-/// File extensions and names for a Semgrep language key; None = every file.
-fn language_targets(lang: &str) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
-    let (exts, names): (&[&'static str], &[&'static str]) = match lang.to_ascii_lowercase().as_str()
-    {
-        "generic" | "regex" | "none" => return None,
-        "python" | "py" | "python3" => (&[".py", ".pyi", ".pyw"], &[]),
-        "javascript" | "js" => (&[".js", ".jsx", ".mjs", ".cjs"], &[]),
-        "typescript" | "ts" => (&[".ts", ".tsx", ".mts", ".cts"], &[]),
-        "java" => (&[".java"], &[]),
-        "go" | "golang" => (&[".go"], &[]),
-        "rust" | "rs" => (&[".rs"], &[]),
-        "ruby" | "rb" => (&[".rb", ".erb", ".rake"], &["gemfile", "rakefile"]),
-        "php" => (&[".php", ".phtml"], &[]),
-        "csharp" | "c#" | "cs" => (&[".cs"], &[]),
-        "kotlin" | "kt" => (&[".kt", ".kts"], &[]),
-        "scala" => (&[".scala"], &[]),
-        "swift" => (&[".swift"], &[]),
-        "c" => (&[".c", ".h"], &[]),
-        "cpp" | "c++" => (&[".cpp", ".cc", ".cxx", ".hpp", ".hh", ".h"], &[]),
-        "yaml" => (&[".yml", ".yaml"], &[]),
-        "json" => (&[".json"], &[]),
-        "dockerfile" | "docker" => (&[".dockerfile"], &["dockerfile", "containerfile"]),
-        "bash" | "sh" => (&[".sh", ".bash"], &[]),
-        "terraform" | "hcl" | "tf" => (&[".tf", ".hcl", ".tfvars"], &[]),
-        "html" => (&[".html", ".htm"], &[]),
-        "xml" => (&[".xml"], &[]),
-        "lua" => (&[".lua"], &[]),
-        _ => (&[], &[]),
-    };
-    Some((exts.to_vec(), names.to_vec()))
+/// A language: its canonical name, the names rules may use for it, and the files it covers
+/// (name suffixes, and whole file names such as `Dockerfile`).
+struct Lang {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    exts: &'static [&'static str],
+    names: &'static [&'static str],
 }
 
-/// A set of compiled rules.
+/// The languages rules can target; a rule's and a path's language bits index this table.
+#[rustfmt::skip]
+const LANGS: [Lang; 22] = [
+    Lang {
+        name: "python",
+        aliases: &["python", "py", "python3"],
+        exts: &[".py", ".pyi", ".pyw"],
+        names: &[],
+    },
+    Lang {
+        name: "javascript",
+        aliases: &["javascript", "js"],
+        exts: &[".js", ".jsx", ".mjs", ".cjs"],
+        names: &[],
+    },
+    Lang {
+        name: "typescript",
+        aliases: &["typescript", "ts"],
+        exts: &[".ts", ".tsx", ".mts", ".cts"],
+        names: &[],
+    },
+    Lang {
+        name: "java",
+        aliases: &["java"],
+        exts: &[".java"],
+        names: &[],
+    },
+    Lang {
+        name: "go",
+        aliases: &["go", "golang"],
+        exts: &[".go"],
+        names: &[],
+    },
+    Lang {
+        name: "rust",
+        aliases: &["rust", "rs"],
+        exts: &[".rs"],
+        names: &[],
+    },
+    Lang {
+        name: "ruby",
+        aliases: &["ruby", "rb"],
+        exts: &[".rb", ".erb", ".rake"],
+        names: &["gemfile", "rakefile"],
+    },
+    Lang {
+        name: "php",
+        aliases: &["php"],
+        exts: &[".php", ".phtml"],
+        names: &[],
+    },
+    Lang {
+        name: "csharp",
+        aliases: &["csharp", "c#", "cs"],
+        exts: &[".cs"],
+        names: &[],
+    },
+    Lang {
+        name: "kotlin",
+        aliases: &["kotlin", "kt"],
+        exts: &[".kt", ".kts"],
+        names: &[],
+    },
+    Lang {
+        name: "scala",
+        aliases: &["scala"],
+        exts: &[".scala"],
+        names: &[],
+    },
+    Lang {
+        name: "swift",
+        aliases: &["swift"],
+        exts: &[".swift"],
+        names: &[],
+    },
+    Lang {
+        name: "c",
+        aliases: &["c"],
+        exts: &[".c", ".h"],
+        names: &[],
+    },
+    Lang {
+        name: "cpp",
+        aliases: &["cpp", "c++"],
+        exts: &[".cpp", ".cc", ".cxx", ".hpp", ".hh", ".h"],
+        names: &[],
+    },
+    Lang {
+        name: "yaml",
+        aliases: &["yaml"],
+        exts: &[".yml", ".yaml"],
+        names: &[],
+    },
+    Lang {
+        name: "json",
+        aliases: &["json"],
+        exts: &[".json"],
+        names: &[],
+    },
+    Lang {
+        name: "dockerfile",
+        aliases: &["dockerfile", "docker"],
+        exts: &[".dockerfile"],
+        names: &["dockerfile", "containerfile"],
+    },
+    Lang {
+        name: "bash",
+        aliases: &["bash", "sh"],
+        exts: &[".sh", ".bash"],
+        names: &[],
+    },
+    Lang {
+        name: "terraform",
+        aliases: &["terraform", "hcl", "tf"],
+        exts: &[".tf", ".hcl", ".tfvars"],
+        names: &[],
+    },
+    Lang {
+        name: "html",
+        aliases: &["html"],
+        exts: &[".html", ".htm"],
+        names: &[],
+    },
+    Lang {
+        name: "xml",
+        aliases: &["xml"],
+        exts: &[".xml"],
+        names: &[],
+    },
+    Lang {
+        name: "lua",
+        aliases: &["lua"],
+        exts: &[".lua"],
+        names: &[],
+    },
+];
+
+/// Language bits of a rule's `languages` entry: `Some(0)` for `generic` (every file), None when
+/// unknown.
+fn language_bits(lang: &str) -> Option<u64> {
+    let lower = lang.to_ascii_lowercase();
+    if matches!(lower.as_str(), "generic" | "regex" | "none") {
+        return Some(0);
+    }
+    LANGS
+        .iter()
+        .position(|l| l.aliases.contains(&lower.as_str()))
+        .map(|i| 1u64 << i)
+}
+
+/// The languages a file belongs to, by its name, as bits of [`LANGS`] (0: none of them; only
+/// `generic` rules apply).
+pub(crate) fn path_mask(path: &str) -> u64 {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let lower = file_name.to_ascii_lowercase();
+    let mut mask = 0u64;
+    for (i, l) in LANGS.iter().enumerate() {
+        let hit = l.exts.iter().any(|e| lower.ends_with(e))
+            || l.names.iter().any(|n| {
+                lower == *n
+                    || lower
+                        .strip_prefix(n)
+                        .is_some_and(|rest| rest.starts_with('.'))
+                    || lower
+                        .strip_suffix(n)
+                        .is_some_and(|rest| rest.ends_with('.'))
+            });
+        if hit {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
+/// Mask that stands for "every language" (the path-less [`RuleSet::prefilter`]).
+const ALL_LANGS: u64 = u64::MAX;
+
+/// Group number of the `generic` rules (the languages' groups are their [`LANGS`] indexes).
+const GENERIC: usize = LANGS.len();
+
+/// The language groups a file with language bits `mask` reads: `generic`, then its languages.
+fn groups_of(mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::once(GENERIC).chain((0..LANGS.len()).filter(move |i| mask & (1u64 << i) != 0))
+}
+
+/// One regex of the rule set, compiled on first use.
 #[derive(Debug, Clone)]
+struct Leaf {
+    /// The regex as the rule file writes it.
+    pattern: String,
+    /// What is compiled: the pattern in multi-line mode, or anchored for `metavariable-regex`.
+    source: String,
+    /// Where it comes from, for notes: rule file, line, rule id.
+    path: PathBuf,
+    line: usize,
+    rule: String,
+    /// Required literals (None: no usable literal), computed on first need.
+    literals: OnceLock<Option<Vec<Vec<u8>>>>,
+    /// The compiled regex, or why it did not compile.
+    re: OnceLock<std::result::Result<Regex, String>>,
+}
+
+impl Leaf {
+    fn literals(&self) -> Option<&[Vec<u8>]> {
+        self.literals
+            .get_or_init(|| {
+                regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(&self.source)
+                    .ok()
+                    .and_then(|h| prefilter::required_literals(&h))
+            })
+            .as_deref()
+    }
+
+    fn regex(&self) -> std::result::Result<&Regex, &str> {
+        self.re
+            .get_or_init(|| build_regex(&self.source).map_err(|e| first_error_line(&e.to_string())))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+fn build_regex(source: &str) -> std::result::Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// The line of a regex error message that says what is wrong (they span several lines).
+fn first_error_line(detail: &str) -> String {
+    detail
+        .lines()
+        .rfind(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| detail.lines().next().unwrap_or("invalid regex"))
+        .to_owned()
+}
+
+/// A set of loaded rules; regexes and candidate filters are compiled on first use (the set may
+/// be shared between threads).
+#[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    leaves: Vec<Regex>,
-    set: RegexSet,
+    leaves: Vec<Leaf>,
     sha256: String,
+    /// Candidate filters by language group, built on first use.
+    filters: Mutex<HashMap<usize, Arc<OnceLock<prefilter::Prefilter>>>>,
+    /// Leaves that failed to compile on first use: leaf → note.
+    failures: Mutex<BTreeMap<usize, String>>,
+    /// Whether it was read from the rules cache.
+    from_cache: bool,
+    /// Where to save literal sets, when the set goes through the rules cache.
+    cache: Option<CacheState>,
+}
+
+/// The literal-set half of the rules cache for one rule set.
+#[derive(Debug)]
+struct CacheState {
+    /// The file (`rules-<key>.literals.json`).
+    literals: PathBuf,
+    /// How many leaves had known literals when last read or saved.
+    known: AtomicUsize,
+}
+
+impl Clone for RuleSet {
+    fn clone(&self) -> Self {
+        RuleSet {
+            rules: self.rules.clone(),
+            leaves: self.leaves.clone(),
+            sha256: self.sha256.clone(),
+            filters: Mutex::new(HashMap::new()),
+            failures: Mutex::new(self.failures.lock().map(|f| f.clone()).unwrap_or_default()),
+            from_cache: self.from_cache,
+            cache: None,
+        }
+    }
 }
 
 /// A rule source: display path and text.
@@ -323,17 +599,69 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<Source>> {
 }
 
 struct Builder {
-    leaves: Vec<Regex>,
-    leaf_src: Vec<String>,
+    leaves: Vec<Leaf>,
+    /// Whether the current file is a built-in pack (validated by the test suite, see the module
+    /// documentation).
+    trusted: bool,
 }
 
 impl Builder {
-    fn leaf(&mut self, pattern: &str, ctx: &RuleCtx<'_>) -> Result<usize> {
-        let re = compile_regex(pattern, ctx)?;
-        self.leaves.push(re);
-        self.leaf_src.push(format!("(?m){pattern}"));
+    /// Adds a leaf regex: `pattern` as written, `source` as compiled.
+    fn leaf(&mut self, pattern: &str, source: String, ctx: &RuleCtx<'_>) -> Result<usize> {
+        self.leaf_as("regex", pattern, source, ctx)
+    }
+
+    /// [`Builder::leaf`], naming the regex `what` in errors.
+    fn leaf_as(
+        &mut self,
+        what: &str,
+        pattern: &str,
+        source: String,
+        ctx: &RuleCtx<'_>,
+    ) -> Result<usize> {
+        let leaf = Leaf {
+            pattern: pattern.to_owned(),
+            source,
+            path: ctx.path.to_path_buf(),
+            line: ctx.line,
+            rule: ctx.id.to_owned(),
+            literals: OnceLock::new(),
+            re: OnceLock::new(),
+        };
+        if !self.trusted {
+            validate(what, &leaf, ctx)?;
+        }
+        self.leaves.push(leaf);
         Ok(self.leaves.len() - 1)
     }
+}
+
+/// Load-time validation of one regex: it must parse, and must compile within the size limit.
+/// Parsing also yields the literals the candidate filter needs; a pattern whose size estimate is
+/// high is compiled now, to know (and the result kept).
+fn validate(what: &str, leaf: &Leaf, ctx: &RuleCtx<'_>) -> Result<()> {
+    let bad = |detail: &str| {
+        let hint = if detail.contains("look-around") || detail.contains("backreferences") {
+            " (look-around and back-references are not supported: use pattern-not-regex instead)"
+        } else {
+            ""
+        };
+        ctx.err(format!(
+            "bad {what} `{}`: {}{hint}",
+            leaf.pattern,
+            first_error_line(detail)
+        ))
+    };
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&leaf.source)
+        .map_err(|e| bad(&e.to_string()))?;
+    let _ = leaf.literals.set(prefilter::required_literals(&hir));
+    if prefilter::size_units(&hir) > prefilter::SAFE_UNITS {
+        let re = build_regex(&leaf.source).map_err(|e| bad(&e.to_string()))?;
+        let _ = leaf.re.set(Ok(re));
+    }
+    Ok(())
 }
 
 struct RuleCtx<'a> {
@@ -353,25 +681,170 @@ impl RuleCtx<'_> {
     }
 }
 
-fn compile_regex(pattern: &str, ctx: &RuleCtx<'_>) -> Result<Regex> {
-    regex::RegexBuilder::new(&format!("(?m){pattern}"))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| {
-            let detail = e.to_string();
-            let hint = if detail.contains("look-around") || detail.contains("backreferences") {
-                " (look-around and back-references are not supported: use pattern-not-regex instead)"
-            } else {
-                ""
-            };
-            let first = detail
-                .lines()
-                .rfind(|l| l.starts_with("error:"))
-                .unwrap_or_else(|| detail.lines().next().unwrap_or("invalid regex"))
-                .to_owned();
-            ctx.err(format!("bad regex `{pattern}`: {first}{hint}"))
+/// Reads one rule file: each rule with its 1-based line.
+fn parse_yaml(_: usize, src: &Source) -> Result<Vec<(usize, RawRule)>> {
+    let raw: RawFile = serde_saphyr::from_str(&src.text).map_err(|e| yaml_error(&e, &src.path))?;
+    Ok(raw
+        .rules
+        .into_iter()
+        .map(|s| (s.referenced.line() as usize, s.value))
+        .collect())
+}
+
+/// sha256 over every rule file's path and text.
+fn sources_sha256(sources: &[Source]) -> String {
+    let mut h = Sha256::new();
+    for src in sources {
+        h.update(src.path.to_string_lossy().as_bytes());
+        h.update([0]);
+        h.update(src.text.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Version of the cache file layout; bump when [`CacheFile`] or the rule structs change.
+const CACHE_FORMAT: u32 = 1;
+
+/// A cache file larger than this is not read (no legitimate rule set comes near it).
+const CACHE_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How many rule-set cache files a cache directory keeps (one per distinct rule set in use).
+const CACHE_KEEP: usize = 8;
+
+/// What the rules cache holds for one rule set.
+#[derive(Deserialize)]
+struct CacheFile {
+    format: u32,
+    key: String,
+    /// Per source, its rules with their lines.
+    files: Vec<Vec<(usize, RawRule)>>,
+}
+
+/// Reads cached literal sets into `leaves` (per leaf: `null` not known yet, `false` no usable
+/// literal, or the literals); returns how many were known. Anything unexpected reads as nothing.
+fn read_literals(file: &Path, leaves: &[Leaf]) -> usize {
+    let Some(value) = std::fs::metadata(file)
+        .ok()
+        .filter(|m| m.len() <= CACHE_MAX_BYTES)
+        .and_then(|_| std::fs::read(file).ok())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+    else {
+        return 0;
+    };
+    if value.get("format").and_then(|f| f.as_u64()) != Some(u64::from(CACHE_FORMAT)) {
+        return 0;
+    }
+    let Some(entries) = value.get("literals").and_then(|l| l.as_array()) else {
+        return 0;
+    };
+    if entries.len() != leaves.len() {
+        return 0;
+    }
+    let mut known = 0;
+    for (leaf, e) in leaves.iter().zip(entries) {
+        let lits = match e {
+            serde_json::Value::Bool(false) => None,
+            serde_json::Value::Array(a) => {
+                let Some(v) = a
+                    .iter()
+                    .map(|x| x.as_str().map(|s| s.as_bytes().to_vec()))
+                    .collect::<Option<Vec<Vec<u8>>>>()
+                else {
+                    continue;
+                };
+                Some(v)
+            }
+            _ => continue,
+        };
+        if leaf.literals.set(lits).is_ok() {
+            known += 1;
+        }
+    }
+    known
+}
+
+/// Cache key: the rules' sha256 together with guardrail's version and the source of the code
+/// that reads rules and extracts literals (what the cache stores is that code's output, so a
+/// development build with a changed extractor must not reuse an older build's cache).
+fn cache_key(sources: &[Source]) -> String {
+    let mut h = Sha256::new();
+    h.update(sources_sha256(sources).as_bytes());
+    h.update([0]);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(CACHE_FORMAT.to_le_bytes());
+    h.update(include_str!("rules.rs").as_bytes());
+    h.update(include_str!("rules/prefilter.rs").as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Writes a cache file atomically (temporary file, then rename). Failures are ignored: the
+/// cache only saves time.
+fn write_atomic(dir: &Path, file: &Path, value: &serde_json::Value) {
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let Ok(bytes) = serde_json::to_vec(value) else {
+        return;
+    };
+    let tmp = dir.join(format!(
+        ".rules-{}-{}.tmp",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Keeps the newest [`CACHE_KEEP`] cached rule sets in `dir` (and always `keep`).
+fn prune_cache(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut cached: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n.starts_with("rules-") && n.ends_with(".json") && !n.ends_with(".literals.json")
         })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if cached.len() <= CACHE_KEEP {
+        return;
+    }
+    cached.sort();
+    for (_, p) in &cached[..cached.len() - CACHE_KEEP] {
+        if p != keep {
+            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(p.with_extension("literals.json"));
+        }
+    }
+}
+
+/// The rules cache directory: `$GUARDRAIL_RULES_CACHE` (empty: no cache), else
+/// `guardrail/rules` in the user cache directory.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("GUARDRAIL_RULES_CACHE") {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => dirs::cache_dir().map(|d| d.join("guardrail").join("rules")),
+    }
+}
+
+/// Whether `src` is byte for byte one of the built-in rule files.
+fn is_builtin(src: &Source) -> bool {
+    src.path
+        .strip_prefix("rules")
+        .ok()
+        .and_then(|p| BUILTIN.get_file(p))
+        .and_then(|f| f.contents_utf8())
+        .is_some_and(|t| t == src.text)
 }
 
 fn mv_name(s: &str) -> String {
@@ -406,7 +879,7 @@ fn compile_patterns(
             );
         }
         if let Some(p) = &item.pattern_regex {
-            pos.push(Matcher::Leaf(b.leaf(p, ctx)?));
+            pos.push(Matcher::Leaf(b.leaf(p, format!("(?m){p}"), ctx)?));
         } else if let Some(p) = &item.patterns {
             pos.push(compile_patterns(p, true, b, ctx)?);
         } else if let Some(p) = &item.pattern_either {
@@ -416,15 +889,17 @@ fn compile_patterns(
                 "only pattern-regex, patterns and pattern-either may appear in pattern-either",
             ));
         } else if let Some(p) = &item.pattern_not_regex {
-            neg.push(b.leaf(p, ctx)?);
+            neg.push(b.leaf(p, format!("(?m){p}"), ctx)?);
         } else if let Some(m) = &item.metavariable_regex {
-            let re = regex::RegexBuilder::new(&format!("^(?:{})", m.regex))
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| ctx.err(format!("bad metavariable-regex `{}`: {e}", m.regex)))?;
+            let leaf = b.leaf_as(
+                "metavariable-regex",
+                &m.regex,
+                format!("^(?:{})", m.regex),
+                ctx,
+            )?;
             filters.push(Filter::MvRegex {
                 name: mv_name(&m.metavariable),
-                re,
+                leaf,
             });
         } else if let Some(m) = &item.metavariable_analysis {
             if m.analyzer != "entropy" {
@@ -506,25 +981,34 @@ impl RuleSet {
         RuleSet::compile(&builtin_sources())
     }
 
-    /// Compiles rule sources; ids must be unique across all of them.
+    /// Loads rule sources (ids must be unique across all of them) and validates every regex
+    /// (see the module documentation); nothing is compiled yet.
     pub fn compile(sources: &[Source]) -> Result<RuleSet> {
+        RuleSet::load(sources, is_builtin)
+    }
+
+    /// [`RuleSet::compile`], with the regexes of sources for which `trusted` holds left
+    /// unvalidated.
+    fn load(sources: &[Source], trusted: impl Fn(&Source) -> bool) -> Result<RuleSet> {
+        RuleSet::build(sources, parse_yaml, trusted)
+    }
+
+    /// Builds the set from each source's rules as `parse` reads them (in order, so the first
+    /// broken file is the one reported).
+    fn build(
+        sources: &[Source],
+        mut parse: impl FnMut(usize, &Source) -> Result<Vec<(usize, RawRule)>>,
+        trusted: impl Fn(&Source) -> bool,
+    ) -> Result<RuleSet> {
         let mut b = Builder {
             leaves: Vec::new(),
-            leaf_src: Vec::new(),
+            trusted: false,
         };
         let mut rules = Vec::new();
         let mut seen: HashMap<String, (PathBuf, usize)> = HashMap::new();
-        let mut h = Sha256::new();
-        for src in sources {
-            h.update(src.path.to_string_lossy().as_bytes());
-            h.update([0]);
-            h.update(src.text.as_bytes());
-            h.update([0]);
-            let raw: RawFile =
-                serde_saphyr::from_str(&src.text).map_err(|e| yaml_error(&e, &src.path))?;
-            for spanned in raw.rules {
-                let line = spanned.referenced.line() as usize;
-                let r = spanned.value;
+        for (i, src) in sources.iter().enumerate() {
+            b.trusted = trusted(src);
+            for (line, r) in parse(i, src)? {
                 let id = r.id.clone();
                 let ctx = RuleCtx {
                     path: &src.path,
@@ -541,22 +1025,131 @@ impl RuleSet {
                 rules.push(compile_rule(r, &mut b, &ctx)?);
             }
         }
-        let set = regex::RegexSetBuilder::new(&b.leaf_src)
-            .size_limit(REGEX_SIZE_LIMIT * 16)
-            .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
-            .build()
-            .map_err(|e| Error::Rule {
-                path: PathBuf::from("<rule set>"),
-                line: None,
-                rule: "*".into(),
-                message: format!("cannot build the combined regex set: {e}"),
-            })?;
         Ok(RuleSet {
             rules,
             leaves: b.leaves,
-            set,
-            sha256: hex::encode(h.finalize()),
+            sha256: sources_sha256(sources),
+            filters: Mutex::new(HashMap::new()),
+            failures: Mutex::new(BTreeMap::new()),
+            from_cache: false,
+            cache: None,
         })
+    }
+
+    /// [`RuleSet::compile`] through a cache in `dir` (None: no cache), keyed by the sha256 of
+    /// the sources and this build of guardrail. A hit skips YAML parsing, validation (only
+    /// sources that loaded and validated are ever cached) and literal extraction; a missing,
+    /// unreadable, corrupt or foreign cache file is ignored and rewritten. Writing is best
+    /// effort: a read-only cache directory costs speed, never the run.
+    pub fn compile_cached(sources: &[Source], dir: Option<&Path>) -> Result<RuleSet> {
+        let Some(dir) = dir else {
+            return RuleSet::compile(sources);
+        };
+        let key = cache_key(sources);
+        let file = dir.join(format!("rules-{key}.json"));
+        if let Some(set) = RuleSet::from_cache(&file, &key, sources) {
+            return Ok(set);
+        }
+        let mut raw: Vec<serde_json::Value> = Vec::with_capacity(sources.len());
+        let set = RuleSet::build(
+            sources,
+            |_, src| {
+                let rules = parse_yaml(0, src)?;
+                // Kept as JSON for the cache; rules with values JSON cannot hold are not cached.
+                raw.push(serde_json::to_value(&rules).unwrap_or(serde_json::Value::Null));
+                Ok(rules)
+            },
+            is_builtin,
+        )?;
+        let mut set = set;
+        if raw.iter().all(|v| !v.is_null()) {
+            let cache = serde_json::json!({
+                "format": CACHE_FORMAT,
+                "key": key,
+                "files": raw,
+            });
+            write_atomic(dir, &file, &cache);
+            prune_cache(dir, &file);
+        }
+        set.cache = Some(CacheState {
+            literals: dir.join(format!("rules-{key}.literals.json")),
+            known: AtomicUsize::new(0),
+        });
+        Ok(set)
+    }
+
+    /// Saves the literal sets computed so far beside the cached rules, when this run computed
+    /// new ones (call once the checks are done; later runs then skip extracting them).
+    pub fn save_cache(&self) {
+        let Some(cache) = &self.cache else { return };
+        let known = self
+            .leaves
+            .iter()
+            .filter(|l| l.literals.get().is_some())
+            .count();
+        if known <= cache.known.load(Ordering::Relaxed) {
+            return;
+        }
+        let entries: Vec<serde_json::Value> = self
+            .leaves
+            .iter()
+            .map(|l| match l.literals.get() {
+                None => serde_json::Value::Null,
+                Some(None) => serde_json::Value::Bool(false),
+                Some(Some(v)) => match v
+                    .iter()
+                    .map(|b| String::from_utf8(b.clone()).ok())
+                    .collect::<Option<Vec<String>>>()
+                {
+                    Some(strings) => serde_json::json!(strings),
+                    // Not representable as JSON text: leave it to be extracted again.
+                    None => serde_json::Value::Null,
+                },
+            })
+            .collect();
+        let value = serde_json::json!({ "format": CACHE_FORMAT, "literals": entries });
+        if let Some(dir) = cache.literals.parent() {
+            write_atomic(dir, &cache.literals, &value);
+        }
+        cache.known.store(known, Ordering::Relaxed);
+    }
+
+    fn from_cache(file: &Path, key: &str, sources: &[Source]) -> Option<RuleSet> {
+        let meta = std::fs::metadata(file).ok()?;
+        if meta.len() > CACHE_MAX_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(file).ok()?;
+        let cached: CacheFile = serde_json::from_slice(&bytes).ok()?;
+        if cached.format != CACHE_FORMAT || cached.key != key || cached.files.len() != sources.len()
+        {
+            return None;
+        }
+        let mut files = cached.files.into_iter().map(Some).collect::<Vec<_>>();
+        let mut set = RuleSet::build(
+            sources,
+            |i, _| {
+                files
+                    .get_mut(i)
+                    .and_then(Option::take)
+                    .ok_or_else(|| Error::Usage("rules cache out of step".into()))
+            },
+            |_| true,
+        )
+        .ok()?;
+        let literals = file.with_file_name(format!("rules-{key}.literals.json"));
+        let known = read_literals(&literals, &set.leaves);
+        set.cache = Some(CacheState {
+            literals,
+            known: AtomicUsize::new(known),
+        });
+        set.from_cache = true;
+        Some(set)
+    }
+
+    /// Whether the set came from the rules cache ([`RuleSet::compile_cached`]).
+    pub fn loaded_from_cache(&self) -> bool {
+        self.from_cache
     }
 
     /// The rules, in load order.
@@ -577,6 +1170,7 @@ impl RuleSet {
     /// Drops rules by id (config `rules.disable`).
     pub fn disable(&mut self, ids: &[String]) {
         self.rules.retain(|r| !ids.contains(&r.id));
+        self.forget_filters();
     }
 
     /// Forgets every rule's `paths:` filter (languages still apply). Fixture tests do this, like
@@ -589,12 +1183,27 @@ impl RuleSet {
         }
     }
 
-    /// Rules that apply to `path`.
-    pub fn for_path<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.rules.iter().filter(move |r| r.applies_to(path))
+    /// Candidate filters are built from the rules in force: drop them when that changes.
+    fn forget_filters(&mut self) {
+        if let Ok(f) = self.filters.get_mut() {
+            f.clear();
+        }
     }
 
-    /// All matches of `rule` in `text`, after the prefilter said the rule may match.
+    /// Rules that apply to `path`.
+    pub fn for_path<'a, 'p>(&'a self, path: &'p str) -> impl Iterator<Item = &'a Rule> + 'p
+    where
+        'a: 'p,
+    {
+        let mask = path_mask(path);
+        self.rules
+            .iter()
+            .filter(move |r| r.applies_with(path, mask))
+    }
+
+    /// All matches of `rule` in `text`, after the prefilter said the rule may match. A leaf
+    /// regex that fails to compile on first use matches nothing and is reported by
+    /// [`RuleSet::failures`].
     pub fn matches(&self, rule: &Rule, text: &str, hits: &[bool]) -> Vec<Match> {
         if !self.possible(&rule.matcher, hits) {
             return Vec::new();
@@ -605,13 +1214,100 @@ impl RuleSet {
         out
     }
 
-    /// Runs the combined set once: which leaves match somewhere in `text`.
+    /// Which leaves may match somewhere in `text`, for rules of every language.
     pub fn prefilter(&self, text: &str) -> Vec<bool> {
+        self.candidates(ALL_LANGS, text)
+    }
+
+    /// Which leaves may match somewhere in `text`, for the rules that can apply to `path` (by
+    /// language); the others stay `false`. One pass over `text`.
+    pub fn prefilter_for(&self, path: &str, text: &str) -> Vec<bool> {
+        self.candidates(path_mask(path), text)
+    }
+
+    fn candidates(&self, mask: u64, text: &str) -> Vec<bool> {
         let mut hits = vec![false; self.leaves.len()];
-        for i in self.set.matches(text).iter() {
-            hits[i] = true;
+        for g in groups_of(mask) {
+            if let Some(f) = self.filter(g).get() {
+                f.candidates(text, &mut hits);
+            }
         }
         hits
+    }
+
+    /// The candidate filter of a language group, built on first use.
+    fn filter(&self, group: usize) -> Arc<OnceLock<prefilter::Prefilter>> {
+        let cell = match self.filters.lock() {
+            Ok(mut map) => Arc::clone(map.entry(group).or_default()),
+            // A panic elsewhere poisoned the cache: build a private filter.
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        cell.get_or_init(|| self.build_filter(group));
+        cell
+    }
+
+    fn build_filter(&self, group: usize) -> prefilter::Prefilter {
+        let mut members = Vec::new();
+        for r in &self.rules {
+            let member = if group == GENERIC {
+                r.mask == 0
+            } else {
+                r.mask & (1u64 << group) != 0
+            };
+            if member {
+                r.leaves(&mut members);
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
+        let input: Vec<(usize, Option<&[Vec<u8>]>)> = members
+            .iter()
+            .filter_map(|&i| Some((i, self.leaves.get(i)?.literals())))
+            .collect();
+        prefilter::Prefilter::build(&input)
+    }
+
+    /// Language groups whose candidate filter has been built so far (`generic` and canonical
+    /// language names, sorted): how much of the rule set a run compiled.
+    pub fn compiled_groups(&self) -> Vec<&'static str> {
+        let Ok(map) = self.filters.lock() else {
+            return Vec::new();
+        };
+        let mut out: Vec<&'static str> = map
+            .iter()
+            .filter(|(_, cell)| cell.get().is_some())
+            .map(|(g, _)| LANGS.get(*g).map_or("generic", |l| l.name))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// For a file at `path`: how many leaf regexes the candidate filters of its language groups
+    /// cover, and how many of those have no usable literal (candidates in every text). Builds
+    /// the filters.
+    pub fn filter_sizes(&self, path: &str) -> (usize, usize) {
+        groups_of(path_mask(path))
+            .filter_map(|g| self.filter(g).get().map(|f| f.sizes()))
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    }
+
+    /// How many leaf regexes (of [`RuleSet::regex_count`]) are compiled so far.
+    pub fn compiled_regexes(&self) -> usize {
+        self.leaves.iter().filter(|l| l.re.get().is_some()).count()
+    }
+
+    /// How many leaf regexes the set holds (patterns, negative patterns, metavariable regexes).
+    pub fn regex_count(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Regexes that failed to compile on first use (over the size limit): one line each, naming
+    /// rule file, line and rule. Their rules found nothing; callers report these as notes.
+    pub fn failures(&self) -> Vec<String> {
+        self.failures
+            .lock()
+            .map(|f| f.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn possible(&self, m: &Matcher, hits: &[bool]) -> bool {
@@ -622,8 +1318,30 @@ impl RuleSet {
         }
     }
 
+    /// The compiled regex of leaf `i`, compiling it now if needed; a failure is recorded.
+    fn regex(&self, i: usize) -> Option<&Regex> {
+        let leaf = self.leaves.get(i)?;
+        match leaf.regex() {
+            Ok(re) => Some(re),
+            Err(e) => {
+                if let Ok(mut f) = self.failures.lock() {
+                    f.entry(i).or_insert_with(|| {
+                        format!(
+                            "{}:{}: rule `{}` skipped: regex `{}` does not compile: {e}",
+                            leaf.path.display(),
+                            leaf.line,
+                            leaf.rule,
+                            leaf.pattern
+                        )
+                    });
+                }
+                None
+            }
+        }
+    }
+
     fn leaf_matches(&self, i: usize, text: &str) -> Vec<Match> {
-        let Some(re) = self.leaves.get(i) else {
+        let Some(re) = self.regex(i) else {
             return Vec::new();
         };
         let names: Vec<(usize, &str)> = re
@@ -705,25 +1423,41 @@ impl RuleSet {
                     acc.retain(|a| !negs.iter().any(|x| a.inside(x)));
                 }
                 for f in filters {
-                    acc = apply_filter(f, acc, text);
+                    if acc.is_empty() {
+                        break;
+                    }
+                    acc = self.apply_filter(f, acc, text);
                 }
                 acc
             }
         }
     }
+
+    fn apply_filter(&self, f: &Filter, acc: Vec<Match>, text: &str) -> Vec<Match> {
+        apply_filter(f, acc, text, |leaf| self.regex(leaf))
+    }
 }
 
-fn apply_filter(f: &Filter, acc: Vec<Match>, text: &str) -> Vec<Match> {
+fn apply_filter<'r>(
+    f: &Filter,
+    acc: Vec<Match>,
+    text: &str,
+    regex: impl Fn(usize) -> Option<&'r Regex>,
+) -> Vec<Match> {
     match f {
-        Filter::MvRegex { name, re } => acc
-            .into_iter()
-            .filter(|m| {
-                m.captures
-                    .get(name)
-                    .and_then(|(s, e)| text.get(*s..*e))
-                    .is_some_and(|v| re.is_match(v))
-            })
-            .collect(),
+        Filter::MvRegex { name, leaf } => {
+            let Some(re) = regex(*leaf) else {
+                return Vec::new();
+            };
+            acc.into_iter()
+                .filter(|m| {
+                    m.captures
+                        .get(name)
+                        .and_then(|(s, e)| text.get(*s..*e))
+                        .is_some_and(|v| re.is_match(v))
+                })
+                .collect()
+        }
         Filter::Entropy { name } => acc
             .into_iter()
             .filter(|m| {
@@ -828,7 +1562,7 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
         return Err(ctx.err("needs exactly one of pattern-regex, patterns, pattern-either (only regex patterns are supported)"));
     }
     let matcher = if let Some(p) = &r.pattern_regex {
-        Matcher::Leaf(b.leaf(p, ctx)?)
+        Matcher::Leaf(b.leaf(p, format!("(?m){p}"), ctx)?)
     } else if let Some(p) = &r.patterns {
         compile_patterns(p, true, b, ctx)?
     } else if let Some(p) = &r.pattern_either {
@@ -839,21 +1573,18 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
     if r.languages.is_empty() {
         return Err(ctx.err("`languages` must list at least one language"));
     }
-    let mut exts: Option<Vec<&'static str>> = Some(Vec::new());
-    let mut names: Vec<&'static str> = Vec::new();
+    // Bits of the languages named; `generic` anywhere makes the rule apply to every file.
+    let mut mask = 0u64;
+    let mut generic = false;
     for lang in &r.languages {
-        match language_targets(lang) {
-            None => exts = None,
-            Some((e, n)) => {
-                if e.is_empty() && n.is_empty() {
-                    return Err(ctx.err(format!("unknown language `{lang}`")));
-                }
-                if let Some(x) = exts.as_mut() {
-                    x.extend(e);
-                }
-                names.extend(n);
-            }
+        match language_bits(lang) {
+            None => return Err(ctx.err(format!("unknown language `{lang}`"))),
+            Some(0) => generic = true,
+            Some(bits) => mask |= bits,
         }
+    }
+    if generic {
+        mask = 0;
     }
     let metadata = r.metadata.unwrap_or_default();
     let kind = match metadata.get("kind").and_then(|v| v.as_str()) {
@@ -891,8 +1622,7 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
         metadata,
         source: ctx.path.to_path_buf(),
         line: ctx.line,
-        exts,
-        names,
+        mask,
         include,
         exclude,
         matcher,
@@ -1004,5 +1734,259 @@ rules:
         assert!(r.applies_to("infra/a.txt"));
         assert!(!r.applies_to("x/main_test.tf"));
         assert!(!r.applies_to("x/main.py"));
+    }
+
+    /// Every built-in file that is not a rule file (the fixtures), with its path.
+    fn builtin_fixtures() -> Vec<(String, String)> {
+        fn walk(d: &include_dir::Dir<'static>, out: &mut Vec<(String, String)>) {
+            for f in d.files() {
+                let name = f.path().file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if !is_rule_file(name) {
+                    if let Some(t) = f.contents_utf8() {
+                        out.push((f.path().to_string_lossy().into_owned(), t.to_owned()));
+                    }
+                }
+            }
+            for sub in d.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&BUILTIN, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_builtin_regex_passes_load_validation() {
+        // The built-in packs skip validation at load (they are trusted): this is where it runs.
+        let sources = builtin_sources();
+        let checked = RuleSet::load(&sources, |_| false).unwrap();
+        let trusted = RuleSet::compile(&sources).unwrap();
+        assert_eq!(checked.regex_count(), trusted.regex_count());
+        assert!(trusted.regex_count() > 300, "{}", trusted.regex_count());
+        // And each compiles within the size limit (validation compiles only the big ones).
+        for i in 0..trusted.regex_count() {
+            assert!(trusted.regex(i).is_some(), "{:?}", trusted.failures());
+        }
+        assert!(trusted.failures().is_empty());
+    }
+
+    #[test]
+    fn loading_compiles_nothing_and_a_python_file_compiles_python_and_generic_only() {
+        let rs = RuleSet::builtin().unwrap();
+        assert_eq!(rs.compiled_regexes(), 0);
+        assert!(rs.compiled_groups().is_empty());
+        let text = "import os\nos.system(\"rm -rf \" + user_input)\nx = 1\n";
+        let hits = rs.prefilter_for("app/main.py", text);
+        let found: Vec<&str> = rs
+            .for_path("app/main.py")
+            .filter(|r| !rs.matches(r, text, &hits).is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(!found.is_empty(), "no rule matched os.system");
+        assert_eq!(rs.compiled_groups(), vec!["generic", "python"]);
+        let compiled = rs.compiled_regexes();
+        assert!(
+            compiled > 0 && compiled < rs.regex_count() / 4,
+            "{compiled}"
+        );
+        // A file of no known language touches the generic group only.
+        let mut fresh = RuleSet::builtin().unwrap();
+        fresh.disable(&[]);
+        let _ = fresh.prefilter_for("NOTES.txt", "hello\n");
+        assert_eq!(fresh.compiled_groups(), vec!["generic"]);
+        let (members, _) = fresh.filter_sizes("a.py");
+        assert!(members < fresh.regex_count(), "{members}");
+    }
+
+    #[test]
+    fn candidate_filter_never_changes_what_matches() {
+        // On every fixture of the built-in packs: matching with the filter's candidates gives
+        // exactly what matching with every leaf marked as a candidate gives.
+        let mut rs = RuleSet::builtin().unwrap();
+        rs.ignore_path_filters();
+        let all = vec![true; rs.regex_count()];
+        let mut total = 0usize;
+        let mut pruned = 0usize;
+        for (path, text) in builtin_fixtures() {
+            let hits = rs.prefilter_for(&path, &text);
+            pruned += hits.iter().filter(|h| !**h).count();
+            for r in rs.for_path(&path) {
+                let with_filter = rs.matches(r, &text, &hits);
+                let without = rs.matches(r, &text, &all);
+                assert_eq!(with_filter, without, "{} on {path}", r.id);
+                total += without.len();
+            }
+        }
+        assert!(total > 300, "{total}");
+        assert!(pruned > 0);
+    }
+
+    #[test]
+    fn oversized_regex_fails_at_load_for_rule_files() {
+        let e = RuleSet::compile(&[Source {
+            path: "t.yaml".into(),
+            text: "rules:\n  - id: big\n    message: m\n    severity: ERROR\n    languages: [python]\n    pattern-regex: '\\w{500}\\p{L}{500}'\n".into(),
+        }])
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("t.yaml:2: rule `big`: bad regex"), "{e}");
+        assert!(e.contains("size limit"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn regex_failing_on_first_use_skips_its_rule_with_a_note() {
+        // Trusted sources are not validated, so the size limit is only met when compiling.
+        let rs = RuleSet::load(
+            &[Source {
+                path: "t.yaml".into(),
+                text: "rules:\n  - id: ok\n    message: m\n    severity: ERROR\n    languages: [python]\n    pattern-regex: abc\n  - id: big\n    message: m\n    severity: ERROR\n    languages: [python]\n    pattern-regex: 'abc\\w{500}\\p{L}{500}'\n".into(),
+            }],
+            |_| true,
+        )
+        .unwrap();
+        let text = "abc\n";
+        let hits = rs.prefilter_for("a.py", text);
+        let counts: Vec<usize> = rs
+            .rules()
+            .iter()
+            .map(|r| rs.matches(r, text, &hits).len())
+            .collect();
+        assert_eq!(counts, vec![1, 0]);
+        let f = rs.failures();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].starts_with("t.yaml:7: rule `big` skipped:"),
+            "{}",
+            f[0]
+        );
+        assert!(f[0].contains("size limit"), "{}", f[0]);
+    }
+
+    #[test]
+    fn language_bits_follow_file_names() {
+        assert_eq!(path_mask("src/a.py"), 1);
+        assert_eq!(path_mask("README"), 0);
+        let ruby = 1 << 6;
+        assert_eq!(path_mask("Gemfile"), ruby);
+        assert_eq!(path_mask("x/Gemfile.lock"), ruby);
+        assert_eq!(path_mask("app.rb"), ruby);
+        // `.h` is both C and C++.
+        assert_eq!(path_mask("inc/x.h").count_ones(), 2);
+        assert_eq!(path_mask("Dockerfile.prod"), 1 << 16);
+    }
+
+    fn cached_sources() -> Vec<Source> {
+        vec![Source {
+            path: "team/r.yaml".into(),
+            text: "rules:\n  - id: team-eval\n    message: m\n    severity: ERROR\n    languages: [python]\n    pattern-regex: \\beval\\(\n  - id: team-token\n    message: m\n    severity: WARNING\n    languages: [generic]\n    patterns:\n      - pattern-regex: token\\s*=\\s*(?P<V>\\w+)\n      - metavariable-regex:\n          metavariable: $V\n          regex: '[0-9]+'\n".into(),
+        }]
+    }
+
+    fn ids_and_lines(rs: &RuleSet, path: &str, text: &str) -> Vec<(String, Vec<usize>)> {
+        let hits = rs.prefilter_for(path, text);
+        rs.for_path(path)
+            .map(|r| {
+                let lines = rs
+                    .matches(r, text, &hits)
+                    .iter()
+                    .map(|m| text[..m.start].matches('\n').count() + 1)
+                    .collect();
+                (r.id.clone(), lines)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rules_cache_round_trip_gives_the_same_rules_and_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = cached_sources();
+        let text = "x = eval(y)\ntoken = 123\ntoken = abc\n";
+        let first = RuleSet::compile_cached(&src, Some(dir.path())).unwrap();
+        assert!(!first.loaded_from_cache());
+        let expect = ids_and_lines(&first, "a.py", text);
+        assert_eq!(
+            expect,
+            vec![
+                ("team-eval".to_owned(), vec![1]),
+                ("team-token".to_owned(), vec![2])
+            ]
+        );
+        first.save_cache();
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 2, "rules and literals files");
+        let second = RuleSet::compile_cached(&src, Some(dir.path())).unwrap();
+        assert!(second.loaded_from_cache());
+        assert_eq!(second.sha256(), first.sha256());
+        assert_eq!(second.rules()[1].line, 7);
+        // Literal sets came from the cache (validation extracted them on the first load): nothing
+        // to extract before filtering.
+        let known = second
+            .leaves
+            .iter()
+            .filter(|l| l.literals.get().is_some())
+            .count();
+        assert_eq!(known, second.regex_count());
+        assert_eq!(ids_and_lines(&second, "a.py", text), expect);
+        // Other sources: another key, a miss.
+        let mut other = cached_sources();
+        other[0].text.push_str("  - id: team-x\n    message: m\n    severity: INFO\n    languages: [generic]\n    pattern-regex: xyz\n");
+        let third = RuleSet::compile_cached(&other, Some(dir.path())).unwrap();
+        assert!(!third.loaded_from_cache());
+        assert_eq!(third.rules().len(), 3);
+    }
+
+    #[test]
+    fn corrupt_or_foreign_cache_files_are_ignored_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = cached_sources();
+        let key = cache_key(&src);
+        let file = dir.path().join(format!("rules-{key}.json"));
+        let lits = dir.path().join(format!("rules-{key}.literals.json"));
+        for garbage in [
+            &b"\x00\xff not json"[..],
+            b"{\"format\": 1, \"key\": \"other\", \"files\": [[]]}",
+            b"{\"format\": 1, \"key\": \"",
+            b"[]",
+        ] {
+            std::fs::write(&file, garbage).unwrap();
+            std::fs::write(&lits, b"{\"format\": 1, \"literals\": [\"x\", 3]}").unwrap();
+            let rs = RuleSet::compile_cached(&src, Some(dir.path())).unwrap();
+            assert!(!rs.loaded_from_cache());
+            assert_eq!(rs.rules().len(), 2);
+            // Rewritten: the next load is a hit, and a bad literals file is just not used.
+            let again = RuleSet::compile_cached(&src, Some(dir.path())).unwrap();
+            assert!(again.loaded_from_cache());
+            assert_eq!(
+                ids_and_lines(&again, "a.py", "eval(1)\n"),
+                vec![
+                    ("team-eval".to_owned(), vec![1]),
+                    ("team-token".to_owned(), vec![])
+                ]
+            );
+        }
+        // A cache directory that cannot be created costs nothing but the cache.
+        let blocked = dir.path().join("file-not-dir");
+        std::fs::write(&blocked, b"x").unwrap();
+        let rs = RuleSet::compile_cached(&src, Some(&blocked.join("sub"))).unwrap();
+        assert_eq!(rs.rules().len(), 2);
+        rs.save_cache();
+    }
+
+    #[test]
+    fn cached_rules_are_validated_before_they_are_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = vec![Source {
+            path: "r.yaml".into(),
+            text: "rules:\n  - id: look\n    message: m\n    severity: ERROR\n    languages: [generic]\n    pattern-regex: (?<=a)b\n".into(),
+        }];
+        for _ in 0..2 {
+            let e = RuleSet::compile_cached(&bad, Some(dir.path()))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("r.yaml:2: rule `look`: bad regex"), "{e}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

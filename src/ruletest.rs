@@ -498,6 +498,15 @@ pub fn run(files: &[RuleFile]) -> TestReport {
         for fx in &rf.fixtures {
             run_fixture(&set, &config, fx, &ids, &mut results, &mut report.problems);
         }
+        // A regex over the size limit fails only when first compiled: report it with its rule.
+        for message in set.failures() {
+            report.problems.push(Problem {
+                path: path.clone(),
+                line: None,
+                rule: None,
+                message,
+            });
+        }
         for (res, r) in results.iter().zip(set.rules()) {
             if res.expected == 0 || res.ok == 0 {
                 report.problems.push(Problem {

@@ -338,10 +338,12 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
                     l.push(t.rel.clone());
                 }
             }
-            let fc = whole_file(&t.rel, &text, was_lossy);
-            let found = CodeRules.file(&ctx, &fc);
+            let found = CodeRules.text(&ctx, &t.rel, &text);
             let name = t.rel.rsplit('/').next().unwrap_or(&t.rel);
-            (found, is_manifest(name).then_some(fc))
+            (
+                found,
+                is_manifest(name).then(|| whole_file(&t.rel, &text, was_lossy)),
+            )
         };
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(n, total);
@@ -382,6 +384,8 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     }
     notes.extend(ctx.take_notes());
     notes.extend(dep_ctx.take_notes());
+    notes.extend(rules.failures());
+    rules.save_cache();
     drop(ctx);
     drop(dep_ctx);
     let lossy = lossy.into_inner().unwrap_or_default();

@@ -54,6 +54,22 @@ fn windows(f: &FileChange) -> Vec<Vec<WLine<'_>>> {
     out
 }
 
+/// One window's text, its lines (with their byte offsets in `text`) and the candidate leaves.
+struct Window<'w, 'l> {
+    lines: &'w [WLine<'l>],
+    text: &'w str,
+    starts: &'w [usize],
+    hits: &'w [bool],
+}
+
+/// The rules that apply to `path`, without the `agent` rules unless asked for.
+fn rules_for<'a>(ctx: &Context<'a>, path: &str, agent_rules: bool) -> Vec<&'a Rule> {
+    ctx.rules
+        .for_path(path)
+        .filter(|r| agent_rules || r.kind != Kind::Agent)
+        .collect()
+}
+
 /// How much of a secret stays visible.
 fn visible_prefix(secret: &str) -> usize {
     let n = secret.chars().count();
@@ -168,6 +184,66 @@ impl CodeRules {
         out
     }
 
+    /// Findings for a whole file in scan mode (every line added), straight from its text: no
+    /// per-line copies, and a file in which no rule can match costs one candidate-filter pass.
+    /// Same findings as [`CodeRules::file`] on [`whole_file`]`(path, text, _)`.
+    pub fn text(&self, ctx: &Context<'_>, path: &str, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if text.is_empty() {
+            return out;
+        }
+        let rules = rules_for(ctx, path, !ctx.scan);
+        if rules.is_empty() {
+            return out;
+        }
+        // The window text `whole_file` + `windows` would build: lines without their `\r\n` /
+        // `\n` ending (and one more trailing `\r`), each followed by `\n`.
+        let owned;
+        let text: &str = if memchr::memchr(b'\r', text.as_bytes()).is_none() && text.ends_with('\n')
+        {
+            text
+        } else {
+            let mut t = String::with_capacity(text.len() + 1);
+            for l in text.lines() {
+                t.push_str(l.strip_suffix('\r').unwrap_or(l));
+                t.push('\n');
+            }
+            owned = t;
+            &owned
+        };
+        let hits = ctx.rules.prefilter_for(path, text);
+        if !hits.iter().any(|h| *h) {
+            return out;
+        }
+        let mut w = Vec::new();
+        let mut starts = Vec::new();
+        let mut pos = 0usize;
+        for (i, l) in text.split_terminator('\n').enumerate() {
+            starts.push(pos);
+            pos += l.len() + 1;
+            w.push(WLine {
+                no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                text: l,
+                added: true,
+            });
+        }
+        let mut occurrences = HashMap::new();
+        self.window_findings(
+            ctx,
+            path,
+            &rules,
+            Window {
+                lines: &w,
+                text,
+                starts: &starts,
+                hits: &hits,
+            },
+            &mut occurrences,
+            &mut out,
+        );
+        out
+    }
+
     fn file_findings(
         &self,
         ctx: &Context<'_>,
@@ -179,11 +255,7 @@ impl CodeRules {
             return;
         }
         let path = f.path();
-        let rules: Vec<&Rule> = ctx
-            .rules
-            .for_path(path)
-            .filter(|r| agent_rules || r.kind != Kind::Agent)
-            .collect();
+        let rules = rules_for(ctx, path, agent_rules);
         if rules.is_empty() {
             return;
         }
@@ -199,34 +271,56 @@ impl CodeRules {
                 text.push_str(l.text);
                 text.push('\n');
             }
-            let hits = ctx.rules.prefilter(&text);
+            let hits = ctx.rules.prefilter_for(path, &text);
             if !hits.iter().any(|h| *h) {
                 continue;
             }
-            for rule in &rules {
-                for m in ctx.rules.matches(rule, &text, &hits) {
-                    let first = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
-                    let last_byte = m.end.saturating_sub(1).max(m.start);
-                    let last = starts
-                        .partition_point(|&s| s <= last_byte)
-                        .saturating_sub(1);
-                    let Some(hit_idx) = (first..=last).find(|&i| w.get(i).is_some_and(|l| l.added))
-                    else {
-                        continue;
-                    };
-                    if let Some(fd) = self.finding(
-                        ctx,
-                        rule,
-                        path,
-                        &w,
-                        hit_idx,
-                        &text,
-                        &starts,
-                        &m,
-                        &mut occurrences,
-                    ) {
-                        out.push(fd);
-                    }
+            self.window_findings(
+                ctx,
+                path,
+                &rules,
+                Window {
+                    lines: &w,
+                    text: &text,
+                    starts: &starts,
+                    hits: &hits,
+                },
+                &mut occurrences,
+                out,
+            );
+        }
+    }
+
+    fn window_findings(
+        &self,
+        ctx: &Context<'_>,
+        path: &str,
+        rules: &[&Rule],
+        win: Window<'_, '_>,
+        occurrences: &mut HashMap<(String, String), usize>,
+        out: &mut Vec<Finding>,
+    ) {
+        let Window {
+            lines: w,
+            text,
+            starts,
+            hits,
+        } = win;
+        for rule in rules {
+            for m in ctx.rules.matches(rule, text, hits) {
+                let first = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
+                let last_byte = m.end.saturating_sub(1).max(m.start);
+                let last = starts
+                    .partition_point(|&s| s <= last_byte)
+                    .saturating_sub(1);
+                let Some(hit_idx) = (first..=last).find(|&i| w.get(i).is_some_and(|l| l.added))
+                else {
+                    continue;
+                };
+                if let Some(fd) =
+                    self.finding(ctx, rule, path, w, hit_idx, text, starts, &m, occurrences)
+                {
+                    out.push(fd);
                 }
             }
         }
@@ -377,6 +471,9 @@ impl Check for CodeRules {
                 "{p}: content is not valid UTF-8; scanned with invalid bytes replaced"
             ));
         }
+        for f in ctx.rules.failures() {
+            ctx.note(f);
+        }
         Ok(per_file.into_iter().flatten().collect())
     }
 }
@@ -406,5 +503,47 @@ mod tests {
         assert!(suppression_names(&s, "b-rule"));
         assert!(!suppression_names(&s, "c-rule"));
         assert!(parse_suppression("plain code").is_none());
+    }
+
+    #[test]
+    fn a_python_only_change_compiles_python_and_generic_rules_only() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let diff = b"diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,3 @@\n import os\n+os.system(\"ls \" + name)\n+y = 2\n";
+        let changes = crate::diff::parse(diff).unwrap();
+        let cfg = crate::config::Config::default();
+        let ctx = Context::new(&changes, None, &cfg, &rules);
+        let found = CodeRules.run(&ctx).unwrap();
+        assert!(
+            found.iter().any(|f| f.line == Some(2)),
+            "{:?}",
+            found.iter().map(|f| &f.rule).collect::<Vec<_>>()
+        );
+        assert_eq!(rules.compiled_groups(), vec!["generic", "python"]);
+        assert!(rules.compiled_regexes() * 10 < rules.regex_count());
+    }
+
+    #[test]
+    fn whole_text_scan_equals_the_whole_file_change() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let cfg = crate::config::Config::default();
+        let empty = crate::diff::ChangeSet::default();
+        let mut ctx = Context::new(&empty, None, &cfg, &rules);
+        ctx.scan = true;
+        let key = |fs: Vec<Finding>| -> Vec<(String, Option<u32>, Option<u32>, String)> {
+            fs.into_iter()
+                .map(|f| (f.rule, f.line, f.column, f.fingerprint))
+                .collect()
+        };
+        for text in [
+            "import os\nos.system(\"ls \" + name)\n",
+            "import os\r\nos.system(\"ls \" + name)\r\r\npassword = \"hunter2hunter2\"",
+            "eval(x)",
+            "",
+        ] {
+            let a = key(CodeRules.text(&ctx, "m.py", text));
+            let b = key(CodeRules.file(&ctx, &whole_file("m.py", text, false)));
+            assert_eq!(a, b, "{text:?}");
+        }
+        assert!(!key(CodeRules.text(&ctx, "m.py", "eval(x)")).is_empty());
     }
 }

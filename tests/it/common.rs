@@ -80,6 +80,7 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     let scratch = std::env::temp_dir().join(format!("guardrail-it-{}", std::process::id()));
     c.env("GUARDRAIL_DB_DIR", scratch.join("no-db"));
     c.env("GUARDRAIL_REGISTRY_CACHE", scratch.join("registry-cache"));
+    c.env("GUARDRAIL_RULES_CACHE", scratch.join("rules-cache"));
     c
 }
 
