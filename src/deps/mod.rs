@@ -386,15 +386,7 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                 let limit = ctx.config.limits.max_file_bytes;
                 for (bytes, p) in [(&head_bytes, head_path), (&base_bytes, base_path)] {
                     if let (Some(b), Some(p)) = (bytes, p) {
-                        if b.len() as u64 > limit {
-                            return Err(Error::Limit {
-                                path: PathBuf::from(p),
-                                message: format!(
-                                    "{} bytes, over the {limit} byte limit for dependency files (raise limits.max-file-bytes or exclude the path)",
-                                    b.len()
-                                ),
-                            });
-                        }
+                        within_limit(b, p, limit)?;
                     }
                 }
                 if head_bytes.is_none() && base_bytes.is_none() && head_path.is_some() {
@@ -464,6 +456,21 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
     Ok(out)
 }
 
+/// A dependency file over `limits.max-file-bytes` is an error naming it: parsers need about 40×
+/// a lockfile's size in memory.
+fn within_limit(bytes: &[u8], shown: &str, limit: u64) -> Result<()> {
+    if bytes.len() as u64 > limit {
+        return Err(Error::Limit {
+            path: PathBuf::from(shown),
+            message: format!(
+                "{} bytes, over the {limit} byte limit for dependency files (raise limits.max-file-bytes or exclude the path)",
+                bytes.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Reads a file at one revision (None: absent).
 type Reader<'r> = dyn Fn(&str) -> Result<Option<Vec<u8>>> + 'r;
 
@@ -529,15 +536,7 @@ fn follow_includes(
             continue;
         };
         let shown = format!("{inc}{side}");
-        if bytes.len() as u64 > limit {
-            return Err(Error::Limit {
-                path: PathBuf::from(&shown),
-                message: format!(
-                    "{} bytes, over the {limit} byte limit for dependency files (raise limits.max-file-bytes or exclude the path)",
-                    bytes.len()
-                ),
-            });
-        }
+        within_limit(&bytes, &shown, limit)?;
         let text = utf8(&bytes, &shown)?;
         let mut entries = parse(Format::Requirements, &Text::whole(text), &shown)?;
         for e in &mut entries {

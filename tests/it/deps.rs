@@ -293,13 +293,25 @@ fn regex_at(version: &str) -> String {
 /// A database with the shared RustSec snapshot, imported through the binary.
 fn rustsec_db(dir: &Path) -> PathBuf {
     let db = dir.join("db");
-    guardrail(dir)
-        .args(["db", "import", "--db"])
-        .arg(&db)
-        .arg(crate::common::shared_data().join("rustsec-advisory-db.tar.gz"))
-        .assert()
-        .success();
+    import(
+        dir,
+        &db,
+        &[crate::common::shared_data().join("rustsec-advisory-db.tar.gz")],
+    );
     db
+}
+
+/// `guardrail db import --db DB SOURCES…`, which must succeed; returns its stderr.
+fn import(dir: &Path, db: &Path, sources: &[PathBuf]) -> String {
+    let out = guardrail(dir)
+        .args(["db", "import", "--db"])
+        .arg(db)
+        .args(sources)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "db import failed: {err}");
+    err
 }
 
 fn json_findings(out: &[u8]) -> Vec<serde_json::Value> {
@@ -478,19 +490,7 @@ fn npm_lockfile_and_install_command_against_osv_fixtures() {
     let db = tmp.path().join("db");
     let mal = tmp.path().join("mal.jsonl");
     std::fs::write(&mal, "{\"id\":\"MAL-2023-1234\",\"summary\":\"Malicious code in cbridge (npm)\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"cbridge\"},\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"}]}]}]}\nnot json at all\n").expect("write");
-    let out = guardrail(tmp.path())
-        .args(["db", "import", "--db"])
-        .arg(&db)
-        .arg(fixture("osv-npm"))
-        .arg(&mal)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = import(tmp.path(), &db, &[fixture("osv-npm"), mal]);
     assert!(
         err.contains("mal.jsonl:2") && err.contains("skipped"),
         "corrupt record skipped with a warning: {err}"
@@ -755,17 +755,7 @@ fn requirements_includes_are_followed_at_both_revisions() {
     let osv = tmp.path().join("pypi.jsonl");
     // PYSEC-2018-28 (CVE-2018-18074): requests < 2.20.0 sends credentials on a redirect to http.
     std::fs::write(&osv, "{\"id\":\"PYSEC-2018-28\",\"aliases\":[\"CVE-2018-18074\"],\"summary\":\"requests Authorization header leak on redirect\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"requests\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.20.0\"}]}]}]}\n").expect("write");
-    let out = guardrail(tmp.path())
-        .args(["db", "import", "--db"])
-        .arg(&db)
-        .arg(&osv)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import(tmp.path(), &db, &[osv]);
     let repo = TempRepo::new();
     repo.write("py/requirements.txt", "flask==3.0.0\n");
     // Not a requirements*.txt name: only reachable through `-r`. Already vulnerable at base,
