@@ -45,6 +45,9 @@ pub struct CheckSettings {
     pub db: Option<PathBuf>,
     /// Never touch the network.
     pub offline: bool,
+    /// The caller records the run in the audit ledger (the remote's URL it names is then looked
+    /// up while the checks run).
+    pub record: bool,
 }
 
 /// Result of a run.
@@ -160,17 +163,37 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
             })
         }
         ChangeSource::Revisions { base, head } => {
-            let repo = Repo::discover(&s.cwd)?;
-            let head_sha = repo.resolve(head)?;
-            let base_sha = match base {
-                Some(b) => repo.resolve(b)?,
-                None => repo.default_base(&head_sha, &|k| std::env::var(k).ok())?,
+            let (repo, head_sha, base_sha, known_base) = match base {
+                Some(b) => {
+                    let r = Repo::discover_resolving(&s.cwd, head, b)?;
+                    (r.repo, r.a, r.b, r.merge_base)
+                }
+                None => {
+                    let repo = Repo::discover(&s.cwd)?;
+                    let head_sha = repo.resolve(head)?;
+                    let base_sha = repo.default_base(&head_sha, &|k| std::env::var(k).ok())?;
+                    (repo, head_sha, base_sha, None)
+                }
             };
-            let diff = repo.diff(&base_sha, &head_sha, limit)?;
-            // The merge base is what `BASE...HEAD` compares against: read config and base files there.
-            let merge_base = repo
-                .merge_base(&base_sha, &head_sha)
-                .unwrap_or_else(|_| base_sha.clone());
+            repo.start_reader();
+            if s.record {
+                repo.prefetch_remote_url();
+            }
+            // The merge base is what `BASE...HEAD` compares against: read config and base files
+            // there. Usually the revision look-up named it; else it is asked for while git
+            // computes the diff.
+            let (diff, merge_base) = match known_base {
+                Some(mb) => (repo.diff(&base_sha, &head_sha, limit), Some(mb)),
+                None => std::thread::scope(|scope| {
+                    let mb = scope.spawn(|| repo.merge_base(&base_sha, &head_sha));
+                    let diff = repo.diff(&base_sha, &head_sha, limit);
+                    (diff, mb.join().ok().and_then(|r| r.ok()))
+                }),
+            };
+            let diff = diff?;
+            let merge_base = merge_base.unwrap_or_else(|| base_sha.clone());
+            // Provenance (review::finish) reads the change's commits after the checks: start it now.
+            repo.prefetch_commits(&merge_base, &head_sha);
             Ok(Change {
                 diff,
                 repo: Some(repo),
@@ -252,6 +275,40 @@ pub fn load_rules(
     base: Option<&str>,
     cwd: &Path,
 ) -> Result<RuleSet> {
+    load_rules_with(cfg, extra, repo, base, cwd, None)
+}
+
+/// The built-in packs alone, loaded on another thread while git works: what most configs use.
+type Preloaded = std::thread::JoinHandle<Result<RuleSet>>;
+
+fn preload_builtin_rules() -> Preloaded {
+    std::thread::spawn(|| {
+        let _t = tracing::debug_span!("preload_builtin_rules").entered();
+        RuleSet::compile_cached(
+            &rules::builtin_sources(),
+            rules::default_cache_dir().as_deref(),
+        )
+    })
+}
+
+/// [`load_rules`], taking the preloaded built-in set when the config asks for exactly that.
+fn load_rules_with(
+    cfg: &Config,
+    extra: &[PathBuf],
+    repo: Option<&Repo>,
+    base: Option<&str>,
+    cwd: &Path,
+    preloaded: Option<Preloaded>,
+) -> Result<RuleSet> {
+    if let Some(handle) = preloaded {
+        if cfg.rules.builtin && cfg.rules.extra.is_empty() && extra.is_empty() {
+            if let Ok(Ok(mut set)) = handle.join() {
+                set.disable(&cfg.rules.disable);
+                return Ok(set);
+            }
+        }
+    }
+    let _t = tracing::debug_span!("builtin_sources").entered();
     let mut sources = if cfg.rules.builtin {
         rules::builtin_sources()
     } else {
@@ -266,6 +323,7 @@ pub fn load_rules(
     for p in extra {
         sources.extend(rules::dir_sources(p)?);
     }
+    drop(_t);
     let mut set = RuleSet::compile_cached(&sources, rules::default_cache_dir().as_deref())?;
     set.disable(&cfg.rules.disable);
     Ok(set)
@@ -276,12 +334,62 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
+/// Runs every check. The code rules run beside the dependency checks (two cores, and neither
+/// waits for the other); each side runs its checks in order, and findings, the first error and
+/// notes come out in the one order [`default_checks`] gives, whatever finishes first.
+fn run_checks(ctx: &Context<'_>) -> Result<Vec<Finding>> {
+    let checks = default_checks();
+    let (beside, rest): (Vec<_>, Vec<_>) = checks
+        .iter()
+        .map(|c| c.as_ref())
+        .enumerate()
+        .partition(|(_, c)| c.name() == "code-rules");
+    let run = |group: u8, list: &[(usize, &dyn crate::checks::Check)]| {
+        crate::checks::set_note_group(group);
+        let mut out = Vec::new();
+        for (i, check) in list {
+            let _t = tracing::debug_span!("check", name = check.name()).entered();
+            let r = check.run(ctx);
+            let failed = r.is_err();
+            out.push((*i, r));
+            if failed {
+                break;
+            }
+        }
+        crate::checks::set_note_group(0);
+        out
+    };
+    let mut results = std::thread::scope(|scope| {
+        let side = scope.spawn(|| run(0, &beside));
+        let mut here = run(1, &rest);
+        // A panic in a check is a bug; it surfaces as one, not as a silent empty result.
+        match side.join() {
+            Ok(r) => here.extend(r),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+        here
+    });
+    results.sort_by_key(|(i, _)| *i);
+    let mut raw = Vec::new();
+    for (_, r) in results {
+        raw.extend(r?);
+    }
+    Ok(raw)
+}
+
 /// Runs `check`.
 pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
     let started = time::OffsetDateTime::now_utc();
+    let preloaded = preload_builtin_rules();
     let limit_default = config::Limits::default().max_diff_bytes;
-    let change = get_change(s, stdin, limit_default)?;
-    let (cfg, config_sha256) = load_config(s, change.repo.as_ref(), change.base.as_deref())?;
+    let change = {
+        let _t = tracing::debug_span!("get_change").entered();
+        get_change(s, stdin, limit_default)?
+    };
+    let (cfg, config_sha256) = {
+        let _t = tracing::debug_span!("load_config").entered();
+        load_config(s, change.repo.as_ref(), change.base.as_deref())?
+    };
     let diff_name = match &s.source {
         ChangeSource::Diff(p) if p.as_os_str() == "-" => PathBuf::from("<stdin>"),
         ChangeSource::Diff(p) => p.clone(),
@@ -296,8 +404,10 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             ),
         });
     }
-    let changes =
-        diff::parse(&change.diff).map_err(|e| Error::parse(&diff_name, Some(e.line), e.message))?;
+    let changes = {
+        let _t = tracing::debug_span!("parse_diff").entered();
+        diff::parse(&change.diff).map_err(|e| Error::parse(&diff_name, Some(e.line), e.message))?
+    };
     for f in &changes.files {
         if f.added_bytes > cfg.limits.max_file_bytes {
             return Err(Error::Limit {
@@ -311,13 +421,17 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             });
         }
     }
-    let rules = load_rules(
-        &cfg,
-        &s.rules,
-        change.repo.as_ref(),
-        change.base.as_deref(),
-        &s.cwd,
-    )?;
+    let rules = {
+        let _t = tracing::debug_span!("load_rules").entered();
+        load_rules_with(
+            &cfg,
+            &s.rules,
+            change.repo.as_ref(),
+            change.base.as_deref(),
+            &s.cwd,
+            Some(preloaded),
+        )?
+    };
     let revs = change.repo.as_ref().map(|repo| GitRevs {
         repo,
         base: change.base.clone(),
@@ -345,13 +459,13 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             binaries.join(", ")
         ));
     }
-    let mut raw = Vec::new();
-    for check in default_checks() {
-        raw.extend(check.run(&ctx)?);
-    }
+    let raw = run_checks(&ctx)?;
     notes.extend(ctx.take_notes());
     drop(ctx);
-    rules.save_cache();
+    {
+        let _t = tracing::debug_span!("save_rules_cache").entered();
+        rules.save_cache();
+    }
     let findings = Policy::new(&cfg, today()).apply(raw);
     let verdict = policy::verdict(&findings);
     Ok(Outcome {

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
         )
         .with_writer(std::io::stderr)
+        // Span close events carry each phase's time: `GUARDRAIL_LOG=guardrail=debug` is the
+        // profile of one run.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .try_init();
     let code = match run(cli) {
         Ok(code) => code,

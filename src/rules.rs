@@ -4,7 +4,9 @@
 //! `languages`, `pattern-regex`, `patterns` (all must hold), `pattern-either` (any),
 //! `pattern-not-regex`, `metavariable-regex`, `metavariable-analysis` (entropy),
 //! `focus-metavariable`, `paths.include` / `paths.exclude`, `metadata` (free keys kept), `fix`
-//! and `options` (accepted, unused). Regexes run in multi-line mode like Semgrep's PCRE.
+//! and `options` (accepted, unused). Regexes run in multi-line mode like Semgrep's PCRE, whose
+//! `\d`, `\s`, `\w` and `\b` are ASCII (UTF mode without UCP): ours are too, while `.` and
+//! explicit classes match any character.
 //! Semantics follow Semgrep's range algebra: a `pattern-not-regex` removes matches that lie
 //! inside one of its matches; several positive patterns keep the ranges that lie inside one
 //! another.
@@ -183,9 +185,33 @@ pub struct Rule {
     pub redact: bool,
     /// Languages as bits of [`LANGS`]; 0 = every file (`generic`).
     mask: u64,
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
+    include: Option<Globs>,
+    exclude: Option<Globs>,
     matcher: Matcher,
+}
+
+/// A rule's `paths` globs: checked when the rules load, compiled into a [`GlobSet`] the first
+/// time a path is tested (most runs never look at most rules' paths).
+#[derive(Debug, Clone)]
+struct Globs {
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
+}
+
+impl Globs {
+    fn is_match(&self, path: &str) -> bool {
+        self.set
+            .get_or_init(|| {
+                let mut b = GlobSetBuilder::new();
+                for g in &self.globs {
+                    b.add(g.clone());
+                }
+                // Every glob parsed when the rule loaded; a set that still fails to build
+                // (regex size) matches nothing.
+                b.build().unwrap_or_else(|_| GlobSet::empty())
+            })
+            .is_match(path)
+    }
 }
 
 impl Rule {
@@ -456,17 +482,111 @@ impl Leaf {
 
     fn regex(&self) -> std::result::Result<&Regex, &str> {
         self.re
-            .get_or_init(|| build_regex(&self.source).map_err(|e| first_error_line(&e.to_string())))
+            .get_or_init(|| {
+                let _t = tracing::debug_span!("regex::compile", rule = %self.rule).entered();
+                build_regex(&self.source).map_err(|e| first_error_line(&e.to_string()))
+            })
             .as_ref()
             .map_err(String::as_str)
     }
 }
 
 fn build_regex(source: &str) -> std::result::Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(source)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    let build = |p: &str| {
+        regex::RegexBuilder::new(p)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+    };
+    match ascii_classes(source) {
+        Some(ascii) => build(&ascii).or_else(|_| build(source)),
+        None => build(source),
+    }
+}
+
+/// `source` with `\d`, `\s`, `\w` and the word boundaries made ASCII-only, as in Semgrep's
+/// PCRE (UTF mode without UCP); `.` and explicit classes stay Unicode. Unicode perl classes
+/// were about half of all regex compile time and make the lazy DFA give up on non-ASCII
+/// text. None when the pattern does not parse (the regex crate then reports why).
+fn ascii_classes(source: &str) -> Option<String> {
+    use regex_syntax::ast::{self, Ast, ClassSet, ClassSetItem};
+
+    fn ascii(p: &ast::ClassPerl) -> ast::ClassAscii {
+        ast::ClassAscii {
+            span: p.span,
+            kind: match p.kind {
+                ast::ClassPerlKind::Digit => ast::ClassAsciiKind::Digit,
+                ast::ClassPerlKind::Space => ast::ClassAsciiKind::Space,
+                ast::ClassPerlKind::Word => ast::ClassAsciiKind::Word,
+            },
+            negated: p.negated,
+        }
+    }
+    fn set(s: &mut ClassSet) {
+        match s {
+            ClassSet::Item(i) => item(i),
+            ClassSet::BinaryOp(op) => {
+                set(&mut op.lhs);
+                set(&mut op.rhs);
+            }
+        }
+    }
+    fn item(i: &mut ClassSetItem) {
+        match i {
+            ClassSetItem::Perl(p) => *i = ClassSetItem::Ascii(ascii(p)),
+            ClassSetItem::Bracketed(b) => set(&mut b.kind),
+            ClassSetItem::Union(u) => u.items.iter_mut().for_each(item),
+            _ => {}
+        }
+    }
+    fn walk(a: &mut Ast) {
+        match a {
+            Ast::ClassPerl(p) => {
+                let span = p.span;
+                *a = Ast::class_bracketed(ast::ClassBracketed {
+                    span,
+                    negated: false,
+                    kind: ClassSet::Item(ClassSetItem::Ascii(ascii(p))),
+                });
+            }
+            Ast::Assertion(x)
+                if !matches!(
+                    x.kind,
+                    ast::AssertionKind::StartLine
+                        | ast::AssertionKind::EndLine
+                        | ast::AssertionKind::StartText
+                        | ast::AssertionKind::EndText
+                ) =>
+            {
+                let span = x.span;
+                let inner = std::mem::replace(a, Ast::empty(span));
+                let not_unicode = |kind| ast::FlagsItem { span, kind };
+                *a = Ast::group(ast::Group {
+                    span,
+                    kind: ast::GroupKind::NonCapturing(ast::Flags {
+                        span,
+                        items: vec![
+                            not_unicode(ast::FlagsItemKind::Negation),
+                            not_unicode(ast::FlagsItemKind::Flag(ast::Flag::Unicode)),
+                        ],
+                    }),
+                    ast: Box::new(inner),
+                });
+            }
+            Ast::ClassBracketed(b) => set(&mut b.kind),
+            Ast::Repetition(r) => walk(&mut r.ast),
+            Ast::Group(g) => walk(&mut g.ast),
+            Ast::Alternation(x) => x.asts.iter_mut().for_each(walk),
+            Ast::Concat(x) => x.asts.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    // The parser's nesting limit (as the regex crate's) bounds the recursion below.
+    let mut tree = ast::parse::Parser::new().parse(source).ok()?;
+    walk(&mut tree);
+    let mut out = String::with_capacity(source.len() + 32);
+    ast::print::Printer::new().print(&tree, &mut out).ok()?;
+    Some(out)
 }
 
 /// The line of a regex error message that says what is wrong (they span several lines).
@@ -951,11 +1071,11 @@ fn string_list(v: Option<&serde_json::Value>) -> Vec<String> {
     }
 }
 
-fn globset(patterns: &[String], ctx: &RuleCtx<'_>) -> Result<Option<GlobSet>> {
+fn globset(patterns: &[String], ctx: &RuleCtx<'_>) -> Result<Option<Globs>> {
     if patterns.is_empty() {
         return Ok(None);
     }
-    let mut b = GlobSetBuilder::new();
+    let mut globs = Vec::new();
     for p in patterns {
         // Semgrep's paths are gitignore-style: a pattern without an inner `/` matches at any
         // depth, and a matched directory covers everything below it.
@@ -967,12 +1087,13 @@ fn globset(patterns: &[String], ctx: &RuleCtx<'_>) -> Result<Option<GlobSet>> {
             variants.push(format!("**/{core}/**"));
         }
         for v in variants {
-            b.add(Glob::new(&v).map_err(|e| ctx.err(format!("bad path glob `{p}`: {e}")))?);
+            globs.push(Glob::new(&v).map_err(|e| ctx.err(format!("bad path glob `{p}`: {e}")))?);
         }
     }
-    b.build()
-        .map(Some)
-        .map_err(|e| ctx.err(format!("bad path globs: {e}")))
+    Ok(Some(Globs {
+        globs,
+        set: OnceLock::new(),
+    }))
 }
 
 impl RuleSet {
@@ -1045,7 +1166,10 @@ impl RuleSet {
         let Some(dir) = dir else {
             return RuleSet::compile(sources);
         };
-        let key = cache_key(sources);
+        let key = {
+            let _t = tracing::debug_span!("rules::cache_key").entered();
+            cache_key(sources)
+        };
         let file = dir.join(format!("rules-{key}.json"));
         if let Some(set) = RuleSet::from_cache(&file, &key, sources) {
             return Ok(set);
@@ -1119,8 +1243,12 @@ impl RuleSet {
         if meta.len() > CACHE_MAX_BYTES {
             return None;
         }
+        let _t = tracing::debug_span!("rules::from_cache").entered();
         let bytes = std::fs::read(file).ok()?;
-        let cached: CacheFile = serde_json::from_slice(&bytes).ok()?;
+        let cached: CacheFile = {
+            let _t = tracing::debug_span!("json").entered();
+            serde_json::from_slice(&bytes).ok()?
+        };
         if cached.format != CACHE_FORMAT || cached.key != key || cached.files.len() != sources.len()
         {
             return None;
@@ -1138,7 +1266,10 @@ impl RuleSet {
         )
         .ok()?;
         let literals = file.with_file_name(format!("rules-{key}.literals.json"));
-        let known = read_literals(&literals, &set.leaves);
+        let known = {
+            let _t = tracing::debug_span!("literals").entered();
+            read_literals(&literals, &set.leaves)
+        };
         set.cache = Some(CacheState {
             literals,
             known: AtomicUsize::new(known),
@@ -1769,6 +1900,43 @@ rules:
             assert!(trusted.regex(i).is_some(), "{:?}", trusted.failures());
         }
         assert!(trusted.failures().is_empty());
+    }
+
+    #[test]
+    fn perl_classes_and_word_boundaries_are_ascii_like_semgrep_pcre() {
+        let re = |p: &str| build_regex(p).unwrap();
+        let found = |p: &str, t: &str| re(p).find(t).map(|m| m.as_str().to_owned());
+        // `\w`, `\d`, `\s` and `\b` are ASCII; `.` and explicit classes stay Unicode.
+        assert_eq!(found(r"\w+", "naïve").as_deref(), Some("na"));
+        assert_eq!(found(r"\d+", "٣12").as_deref(), Some("12"));
+        assert_eq!(found(r"a\sb", "a\u{a0}b a b").as_deref(), Some("a b"));
+        assert_eq!(found(r"\bfoo\b", "éfoo foo").as_deref(), Some("foo"));
+        assert_eq!(found(r"x.y", "xéy").as_deref(), Some("xéy"));
+        assert_eq!(found(r"[é\w]+", "éa_1!").as_deref(), Some("éa_1"));
+        // Negations, inside classes too, and set operations.
+        assert_eq!(found(r"[^\w>]+", "ab<é>").as_deref(), Some("<é"));
+        assert_eq!(found(r"\W+", "a-é-b").as_deref(), Some("-é-"));
+        assert_eq!(found(r"[\w&&[^\d]]+", "12ab3").as_deref(), Some("ab"));
+        assert_eq!(found(r"\S+", "  ab\u{a0}c ").as_deref(), Some("ab\u{a0}c"));
+        // Escaped backslashes are not classes; flags and captures survive.
+        assert_eq!(found(r"\\b", r"a\b").as_deref(), Some(r"\b"));
+        assert_eq!(
+            found(r"(?i)TOKEN\s*=", "token =").as_deref(),
+            Some("token =")
+        );
+        let caps = re(r"(?P<key>\w+)=(\d+)").captures("k=42").unwrap();
+        assert_eq!((&caps["key"], &caps[2]), ("k", "42"));
+        // Every built-in leaf still compiles in its ASCII form (the fallback is never needed).
+        let rs = RuleSet::builtin().unwrap();
+        for leaf in &rs.leaves {
+            let ascii = ascii_classes(&leaf.source).unwrap_or_default();
+            assert!(
+                regex::Regex::new(&ascii).is_ok(),
+                "{}: {}",
+                leaf.rule,
+                leaf.source
+            );
+        }
     }
 
     #[test]

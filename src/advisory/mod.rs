@@ -129,6 +129,10 @@ pub struct Meta {
     pub sources: Vec<SourceInfo>,
     /// Records per ecosystem (OSV spelling).
     pub counts: BTreeMap<String, usize>,
+    /// The `.idx` files are sorted by name (stores written since 0.1: looked up by binary
+    /// search without reading them through; older stores are hashed on open).
+    #[serde(default)]
+    pub sorted_index: bool,
 }
 
 const FORMAT: u32 = 1;
@@ -195,8 +199,76 @@ pub fn default_dir() -> Option<PathBuf> {
 }
 
 struct EcoIndex {
-    map: HashMap<String, Vec<(u64, u32)>>,
+    lookup: Lookup,
     file: Option<Mutex<File>>,
+}
+
+/// How an index finds a name's records.
+enum Lookup {
+    /// Lines sorted by name: binary search over the bytes as read (look(1)), so opening npm's
+    /// 20k-name index costs one read.
+    Sorted(Vec<u8>),
+    /// An unsorted index (older stores): hashed once.
+    Map(HashMap<String, Vec<(u64, u32)>>),
+}
+
+fn malformed(line: usize) -> String {
+    format!("line {line}: malformed index entry; re-import the database")
+}
+
+/// `name TAB offset TAB length` → (offset, length).
+fn index_spot(line: &[u8]) -> Option<(u64, u32)> {
+    let line = std::str::from_utf8(line).ok()?;
+    let mut parts = line.split('\t').skip(1);
+    let (Some(off), Some(len), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    Some((off.parse().ok()?, len.parse().ok()?))
+}
+
+impl Lookup {
+    /// Where the records of `norm` are; an error names the malformed line.
+    fn spots(&self, norm: &str) -> std::result::Result<Vec<(u64, u32)>, String> {
+        let text = match self {
+            Lookup::Map(map) => return Ok(map.get(norm).cloned().unwrap_or_default()),
+            Lookup::Sorted(text) => text.as_slice(),
+        };
+        let norm = norm.as_bytes();
+        // The line holding byte `pos`: (start, end without the newline).
+        let line_at = |pos: usize| {
+            let start = memchr::memrchr(b'\n', &text[..pos]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
+            (start, end)
+        };
+        let name_of = |(s, e): (usize, usize)| {
+            let l = &text[s..e];
+            &l[..memchr::memchr(b'\t', l).unwrap_or(l.len())]
+        };
+        // `lo` is always a line start; lines starting before it sort below `norm`, lines
+        // starting at or after `hi` do not.
+        let (mut lo, mut hi) = (0, text.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (s, e) = line_at(mid);
+            if name_of((s, e)) < norm {
+                lo = (e + 1).min(text.len());
+            } else {
+                hi = s;
+            }
+        }
+        let mut out = Vec::new();
+        while lo < text.len() {
+            let (s, e) = line_at(lo);
+            if name_of((s, e)) != norm {
+                break;
+            }
+            let spot = index_spot(&text[s..e])
+                .ok_or_else(|| malformed(memchr::memchr_iter(b'\n', &text[..s]).count() + 1))?;
+            out.push(spot);
+            lo = e + 1;
+        }
+        Ok(out)
+    }
 }
 
 /// An opened store. Cheap to open: `meta.json` only; indexes load on first use.
@@ -450,7 +522,7 @@ impl Db {
 
     fn index(&self, eco: Ecosystem) -> Result<&EcoIndex> {
         let slot = &self.indexes[ECOSYSTEMS.iter().position(|&e| e == eco).unwrap_or(0)];
-        let loaded = slot.get_or_init(|| load_index(&self.dir, eco));
+        let loaded = slot.get_or_init(|| load_index(&self.dir, eco, self.meta.sorted_index));
         loaded.as_ref().map_err(|m| Error::Db {
             path: self.dir.join(format!("{}.idx", eco_file(eco))),
             message: m.clone(),
@@ -464,9 +536,13 @@ impl Db {
         }
         let idx = self.index(eco)?;
         let norm = normalize_name(eco, name);
-        let Some(spots) = idx.map.get(&norm) else {
+        let spots = idx.lookup.spots(&norm).map_err(|message| Error::Db {
+            path: self.dir.join(format!("{}.idx", eco_file(eco))),
+            message,
+        })?;
+        if spots.is_empty() {
             return Ok(Vec::new());
-        };
+        }
         let data_path = self.dir.join(format!("{}.jsonl", eco_file(eco)));
         let Some(file) = &idx.file else {
             return Ok(Vec::new());
@@ -476,7 +552,7 @@ impl Db {
             message: "internal lock poisoned".into(),
         })?;
         let mut out = Vec::new();
-        for &(off, len) in spots {
+        for (off, len) in spots {
             let mut buf = vec![0u8; len as usize];
             f.seek(SeekFrom::Start(off))
                 .and_then(|_| f.read_exact(&mut buf))
@@ -522,39 +598,38 @@ impl Db {
     }
 }
 
-fn load_index(dir: &Path, eco: Ecosystem) -> std::result::Result<EcoIndex, String> {
+fn load_index(dir: &Path, eco: Ecosystem, sorted: bool) -> std::result::Result<EcoIndex, String> {
+    let _t = tracing::debug_span!("advisory::load_index", eco = eco.as_str()).entered();
     let idx_path = dir.join(format!("{}.idx", eco_file(eco)));
-    let text = match std::fs::read_to_string(&idx_path) {
+    let bytes = match std::fs::read(&idx_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(EcoIndex {
-                map: HashMap::new(),
+                lookup: Lookup::Map(HashMap::new()),
                 file: None,
             })
         }
         Err(e) => return Err(e.to_string()),
     };
-    let mut map: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let mut parts = line.split('\t');
-        let (Some(name), Some(off), Some(len)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!(
-                "line {}: malformed index entry; re-import the database",
-                i + 1
-            ));
-        };
-        let (Ok(off), Ok(len)) = (off.parse::<u64>(), len.parse::<u32>()) else {
-            return Err(format!(
-                "line {}: malformed index entry; re-import the database",
-                i + 1
-            ));
-        };
-        map.entry(name.to_owned()).or_default().push((off, len));
-    }
+    let lookup = if sorted {
+        Lookup::Sorted(bytes)
+    } else {
+        let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+        let mut map: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let (Some((name, _)), Some(spot)) =
+                (line.split_once('\t'), index_spot(line.as_bytes()))
+            else {
+                return Err(malformed(i + 1));
+            };
+            map.entry(name.to_owned()).or_default().push(spot);
+        }
+        Lookup::Map(map)
+    };
     let data_path = dir.join(format!("{}.jsonl", eco_file(eco)));
     let file = File::open(&data_path).map_err(|e| format!("{}: {e}", data_path.display()))?;
     Ok(EcoIndex {
-        map,
+        lookup,
         file: Some(Mutex::new(file)),
     })
 }
@@ -591,7 +666,7 @@ pub fn write_store(
             let mut data = std::io::BufWriter::new(
                 File::create(&data_path).map_err(|e| Error::io(&data_path, e))?,
             );
-            let mut index = String::new();
+            let mut index: Vec<(String, u64, usize)> = Vec::new();
             let mut off: u64 = 0;
             let mut n = 0;
             for adv in records.values() {
@@ -615,20 +690,28 @@ pub fn write_store(
                     if nm.contains(['\t', '\n']) {
                         continue;
                     }
-                    index.push_str(&format!("{nm}\t{off}\t{}\n", line.len()));
+                    index.push((nm, off, line.len()));
                 }
                 off += line.len() as u64 + 1;
                 n += 1;
             }
             data.flush().map_err(|e| Error::io(&data_path, e))?;
             let idx_path = tmp.join(format!("{}.idx", eco_file(eco)));
-            std::fs::write(&idx_path, index).map_err(|e| Error::io(&idx_path, e))?;
+            // Sorted by name (stable: a name's records stay in file order), so `check` can
+            // binary-search the index as it reads it.
+            index.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut text = String::with_capacity(index.len() * 32);
+            for (nm, off, len) in &index {
+                text.push_str(&format!("{nm}\t{off}\t{len}\n"));
+            }
+            std::fs::write(&idx_path, text).map_err(|e| Error::io(&idx_path, e))?;
             counts.insert(eco.as_str().to_owned(), n);
         }
         let meta = Meta {
             format: FORMAT,
             sources,
             counts,
+            sorted_index: true,
         };
         let meta_path = tmp.join("meta.json");
         let text =
@@ -794,6 +877,112 @@ mod tests {
         recs.clear();
         write_store(&dir, &recs, vec![]).unwrap();
         assert!(Db::open(&dir).unwrap().is_empty());
+    }
+
+    /// Every name of a store, looked up: (name, sorted ids of its records).
+    fn all_lookups(db: &Db, names: &[&str]) -> Vec<(String, Vec<String>)> {
+        names
+            .iter()
+            .map(|n| {
+                let mut ids: Vec<String> = db
+                    .lookup(Ecosystem::Npm, n)
+                    .unwrap()
+                    .into_iter()
+                    .map(|a| a.id)
+                    .collect();
+                ids.sort();
+                ((*n).to_owned(), ids)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn index_is_written_sorted_and_older_unsorted_indexes_still_answer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("db");
+        let names = ["zeta", "alpha", "mid", "alpha-2", "a", "zz", "alpha"];
+        let mut recs = BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            let a = adv(&format!("MAL-2024-{i}"), &[], Ecosystem::Npm, n, "9.9.9");
+            recs.insert(a.id.clone(), a);
+        }
+        // One record naming two packages is found under both.
+        let mut both = adv("GHSA-both", &[], Ecosystem::Npm, "mid", "1.0.0");
+        both.affected
+            .push(adv("x", &[], Ecosystem::Npm, "aaa", "1.0.0").affected[0].clone());
+        recs.insert(both.id.clone(), both);
+        write_store(&dir, &recs, vec![]).unwrap();
+        let idx = std::fs::read_to_string(dir.join("npm.idx")).unwrap();
+        let keys: Vec<&str> = idx.lines().map(|l| l.split('\t').next().unwrap()).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "index lines are in name order");
+        let probe = [
+            "a", "aaa", "alpha", "alpha-2", "mid", "zeta", "zz", "absent", "", "zzz",
+        ];
+        let fresh = all_lookups(&Db::open(&dir).unwrap(), &probe);
+        assert_eq!(fresh[2].1, vec!["MAL-2024-1", "MAL-2024-6"]);
+        assert_eq!(fresh[4].1, vec!["GHSA-both", "MAL-2024-2"]);
+        assert_eq!(fresh[1].1, vec!["GHSA-both"]);
+        assert!(fresh[7].1.is_empty() && fresh[8].1.is_empty() && fresh[9].1.is_empty());
+        assert!(Db::open(&dir).unwrap().meta().sorted_index);
+        // A store written before the index was sorted (its meta.json does not say so): same
+        // answers through the hashed path.
+        let mut lines: Vec<&str> = idx.lines().collect();
+        lines.reverse();
+        std::fs::write(dir.join("npm.idx"), lines.join("\n") + "\n").unwrap();
+        let meta_path = dir.join("meta.json");
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+        meta.as_object_mut().unwrap().remove("sorted_index");
+        std::fs::write(&meta_path, meta.to_string()).unwrap();
+        let old = Db::open(&dir).unwrap();
+        assert!(!old.meta().sorted_index);
+        assert_eq!(all_lookups(&old, &probe), fresh);
+    }
+
+    #[test]
+    fn a_malformed_index_line_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("db");
+        let mut recs = BTreeMap::new();
+        for n in ["left-pad", "lodash"] {
+            let a = adv(&format!("MAL-{n}"), &[], Ecosystem::Npm, n, "1.0.0");
+            recs.insert(a.id.clone(), a);
+        }
+        write_store(&dir, &recs, vec![]).unwrap();
+        let idx_path = dir.join("npm.idx");
+        let idx = std::fs::read_to_string(&idx_path).unwrap();
+        // Sorted, with a broken offset on line 2: found when that name is looked up.
+        let broken = idx.replacen("lodash\t", "lodash\tx", 1);
+        std::fs::write(&idx_path, &broken).unwrap();
+        let db = Db::open(&dir).unwrap();
+        assert_eq!(db.lookup(Ecosystem::Npm, "left-pad").unwrap().len(), 1);
+        let err = db.lookup(Ecosystem::Npm, "lodash").unwrap_err().to_string();
+        assert!(err.contains("npm.idx") && err.contains("line 2"), "{err}");
+        // A line without a name/offset separator: found when its name is looked up.
+        std::fs::write(&idx_path, format!("{idx}zz-garbage\n")).unwrap();
+        let db = Db::open(&dir).unwrap();
+        assert_eq!(db.lookup(Ecosystem::Npm, "lodash").unwrap().len(), 1);
+        let err = db
+            .lookup(Ecosystem::Npm, "zz-garbage")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("malformed"), "{err}");
+        // An older (hashed) store reads every line when it opens, and says which is bad.
+        let meta_path = dir.join("meta.json");
+        let meta = std::fs::read_to_string(&meta_path).unwrap();
+        std::fs::write(
+            &meta_path,
+            meta.replace("\"sorted_index\": true", "\"sorted_index\": false"),
+        )
+        .unwrap();
+        let err = Db::open(&dir)
+            .unwrap()
+            .lookup(Ecosystem::Npm, "left-pad")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("malformed"), "{err}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn db_dir(ctx: &Context<'_>) -> Option<PathBuf> {
     ctx.db_dir.clone().or_else(advisory::default_dir)
 }
 
-fn package(dep: &Dep) -> Package {
+pub(crate) fn package(dep: &Dep) -> Package {
     Package {
         ecosystem: dep.ecosystem.as_str().to_owned(),
         name: dep.name.clone(),

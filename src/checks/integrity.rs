@@ -270,8 +270,8 @@ impl Check for LockfileIntegrity {
         if !relevant {
             return Ok(out);
         }
-        for fd in deps::file_deps(ctx)? {
-            lockfile_findings(&fd, ctx, &mut out);
+        for fd in ctx.file_deps()? {
+            lockfile_findings(fd, ctx, &mut out);
         }
         config_findings(ctx, &mut out);
         Ok(out)

@@ -16,6 +16,7 @@ pub mod code;
 pub mod deps;
 pub mod integrity;
 pub mod typosquat;
+pub mod yanked;
 
 /// Read access to files at the base and head revisions.
 pub trait Revisions: Sync {
@@ -41,8 +42,9 @@ pub struct Context<'a> {
     pub scan: bool,
     /// Advisory database directory (`--db`, `GUARDRAIL_DB_DIR`, or the user cache).
     pub db_dir: Option<std::path::PathBuf>,
-    notes: Mutex<Vec<String>>,
+    notes: Mutex<Vec<(u8, String)>>,
     deps: OnceLock<Vec<DepChange>>,
+    file_deps: OnceLock<Vec<crate::deps::FileDeps>>,
 }
 
 impl<'a> Context<'a> {
@@ -63,15 +65,17 @@ impl<'a> Context<'a> {
             db_dir: None,
             notes: Mutex::new(Vec::new()),
             deps: OnceLock::new(),
+            file_deps: OnceLock::new(),
         }
     }
 
     /// Records a note for stderr (said once per distinct text).
     pub fn note(&self, text: impl Into<String>) {
         let text = text.into();
+        let group = NOTE_GROUP.with(std::cell::Cell::get);
         if let Ok(mut n) = self.notes.lock() {
-            if !n.contains(&text) {
-                n.push(text);
+            if !n.iter().any(|(_, t)| *t == text) {
+                n.push((group, text));
             }
         }
     }
@@ -85,13 +89,37 @@ impl<'a> Context<'a> {
         Ok(self.deps.get_or_init(|| computed))
     }
 
+    /// The dependency files of the change parsed at both revisions, read and parsed once: the
+    /// dependency diff and the integrity check both need them.
+    pub fn file_deps(&self) -> Result<&[crate::deps::FileDeps]> {
+        if let Some(d) = self.file_deps.get() {
+            return Ok(d);
+        }
+        let computed = crate::deps::file_deps(self)?;
+        Ok(self.file_deps.get_or_init(|| computed))
+    }
+
     /// The notes recorded so far.
     pub fn take_notes(&self) -> Vec<String> {
-        self.notes
+        let mut notes = self
+            .notes
             .lock()
             .map(|mut n| std::mem::take(&mut *n))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // Checks running side by side note in any interleaving; the order shown is by group,
+        // then by time within the group (each group runs in order).
+        notes.sort_by_key(|(g, _)| *g);
+        notes.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+thread_local! {
+    static NOTE_GROUP: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
+/// Tags the notes this thread records from now on with `group` (see [`Context::take_notes`]).
+pub fn set_note_group(group: u8) {
+    NOTE_GROUP.with(|g| g.set(group));
 }
 
 /// One kind of check.
@@ -109,6 +137,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
         Box::new(agent::GateEdits),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
+        Box::new(yanked::Yanked),
         Box::new(integrity::LockfileIntegrity),
     ]
 }

@@ -160,6 +160,7 @@ impl CheckArgs {
             rules: self.rules.clone(),
             db: self.db.clone(),
             offline: self.offline,
+            record: !self.ledger.no_ledger,
         }
     }
 }

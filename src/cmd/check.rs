@@ -11,10 +11,13 @@ use super::{emit, print_notes, Ui};
 pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let settings = args.settings(cwd);
     let mut outcome = engine::check(&settings, &mut std::io::stdin().lock())?;
-    let review = guardrail::review::finish(
-        &mut outcome,
-        &guardrail::review::FinishOptions::for_check(args),
-    )?;
+    let review = {
+        let _t = tracing::debug_span!("review").entered();
+        guardrail::review::finish(
+            &mut outcome,
+            &guardrail::review::FinishOptions::for_check(args),
+        )?
+    };
     print_notes(&outcome.notes);
     print_notes(&review.notes);
     let report = Report {
@@ -30,6 +33,7 @@ pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let mut buf = Vec::new();
     report::write(args.out.format, &report, &mut buf, color)?;
     if !args.ledger.no_ledger {
+        let _t = tracing::debug_span!("ledger").entered();
         let rec = guardrail::ledger::RunRecord::from_outcome(&outcome, "check");
         let note = guardrail::ledger::append_run_in(
             args.ledger.ledger.as_deref(),

@@ -194,6 +194,7 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
         db: std::env::var_os("GUARDRAIL_DB_DIR").map(PathBuf::from),
         // Hooks must be fast and work on a plane; CI does the registry look-ups.
         offline: true,
+        record: true,
     };
     let mut outcome = engine::check(&settings, &mut std::io::empty())?;
     let opts = FinishOptions {

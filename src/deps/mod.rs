@@ -671,8 +671,9 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
 /// Every dependency change in the change set: manifests and lockfiles anywhere in the tree, plus
 /// install commands (`pip install x`, `npm i x`, …) in added lines.
 pub fn collect(ctx: &Context<'_>) -> Result<Vec<DepChange>> {
+    let _t = tracing::debug_span!("deps::collect").entered();
     let mut out = Vec::new();
-    for fd in file_deps(ctx)? {
+    for fd in ctx.file_deps()? {
         if fd.format == Format::GoSum {
             continue;
         }

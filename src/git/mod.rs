@@ -1,17 +1,138 @@
 //! The only module that runs git (the `git` CLI as a subprocess): resolving revisions, producing
 //! the change's diff, and reading files at the base or head revision.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 
 pub mod ledger_ref;
 
 /// A git working tree.
-#[derive(Debug, Clone)]
+///
+/// File reads go through one long-running `git cat-file --batch` shared by the clones of a
+/// `Repo`: a check reads the config, rule files and every changed manifest at two revisions,
+/// and one process per read was most of a small change's wall time.
+#[derive(Clone)]
 pub struct Repo {
     root: PathBuf,
+    git_dir: Arc<OnceLock<PathBuf>>,
+    batch: Arc<Mutex<Option<Batch>>>,
+    prefetched: Arc<Mutex<Vec<Prefetch>>>,
+}
+
+/// A git command started ahead of need (see [`Repo::prefetch`]).
+struct Prefetch {
+    args: Vec<String>,
+    handle: std::thread::JoinHandle<Result<Output>>,
+}
+
+impl std::fmt::Debug for Repo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repo").field("root", &self.root).finish()
+    }
+}
+
+/// A running `git cat-file --batch`.
+struct Batch {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        // After an error it may be mid-object, so it is killed rather than asked to finish;
+        // reaped so no zombie outlives the repo handle.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What `cat-file --batch` said about one object.
+enum BatchReply {
+    Blob(Vec<u8>),
+    /// Missing, ambiguous, or not a blob (a tree, a submodule commit).
+    NotAFile,
+}
+
+impl Batch {
+    fn start(root: &Path) -> std::io::Result<Batch> {
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .current_dir(root)
+            .env("GIT_PAGER", "cat")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other("git cat-file --batch: no pipes"));
+        };
+        Ok(Batch {
+            child,
+            stdin,
+            stdout: BufReader::new(stdout),
+        })
+    }
+
+    /// One request. Any protocol surprise is an error; the caller then drops the process and
+    /// falls back to one `git cat-file` per read.
+    fn get(&mut self, spec: &str) -> std::io::Result<BatchReply> {
+        let bad = |m: &str| std::io::Error::other(format!("git cat-file --batch: {m}"));
+        self.stdin.write_all(spec.as_bytes())?;
+        self.stdin.write_all(b"\n")?;
+        self.stdin.flush()?;
+        let mut header = Vec::new();
+        self.stdout.read_until(b'\n', &mut header)?;
+        if header.last() != Some(&b'\n') {
+            return Err(bad("truncated reply"));
+        }
+        header.pop();
+        let header = String::from_utf8_lossy(&header);
+        if header.ends_with(" missing") || header.ends_with(" ambiguous") {
+            return Ok(BatchReply::NotAFile);
+        }
+        // "<oid> <type> <size>"
+        let mut parts = header.rsplitn(3, ' ');
+        let size: u64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("bad header"))?;
+        let kind = parts.next().ok_or_else(|| bad("bad header"))?.to_owned();
+        let mut body = Vec::new();
+        (&mut self.stdout)
+            .take(size.saturating_add(1))
+            .read_to_end(&mut body)?;
+        if body.len() as u64 != size.saturating_add(1) || body.last() != Some(&b'\n') {
+            return Err(bad("truncated object"));
+        }
+        body.pop();
+        Ok(if kind == "blob" {
+            BatchReply::Blob(body)
+        } else {
+            BatchReply::NotAFile
+        })
+    }
+}
+
+/// What [`Repo::discover_resolving`] found.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The repository.
+    pub repo: Repo,
+    /// The first revision's commit id.
+    pub a: String,
+    /// The second revision's commit id.
+    pub b: String,
+    /// Their single merge base, when git named exactly one.
+    pub merge_base: Option<String>,
 }
 
 /// Which side of a change a file is read from.
@@ -31,12 +152,12 @@ impl Repo {
     /// The repository containing `dir`; an error that says so when there is none.
     pub fn discover(dir: &Path) -> Result<Repo> {
         let out = Command::new("git")
-            .args(["rev-parse", "--show-toplevel"])
+            .args(["rev-parse", "--show-toplevel", "--absolute-git-dir"])
             .current_dir(dir)
             .stdin(Stdio::null())
             .output()
             .map_err(|e| Error::Git {
-                args: "rev-parse --show-toplevel".into(),
+                args: "rev-parse --show-toplevel --absolute-git-dir".into(),
                 message: format!("cannot run git: {e}"),
             })?;
         if !out.status.success() {
@@ -45,15 +166,96 @@ impl Repo {
                 dir.display()
             )));
         }
-        let root = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        Ok(Repo {
-            root: PathBuf::from(root),
+        // Both are absolute paths, one per line; a path holding a newline cannot be told
+        // apart, so then the git dir is asked for again when needed.
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let lines: Vec<&str> = text.lines().collect();
+        let repo = Repo::at(lines.first().copied().unwrap_or_default());
+        if lines.len() == 2 {
+            let _ = repo.git_dir.set(PathBuf::from(lines[1]));
+        }
+        Ok(repo)
+    }
+
+    /// [`Repo::discover`], [`Repo::resolve_both`] of `a` and `b`, and their merge base, asked
+    /// of one git process (each process start is a few milliseconds of a check). Any failure
+    /// is retried the long way, so the errors are theirs. The merge base is None when git gives
+    /// none or several (criss-cross history): ask [`Repo::merge_base`] then.
+    pub fn discover_resolving(dir: &Path, a: &str, b: &str) -> Result<Resolved> {
+        if !a.starts_with('-') && !b.starts_with('-') {
+            let (sa, sb) = (format!("{a}^{{commit}}"), format!("{b}^{{commit}}"));
+            // `B...A` prints A, B and `^` before each merge base.
+            let range = format!("{sb}...{sa}");
+            let out = Command::new("git")
+                .args([
+                    "rev-parse",
+                    "--show-toplevel",
+                    "--absolute-git-dir",
+                    "--revs-only",
+                    "--end-of-options",
+                    &sa,
+                    &sb,
+                    &range,
+                    "--",
+                ])
+                .current_dir(dir)
+                .env("LC_ALL", "C")
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output();
+            if let Some(out) = out.ok().filter(|o| o.status.success()) {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let lines: Vec<&str> = text.lines().collect();
+                if let [root, git_dir, ia, ib, ra, rb, ref bases @ ..] = lines[..] {
+                    let bases: Vec<&str> =
+                        bases.iter().filter_map(|l| l.strip_prefix('^')).collect();
+                    if is_object_id(ia)
+                        && is_object_id(ib)
+                        && (ra, rb) == (ia, ib)
+                        && bases.iter().all(|m| is_object_id(m))
+                    {
+                        let repo = Repo::at(root);
+                        let _ = repo.git_dir.set(PathBuf::from(git_dir));
+                        return Ok(Resolved {
+                            repo,
+                            a: ia.to_owned(),
+                            b: ib.to_owned(),
+                            merge_base: match bases[..] {
+                                [one] => Some(one.to_owned()),
+                                _ => None,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        let repo = Repo::discover(dir)?;
+        let (ia, ib) = repo.resolve_both(a, b)?;
+        Ok(Resolved {
+            repo,
+            a: ia,
+            b: ib,
+            merge_base: None,
         })
+    }
+
+    /// Starts the file reader (`git cat-file --batch`) now, so its start-up overlaps other work.
+    pub fn start_reader(&self) {
+        if let Ok(mut guard) = self.batch.lock() {
+            if guard.is_none() {
+                *guard = Batch::start(&self.root).ok();
+            }
+        }
     }
 
     /// A repository at a known root, without checking.
     pub fn at(root: impl Into<PathBuf>) -> Repo {
-        Repo { root: root.into() }
+        Repo {
+            root: root.into(),
+            git_dir: Arc::new(OnceLock::new()),
+            batch: Arc::new(Mutex::new(None)),
+            prefetched: Arc::new(Mutex::new(Vec::new())),
+        }
     }
 
     /// The top-level directory.
@@ -61,24 +263,34 @@ impl Repo {
         &self.root
     }
 
+    /// Starts `git ARGS` on another thread; the next [`Repo::raw`] (or [`Repo::run`]) with the
+    /// same arguments takes its result instead of starting git again. For commands whose answer
+    /// is certainly wanted later, so their process start overlaps the checks.
+    pub fn prefetch(&self, args: &[&str]) {
+        let owned: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let (root, thread_args) = (self.root.clone(), owned.clone());
+        let handle = std::thread::spawn(move || {
+            let args: Vec<&str> = thread_args.iter().map(String::as_str).collect();
+            raw_at(&root, &args)
+        });
+        if let Ok(mut p) = self.prefetched.lock() {
+            p.push(Prefetch {
+                args: owned,
+                handle,
+            });
+        }
+    }
+
     /// Runs git with fixed output settings (no colour, no pager, C-quoted paths).
     pub fn raw(&self, args: &[&str]) -> Result<Output> {
-        Command::new("git")
-            .arg("-c")
-            .arg("core.quotePath=true")
-            .arg("-c")
-            .arg("color.ui=false")
-            .args(args)
-            .current_dir(&self.root)
-            .env("GIT_PAGER", "cat")
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| Error::Git {
-                args: describe(args),
-                message: format!("cannot run git: {e}"),
-            })
+        let ready = self.prefetched.lock().ok().and_then(|mut p| {
+            let i = p.iter().position(|f| f.args.iter().eq(args.iter()))?;
+            Some(p.swap_remove(i))
+        });
+        if let Some(Ok(result)) = ready.map(|f| f.handle.join()) {
+            return result;
+        }
+        raw_at(&self.root, args)
     }
 
     /// Runs git and returns stdout, or an error carrying git's own message.
@@ -124,6 +336,29 @@ impl Repo {
             )));
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// [`Repo::resolve`] for two revisions with one git process; the errors are
+    /// [`Repo::resolve`]'s.
+    pub fn resolve_both(&self, a: &str, b: &str) -> Result<(String, String)> {
+        if !a.starts_with('-') && !b.starts_with('-') {
+            let (sa, sb) = (format!("{a}^{{commit}}"), format!("{b}^{{commit}}"));
+            if let Ok(out) = self.raw(&[
+                "rev-parse",
+                "--revs-only",
+                "--end-of-options",
+                &sa,
+                &sb,
+                "--",
+            ]) {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let ids: Vec<&str> = text.lines().collect();
+                if out.status.success() && ids.len() == 2 && ids.iter().all(|i| is_object_id(i)) {
+                    return Ok((ids[0].to_owned(), ids[1].to_owned()));
+                }
+            }
+        }
+        Ok((self.resolve(a)?, self.resolve(b)?))
     }
 
     /// The merge base of two commits.
@@ -193,7 +428,6 @@ impl Repo {
     /// Runs git and reads at most `limit` bytes of stdout; when git produces more, it is killed
     /// and the result is [`Error::Limit`], so a huge change never sits in memory whole.
     pub fn run_limited(&self, args: &[&str], limit: u64) -> Result<Vec<u8>> {
-        use std::io::Read;
         let mut child = Command::new("git")
             .arg("-c")
             .arg("core.quotePath=true")
@@ -255,12 +489,29 @@ impl Repo {
         self.resolve("HEAD").is_ok()
     }
 
-    /// A file's bytes at `rev`, or None when it does not exist there.
+    /// A file's bytes at `rev`, or None when it does not exist there (or is a directory or a
+    /// submodule).
     pub fn read_file(&self, rev: &Rev, path: &str) -> Result<Option<Vec<u8>>> {
         let spec = match rev {
             Rev::Commit(c) => format!("{c}:{path}"),
             Rev::Index => format!(":{path}"),
         };
+        // The batch protocol is line-based: a name with a line break goes the slow way.
+        if !spec.contains(['\n', '\r']) {
+            if let Ok(mut guard) = self.batch.lock() {
+                if guard.is_none() {
+                    *guard = Batch::start(&self.root).ok();
+                }
+                if let Some(batch) = guard.as_mut() {
+                    match batch.get(&spec) {
+                        Ok(BatchReply::Blob(bytes)) => return Ok(Some(bytes)),
+                        Ok(BatchReply::NotAFile) => return Ok(None),
+                        // A dead or confused process: forget it and read this file alone.
+                        Err(_) => *guard = None,
+                    }
+                }
+            }
+        }
         let out = self.raw(&["cat-file", "blob", &spec])?;
         if out.status.success() {
             return Ok(Some(out.stdout));
@@ -268,15 +519,32 @@ impl Repo {
         Ok(None)
     }
 
+    const REMOTE_URL: [&'static str; 3] = ["remote", "get-url", "origin"];
+
     /// The `origin` remote's URL, if any.
     pub fn remote_url(&self) -> Option<String> {
-        self.run_text(&["remote", "get-url", "origin"]).ok()
+        self.run_text(&Self::REMOTE_URL).ok()
+    }
+
+    /// Starts [`Repo::remote_url`]'s git command in the background.
+    pub fn prefetch_remote_url(&self) {
+        self.prefetch(&Self::REMOTE_URL);
+    }
+
+    fn commits_args(range: &str) -> [&str; 4] {
+        ["log", "--format=%H%x00%an%x00%ae%x00%B%x1e", range, "--"]
+    }
+
+    /// Starts [`Repo::commits`]' git command in the background.
+    pub fn prefetch_commits(&self, base: &str, head: &str) {
+        let range = format!("{base}..{head}");
+        self.prefetch(&Self::commits_args(&range));
     }
 
     /// Commit author emails/names and full messages of `base..head`, for provenance.
     pub fn commits(&self, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
         let range = format!("{base}..{head}");
-        let raw = self.run(&["log", "--format=%H%x00%an%x00%ae%x00%B%x1e", &range, "--"])?;
+        let raw = self.run(&Self::commits_args(&range))?;
         let text = String::from_utf8_lossy(&raw);
         Ok(text
             .split('\x1e')
@@ -299,15 +567,60 @@ impl Repo {
 
     /// The current branch name, if on one.
     pub fn current_branch(&self) -> Option<String> {
+        // `HEAD` is a one-line file in the usual (files) ref backend: reading it saves a process.
+        // Anything else (reftable's placeholder, a packed or odd HEAD) asks git.
+        if let Some(head) = self
+            .git_dir
+            .get()
+            .and_then(|d| std::fs::read_to_string(d.join("HEAD")).ok())
+        {
+            let head = head.trim_end_matches(['\n', '\r']);
+            if let Some(branch) = head.strip_prefix("ref: refs/heads/") {
+                if !branch.is_empty() && branch != ".invalid" && !branch.contains('\n') {
+                    return Some(branch.to_owned());
+                }
+            } else if is_object_id(head) {
+                return None;
+            }
+        }
         self.run_text(&["symbolic-ref", "--quiet", "--short", "HEAD"])
             .ok()
     }
 
     /// The `.git` directory (absolute).
     pub fn git_dir(&self) -> Result<PathBuf> {
-        let dir = self.run_text(&["rev-parse", "--absolute-git-dir"])?;
-        Ok(PathBuf::from(dir))
+        if let Some(d) = self.git_dir.get() {
+            return Ok(d.clone());
+        }
+        let dir = PathBuf::from(self.run_text(&["rev-parse", "--absolute-git-dir"])?);
+        let _ = self.git_dir.set(dir.clone());
+        Ok(dir)
     }
+}
+
+/// A full SHA-1 or SHA-256 object id.
+fn is_object_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|c| c.is_ascii_hexdigit())
+}
+
+/// [`Repo::raw`] without the prefetch look-up.
+fn raw_at(root: &Path, args: &[&str]) -> Result<Output> {
+    Command::new("git")
+        .arg("-c")
+        .arg("core.quotePath=true")
+        .arg("-c")
+        .arg("color.ui=false")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_PAGER", "cat")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::Git {
+            args: describe(args),
+            message: format!("cannot run git: {e}"),
+        })
 }
 
 /// One commit of a change.
@@ -357,4 +670,154 @@ pub fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
         });
     }
     Repo::at(dest).resolve("HEAD")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    fn repo_with_history() -> (tempfile::TempDir, String, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        std::fs::write(d.join("a.txt"), "one\n").expect("write");
+        std::fs::create_dir(d.join("sub")).expect("mkdir");
+        std::fs::write(d.join("sub/b c.txt"), b"bin\0ary\n\n").expect("write");
+        std::fs::write(d.join("empty"), b"").expect("write");
+        std::fs::write(d.join("line\nbreak"), "odd name\n").expect("write");
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "first"]);
+        let first = git(d, &["rev-parse", "HEAD"]);
+        std::fs::write(d.join("a.txt"), "two\n").expect("write");
+        git(d, &["commit", "-q", "-am", "second"]);
+        let second = git(d, &["rev-parse", "HEAD"]);
+        std::fs::write(d.join("a.txt"), "staged\n").expect("write");
+        git(d, &["add", "a.txt"]);
+        (dir, first, second)
+    }
+
+    #[test]
+    fn one_reader_serves_every_revision_and_kind_of_file() {
+        let (dir, first, second) = repo_with_history();
+        let repo = Repo::discover(dir.path()).expect("repo");
+        let at = |c: &str| Rev::Commit(c.to_owned());
+        let read = |rev: &Rev, p: &str| repo.read_file(rev, p).expect("read");
+        assert_eq!(read(&at(&first), "a.txt").as_deref(), Some(&b"one\n"[..]));
+        assert_eq!(read(&at(&second), "a.txt").as_deref(), Some(&b"two\n"[..]));
+        assert_eq!(
+            read(&Rev::Index, "a.txt").as_deref(),
+            Some(&b"staged\n"[..])
+        );
+        // Bytes come back exactly: NUL, trailing blank line, spaces in the path.
+        assert_eq!(
+            read(&at(&second), "sub/b c.txt").as_deref(),
+            Some(&b"bin\0ary\n\n"[..])
+        );
+        assert_eq!(read(&at(&second), "empty").as_deref(), Some(&b""[..]));
+        // Missing files and directories are "no file", and the reader stays usable after them.
+        assert_eq!(read(&at(&first), "nope.txt"), None);
+        assert_eq!(read(&at(&first), "sub"), None);
+        assert_eq!(read(&at(&first), "a.txt").as_deref(), Some(&b"one\n"[..]));
+        // A name with a line break cannot go through the line protocol: read the slow way.
+        assert_eq!(
+            read(&at(&first), "line\nbreak").as_deref(),
+            Some(&b"odd name\n"[..])
+        );
+        // Clones share the reader (one process), and agree.
+        let clone = repo.clone();
+        assert_eq!(
+            clone
+                .read_file(&at(&second), "a.txt")
+                .expect("read")
+                .as_deref(),
+            Some(&b"two\n"[..])
+        );
+    }
+
+    #[test]
+    fn discovery_with_revisions_agrees_with_the_long_way_and_keeps_its_errors() {
+        let (dir, first, second) = repo_with_history();
+        let sub = dir.path().join("sub");
+        let r = Repo::discover_resolving(&sub, "HEAD", "HEAD~1").expect("ok");
+        let (repo, head, base) = (r.repo, r.a, r.b);
+        assert_eq!(
+            (head.as_str(), base.as_str()),
+            (second.as_str(), first.as_str())
+        );
+        assert_eq!(r.merge_base.as_deref(), Some(first.as_str()));
+        let long = Repo::discover(&sub).expect("repo");
+        assert_eq!(repo.root(), long.root());
+        assert_eq!(repo.git_dir().expect("dir"), long.git_dir().expect("dir"));
+        assert_eq!(
+            repo.git_dir().expect("dir"),
+            PathBuf::from(git(dir.path(), &["rev-parse", "--absolute-git-dir"]))
+        );
+        let err =
+            Repo::discover_resolving(&sub, "HEAD", "no-such-branch").expect_err("unknown revision");
+        assert!(
+            err.to_string()
+                .contains("unknown revision `no-such-branch`"),
+            "{err}"
+        );
+        let err =
+            Repo::discover_resolving(&sub, "--output=x", "HEAD").expect_err("option-like revision");
+        assert!(err.to_string().contains("invalid revision"), "{err}");
+        let outside = tempfile::tempdir().expect("tempdir");
+        let err =
+            Repo::discover_resolving(outside.path(), "HEAD", "HEAD").expect_err("not a repository");
+        assert!(err.to_string().contains("not a git repository"), "{err}");
+        // Diverged branches: the merge base is the fork point, as `git merge-base` says.
+        git(dir.path(), &["stash", "-q"]);
+        git(dir.path(), &["checkout", "-q", "-b", "side", &first]);
+        std::fs::write(dir.path().join("c.txt"), "side\n").expect("write");
+        git(dir.path(), &["add", "c.txt"]);
+        git(dir.path(), &["commit", "-q", "-m", "side"]);
+        let side = Repo::discover_resolving(dir.path(), "side", "main").expect("ok");
+        let expected = git(dir.path(), &["merge-base", "side", "main"]);
+        assert_eq!(side.merge_base.as_deref(), Some(expected.as_str()));
+        assert_eq!(expected, first);
+        // No common history: no merge base (the caller then asks `git merge-base` itself).
+        git(dir.path(), &["checkout", "-q", "--orphan", "lonely"]);
+        git(dir.path(), &["commit", "-q", "-m", "lonely"]);
+        let lonely = Repo::discover_resolving(dir.path(), "lonely", "main").expect("ok");
+        assert_eq!(lonely.merge_base, None);
+    }
+
+    #[test]
+    fn current_branch_reads_head_and_knows_a_detached_head() {
+        let (dir, first, _) = repo_with_history();
+        let repo = Repo::discover(dir.path()).expect("repo");
+        assert_eq!(repo.current_branch().as_deref(), Some("main"));
+        git(dir.path(), &["checkout", "-q", "-b", "feature/x"]);
+        assert_eq!(repo.current_branch().as_deref(), Some("feature/x"));
+        git(dir.path(), &["stash", "-q"]);
+        git(dir.path(), &["checkout", "-q", "--detach", &first]);
+        assert_eq!(repo.current_branch(), None);
+    }
+
+    #[test]
+    fn a_prefetched_command_answers_like_running_it() {
+        let (dir, first, second) = repo_with_history();
+        let repo = Repo::discover(dir.path()).expect("repo");
+        let direct = Repo::at(repo.root()).commits(&first, &second).expect("log");
+        repo.prefetch_commits(&first, &second);
+        let prefetched = repo.commits(&first, &second).expect("log");
+        assert_eq!(prefetched, direct);
+        assert_eq!(prefetched.len(), 1);
+        assert_eq!(prefetched[0].sha, second);
+        assert_eq!(prefetched[0].message.trim(), "second");
+        // Taken once: the next call runs git again and still agrees.
+        assert_eq!(repo.commits(&first, &second).expect("log"), direct);
+    }
 }

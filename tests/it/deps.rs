@@ -825,3 +825,117 @@ fn requirements_includes_are_followed_at_both_revisions() {
         "{findings:?}"
     );
 }
+
+/// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.
+fn cargo_cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
+    let mut b = vec![3u8, 2, 0, 0, 0];
+    b.extend_from_slice(b"etag: \"x\"\0");
+    for (v, yanked) in versions {
+        b.extend_from_slice(format!("{v}\0").as_bytes());
+        b.extend_from_slice(
+            format!("{{\"name\": \"{name}\", \"vers\": \"{v}\", \"deps\": [], \"cksum\": \"00\", \"features\": {{}}, \"yanked\": {yanked}}}\0").as_bytes(),
+        );
+    }
+    b
+}
+
+fn cargo_lock(pkgs: &[(&str, &str)]) -> String {
+    let mut s = String::from("version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    for (n, v) in pkgs {
+        s.push_str(&format!("\n[[package]]\nname = \"{n}\"\nversion = \"{v}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{}\"\n", "0".repeat(64)));
+    }
+    s
+}
+
+#[test]
+fn yanked_crate_versions_come_from_cargos_index_cache() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let cache = home
+        .path()
+        .join("registry/index/index.crates.io-1949cf8c6b5b557f/.cache");
+    std::fs::create_dir_all(cache.join("se/rd")).expect("mkdir");
+    std::fs::create_dir_all(cache.join("it/oa")).expect("mkdir");
+    std::fs::write(
+        cache.join("se/rd/serde"),
+        cargo_cache_file(
+            "serde",
+            &[("1.0.100", false), ("1.0.101", true), ("1.0.102", false)],
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        cache.join("it/oa/itoa"),
+        cargo_cache_file("itoa", &[("1.0.0", false)]),
+    )
+    .expect("write");
+    let repo = TempRepo::new();
+    repo.write(
+        "Cargo.lock",
+        cargo_lock(&[("serde", "1.0.100"), ("itoa", "1.0.0")]),
+    );
+    repo.commit("base");
+    // serde moves to a yanked version; itoa stays; ryu is new and not in the cache.
+    repo.write(
+        "Cargo.lock",
+        cargo_lock(&[("serde", "1.0.101"), ("itoa", "1.0.0"), ("ryu", "1.0.5")]),
+    );
+    repo.commit("bump");
+    let run = |cargo_home: &Path| {
+        guardrail(repo.path())
+            .args([
+                "check",
+                "--base",
+                "HEAD~1",
+                "--format",
+                "json",
+                "--no-ledger",
+                "--offline",
+            ])
+            .env("CARGO_HOME", cargo_home)
+            .output()
+            .expect("run")
+    };
+    let out = run(home.path());
+    let findings = json_findings(&out.stdout);
+    let yanked: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "yanked-crate-version")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+                f["package"]["name"].as_str().unwrap_or("").to_owned(),
+                f["package"]["version"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    // Line 9: `version = "1.0.101"` of serde's block.
+    assert_eq!(
+        yanked,
+        [(
+            "yellow".to_owned(),
+            "Cargo.lock".to_owned(),
+            Some(9),
+            "serde".to_owned(),
+            "1.0.101".to_owned()
+        )],
+        "{findings:?}"
+    );
+    assert_eq!(out.status.code(), Some(3), "a yanked version needs review");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 crate version(s) not in cargo's index cache"),
+        "{stderr}"
+    );
+    // Without a cache nothing is judged, and the note counts both changed entries (itoa did
+    // not change, so it is not looked up).
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = run(empty.path());
+    assert!(json_findings(&out.stdout)
+        .iter()
+        .all(|f| f["rule"] != "yanked-crate-version"));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("2 crate version(s) not in cargo's index cache"));
+}
