@@ -334,16 +334,25 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// Runs every check. The code rules run beside the dependency checks (two cores, and neither
-/// waits for the other); each side runs its checks in order, and findings, the first error and
-/// notes come out in the one order [`default_checks`] gives, whatever finishes first.
+/// Runs every check, in three lanes on their own threads: the code rules; the dependency
+/// checks that share the parsed dependency files; and the yanked-crate look-up, which is mostly
+/// file reads. Each lane runs its checks in order. Lanes follow [`default_checks`]' order, so
+/// findings, the first error and notes come out in that order whatever finishes first.
 fn run_checks(ctx: &Context<'_>) -> Result<Vec<Finding>> {
     let checks = default_checks();
-    let (beside, rest): (Vec<_>, Vec<_>) = checks
-        .iter()
-        .map(|c| c.as_ref())
-        .enumerate()
-        .partition(|(_, c)| c.name() == "code-rules");
+    let lane_of = |name: &str| match name {
+        "code-rules" => 0u8,
+        "yanked" => 2,
+        _ => crate::checks::DEPS_NOTE_GROUP,
+    };
+    let lane = |n: u8| -> Vec<(usize, &dyn crate::checks::Check)> {
+        checks
+            .iter()
+            .map(|c| c.as_ref())
+            .enumerate()
+            .filter(|(_, c)| lane_of(c.name()) == n)
+            .collect()
+    };
     let run = |group: u8, list: &[(usize, &dyn crate::checks::Check)]| {
         crate::checks::set_note_group(group);
         let mut out = Vec::new();
@@ -359,13 +368,20 @@ fn run_checks(ctx: &Context<'_>) -> Result<Vec<Finding>> {
         crate::checks::set_note_group(0);
         out
     };
+    let deps_lane = crate::checks::DEPS_NOTE_GROUP;
+    let (code, deps, yanked) = (lane(0), lane(deps_lane), lane(2));
     let mut results = std::thread::scope(|scope| {
-        let side = scope.spawn(|| run(0, &beside));
-        let mut here = run(1, &rest);
-        // A panic in a check is a bug; it surfaces as one, not as a silent empty result.
-        match side.join() {
-            Ok(r) => here.extend(r),
-            Err(p) => std::panic::resume_unwind(p),
+        let side = [
+            scope.spawn(|| run(0, &code)),
+            scope.spawn(|| run(2, &yanked)),
+        ];
+        let mut here = run(deps_lane, &deps);
+        for h in side {
+            // A panic in a check is a bug; it surfaces as one, not as a silent empty result.
+            match h.join() {
+                Ok(r) => here.extend(r),
+                Err(p) => std::panic::resume_unwind(p),
+            }
         }
         here
     });

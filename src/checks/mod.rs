@@ -45,6 +45,9 @@ pub struct Context<'a> {
     notes: Mutex<Vec<(u8, String)>>,
     deps: OnceLock<Vec<DepChange>>,
     file_deps: OnceLock<Vec<crate::deps::FileDeps>>,
+    /// Held while the dependency files are read and diffed: checks on other threads that
+    /// need them wait for the one computation instead of repeating it.
+    deps_busy: Mutex<()>,
 }
 
 impl<'a> Context<'a> {
@@ -66,6 +69,7 @@ impl<'a> Context<'a> {
             notes: Mutex::new(Vec::new()),
             deps: OnceLock::new(),
             file_deps: OnceLock::new(),
+            deps_busy: Mutex::new(()),
         }
     }
 
@@ -85,7 +89,11 @@ impl<'a> Context<'a> {
         if let Some(d) = self.deps.get() {
             return Ok(d);
         }
-        let computed = crate::deps::collect(self)?;
+        let _busy = self.deps_busy.lock();
+        if let Some(d) = self.deps.get() {
+            return Ok(d);
+        }
+        let computed = with_note_group(DEPS_NOTE_GROUP, || crate::deps::collect(self))?;
         Ok(self.deps.get_or_init(|| computed))
     }
 
@@ -95,7 +103,13 @@ impl<'a> Context<'a> {
         if let Some(d) = self.file_deps.get() {
             return Ok(d);
         }
-        let computed = crate::deps::file_deps(self)?;
+        // Called from `dependency_changes` (lock held) or directly: only the direct call
+        // takes the lock, the other already has it.
+        let _busy = self.deps_busy.try_lock();
+        if let Some(d) = self.file_deps.get() {
+            return Ok(d);
+        }
+        let computed = with_note_group(DEPS_NOTE_GROUP, || crate::deps::file_deps(self))?;
         Ok(self.file_deps.get_or_init(|| computed))
     }
 
@@ -122,6 +136,17 @@ pub fn set_note_group(group: u8) {
     NOTE_GROUP.with(|g| g.set(group));
 }
 
+/// The note group of the dependency checks' lane: notes from reading dependency files carry
+/// it whichever thread happens to read them first.
+pub const DEPS_NOTE_GROUP: u8 = 1;
+
+fn with_note_group<T>(group: u8, f: impl FnOnce() -> T) -> T {
+    let before = NOTE_GROUP.with(|g| g.replace(group));
+    let out = f();
+    NOTE_GROUP.with(|g| g.set(before));
+    out
+}
+
 /// One kind of check.
 pub trait Check: Send + Sync {
     /// Short name, for notes and timing.
@@ -137,7 +162,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
         Box::new(agent::GateEdits),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
-        Box::new(yanked::Yanked),
         Box::new(integrity::LockfileIntegrity),
+        Box::new(yanked::Yanked),
     ]
 }

@@ -81,30 +81,84 @@ pub fn yanked_in_cache(bytes: &[u8], version: &str) -> Option<bool> {
     if bytes.first() != Some(&3) || bytes.len() < 5 {
         return None;
     }
-    let mut parts = bytes[5..].split(|&b| b == 0);
-    parts.next()?;
-    while let (Some(v), Some(json)) = (parts.next(), parts.next()) {
-        if v != version.as_bytes() {
-            continue;
-        }
-        let line: serde_json::Value = serde_json::from_slice(json).ok()?;
-        if line["vers"].as_str() != Some(version) {
-            return None;
-        }
-        return Some(line["yanked"].as_bool().unwrap_or(false));
+    let body = &bytes[5..];
+    entry_in(&body[memchr::memchr(0, body)?..], version)
+}
+
+/// The yanked flag of `version`'s entry in `fields`, a run of NUL-separated fields that
+/// alternate version / JSON line and starts with a NUL. A JSON line starts with `{`, so
+/// `NUL version NUL` can only be a version field: one SIMD search instead of walking every
+/// field (popular crates list thousands of versions).
+fn entry_in(fields: &[u8], version: &str) -> Option<bool> {
+    if version.is_empty() {
+        return None;
     }
-    None
+    let needle = format!("\0{version}\0");
+    let at = memchr::memmem::find(fields, needle.as_bytes())? + needle.len();
+    let json = &fields[at..];
+    // A JSON line cut off by the end of the window is not read.
+    let json = &json[..memchr::memchr(0, json)?];
+    yanked_field(json)
+}
+
+/// The top-level `"yanked"` boolean of an index JSON line, without parsing the line (its
+/// `deps` array is most of it). `"yanked"` followed by a colon and a boolean is that key: a
+/// string element is followed by `,` or `]`, and a feature named `yanked` (a key of the
+/// `features` map) by a list. A line without the key (old index entries) is not yanked.
+fn yanked_field(json: &[u8]) -> Option<bool> {
+    if json.first() != Some(&b'{') {
+        return None;
+    }
+    let mut rest = json;
+    while let Some(i) = memchr::memmem::find(rest, b"\"yanked\"") {
+        rest = &rest[i + 8..];
+        if let Some(value) = rest.trim_ascii_start().strip_prefix(b":") {
+            let value = value.trim_ascii_start();
+            if value.starts_with(b"true") {
+                return Some(true);
+            }
+            if value.starts_with(b"false") {
+                return Some(false);
+            }
+        }
+    }
+    Some(false)
+}
+
+/// The first window read from a cache file's end; it grows fourfold until the entry is in
+/// it. The index appends, so the versions a lockfile pins sit near the end of files that list
+/// thousands: a whole-lockfile rewrite reads a few MB instead of every file whole.
+const TAIL: u64 = 16 << 10;
+
+fn lookup_file(path: &Path, version: &str) -> Option<bool> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    if len > MAX_CACHE_FILE {
+        return None;
+    }
+    let mut window = TAIL;
+    loop {
+        let start = len.saturating_sub(window);
+        f.seek(SeekFrom::Start(start)).ok()?;
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        (&mut f).take(len - start).read_to_end(&mut buf).ok()?;
+        if start == 0 {
+            return yanked_in_cache(&buf, version);
+        }
+        // A window starting mid-field cannot fake a match: the needle starts at a NUL.
+        if let Some(y) = entry_in(&buf, version) {
+            return Some(y);
+        }
+        window = window.saturating_mul(4);
+    }
 }
 
 /// Looks `name` `version` up in the caches, first that lists it wins.
 pub fn lookup(dirs: &[PathBuf], name: &str, version: &str) -> Option<bool> {
     let rel = index_path(name)?;
-    dirs.iter().find_map(|d| {
-        let f = std::fs::File::open(d.join(&rel)).ok()?;
-        let mut bytes = Vec::new();
-        f.take(MAX_CACHE_FILE).read_to_end(&mut bytes).ok()?;
-        yanked_in_cache(&bytes, version)
-    })
+    dirs.iter()
+        .find_map(|d| lookup_file(&d.join(&rel), version))
 }
 
 impl Check for Yanked {
@@ -129,10 +183,16 @@ impl Check for Yanked {
         }
         let home = cargo_home();
         let dirs = home.as_deref().map(cache_dirs).unwrap_or_default();
+        // Sequential on purpose: the engine runs this check on a thread of its own, beside the
+        // code rules, whose rayon pool would otherwise queue these reads behind rule matching.
+        let verdicts: Vec<Option<bool>> = crates
+            .iter()
+            .map(|(dep, version)| lookup(&dirs, &dep.name, version))
+            .collect();
         let mut out = Vec::new();
         let mut unknown = 0;
-        for (dep, version) in crates {
-            match lookup(&dirs, &dep.name, version) {
+        for ((dep, version), verdict) in crates.into_iter().zip(verdicts) {
+            match verdict {
                 Some(true) => {
                     let msg = format!(
                         "{} {version} is yanked on crates.io: its maintainers withdrew it (usually for a bug or a security problem) and cargo will not pick it for new lockfiles. Run `cargo update -p {}` to move to a version that is not yanked.",
@@ -223,9 +283,33 @@ mod tests {
         }
         assert_eq!(yanked_in_cache(&[3, 2, 0], "1.0.1"), None);
         assert_eq!(
-            yanked_in_cache(b"\x03\x02\0\0\0rev\x001.0.1\0{not json\0", "1.0.1"),
+            yanked_in_cache(b"\x03\x02\0\0\0rev\x001.0.1\0not json\0", "1.0.1"),
             None
         );
+        // The flag is read without parsing the line: spacing, a feature named "yanked", and
+        // old lines without the key.
+        for (line, want) in [
+            (r#"{"vers":"1.0.1","yanked":true}"#, Some(true)),
+            (
+                r#"{"vers": "1.0.1", "yanked" : false, "x": 1}"#,
+                Some(false),
+            ),
+            (
+                r#"{"vers":"1.0.1","features":{"f":["yanked"]},"yanked": true}"#,
+                Some(true),
+            ),
+            (r#"{"vers":"1.0.1","deps":[]}"#, Some(false)),
+            (
+                r#"{"vers":"1.0.1","features":{"yanked":["std"]},"yanked":true}"#,
+                Some(true),
+            ),
+            (r#"not json"#, None),
+        ] {
+            let mut f = b"\x03\x02\0\0\0rev\x001.0.1\0".to_vec();
+            f.extend_from_slice(line.as_bytes());
+            f.push(0);
+            assert_eq!(yanked_in_cache(&f, "1.0.1"), want, "{line}");
+        }
     }
 
     #[test]
@@ -253,5 +337,21 @@ mod tests {
         assert_eq!(lookup(&dirs, "syn", "0.1.0"), Some(true));
         assert_eq!(lookup(&dirs, "tokio", "1.0.0"), None);
         assert!(cache_dirs(&home.path().join("nope")).is_empty());
+        // A file larger than the tail window: entries at the start, the end, and across the
+        // window's edge are all found.
+        let versions: Vec<String> = (0..3000).map(|i| format!("0.{i}.0")).collect();
+        let listed: Vec<(&str, bool)> = versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.as_str(), i % 7 == 0))
+            .collect();
+        let big = cache_file("bigcrate", &listed);
+        assert!(big.len() as u64 > 16 * TAIL);
+        std::fs::create_dir_all(sparse.join("bi/gc")).unwrap();
+        std::fs::write(sparse.join("bi/gc/bigcrate"), &big).unwrap();
+        for (i, v) in versions.iter().enumerate() {
+            assert_eq!(lookup(&dirs, "bigcrate", v), Some(i % 7 == 0), "{v}");
+        }
+        assert_eq!(lookup(&dirs, "bigcrate", "9.9.9"), None);
     }
 }
