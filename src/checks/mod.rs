@@ -45,8 +45,8 @@ pub struct Context<'a> {
     notes: Mutex<Vec<(u8, String)>>,
     deps: OnceLock<Vec<DepChange>>,
     file_deps: OnceLock<Vec<crate::deps::FileDeps>>,
-    /// Held while the dependency files are read and diffed: checks on other threads that
-    /// need them wait for the one computation instead of repeating it.
+    /// Held while the dependency files are read: checks on other threads that need them wait
+    /// for the one read instead of repeating it.
     deps_busy: Mutex<()>,
 }
 
@@ -84,12 +84,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The change's dependency changes, computed once and shared by every check.
+    /// The change's dependency changes, computed once and shared by every check. Two lanes
+    /// asking at once may both diff; the file reads under it ([`Context::file_deps`]) happen once.
     pub fn dependency_changes(&self) -> Result<&[DepChange]> {
-        if let Some(d) = self.deps.get() {
-            return Ok(d);
-        }
-        let _busy = self.deps_busy.lock();
         if let Some(d) = self.deps.get() {
             return Ok(d);
         }
@@ -97,15 +94,14 @@ impl<'a> Context<'a> {
         Ok(self.deps.get_or_init(|| computed))
     }
 
-    /// The dependency files of the change parsed at both revisions, read and parsed once: the
-    /// dependency diff and the integrity check both need them.
+    /// The dependency files of the change parsed at both revisions, read and parsed once (a
+    /// second caller waits for the first): the dependency diff and the integrity check both
+    /// need them.
     pub fn file_deps(&self) -> Result<&[crate::deps::FileDeps]> {
         if let Some(d) = self.file_deps.get() {
             return Ok(d);
         }
-        // Called from `dependency_changes` (lock held) or directly: only the direct call
-        // takes the lock, the other already has it.
-        let _busy = self.deps_busy.try_lock();
+        let _busy = self.deps_busy.lock();
         if let Some(d) = self.file_deps.get() {
             return Ok(d);
         }

@@ -177,7 +177,7 @@ impl Repo {
         Ok(repo)
     }
 
-    /// [`Repo::discover`], [`Repo::resolve_both`] of `a` and `b`, and their merge base, asked
+    /// [`Repo::discover`], [`Repo::resolve`] of `a` and `b`, and their merge base, asked
     /// of one git process (each process start is a few milliseconds of a check). Any failure
     /// is retried the long way, so the errors are theirs. The merge base is None when git gives
     /// none or several (criss-cross history): ask [`Repo::merge_base`] then.
@@ -230,7 +230,7 @@ impl Repo {
             }
         }
         let repo = Repo::discover(dir)?;
-        let (ia, ib) = repo.resolve_both(a, b)?;
+        let (ia, ib) = (repo.resolve(a)?, repo.resolve(b)?);
         Ok(Resolved {
             repo,
             a: ia,
@@ -336,29 +336,6 @@ impl Repo {
             )));
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    }
-
-    /// [`Repo::resolve`] for two revisions with one git process; the errors are
-    /// [`Repo::resolve`]'s.
-    pub fn resolve_both(&self, a: &str, b: &str) -> Result<(String, String)> {
-        if !a.starts_with('-') && !b.starts_with('-') {
-            let (sa, sb) = (format!("{a}^{{commit}}"), format!("{b}^{{commit}}"));
-            if let Ok(out) = self.raw(&[
-                "rev-parse",
-                "--revs-only",
-                "--end-of-options",
-                &sa,
-                &sb,
-                "--",
-            ]) {
-                let text = String::from_utf8_lossy(&out.stdout);
-                let ids: Vec<&str> = text.lines().collect();
-                if out.status.success() && ids.len() == 2 && ids.iter().all(|i| is_object_id(i)) {
-                    return Ok((ids[0].to_owned(), ids[1].to_owned()));
-                }
-            }
-        }
-        Ok((self.resolve(a)?, self.resolve(b)?))
     }
 
     /// The merge base of two commits.

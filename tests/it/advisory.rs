@@ -64,13 +64,17 @@ fn matched(
     out
 }
 
-fn cargo_audit_expected(dir: &str, section: &str) -> BTreeSet<(String, String)> {
+/// cargo-audit's recorded JSON report for a shared lockfile.
+fn cargo_audit_json(dir: &str) -> serde_json::Value {
     let path = shared_data()
         .join("lockfiles")
         .join(dir)
         .join("expected-cargo-audit.json");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("expected")).expect("json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("expected")).expect("json")
+}
+
+fn cargo_audit_expected(dir: &str, section: &str) -> BTreeSet<(String, String)> {
+    let v = cargo_audit_json(dir);
     let list: Vec<serde_json::Value> = if section == "vulnerabilities" {
         v["vulnerabilities"]["list"]
             .as_array()
@@ -487,12 +491,7 @@ fn status_warns_when_older_than_max_age() {
 
 /// cargo-audit's yanked list for a shared lockfile: (name, version).
 fn cargo_audit_yanked(dir: &str) -> BTreeSet<(String, String)> {
-    let path = shared_data()
-        .join("lockfiles")
-        .join(dir)
-        .join("expected-cargo-audit.json");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("expected")).expect("json");
+    let v = cargo_audit_json(dir);
     v["warnings"]["yanked"]
         .as_array()
         .into_iter()
