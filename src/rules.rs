@@ -899,17 +899,14 @@ fn cache_key(sources: &[Source]) -> String {
     hex::encode(h.finalize())
 }
 
-/// Writes a cache file atomically (temporary file, then rename). Failures are ignored: the
-/// cache only saves time.
-fn write_atomic(dir: &Path, file: &Path, value: &serde_json::Value) {
+/// Writes a cache file atomically (temporary file, then rename), so a concurrent run reads the
+/// old file or the new one whole. Failures are ignored: a cache only saves time.
+pub(crate) fn write_atomic(dir: &Path, file: &Path, bytes: &[u8]) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(bytes) = serde_json::to_vec(value) else {
-        return;
-    };
     let tmp = dir.join(format!(
-        ".rules-{}-{}.tmp",
+        ".cache-{}-{}.tmp",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -1192,7 +1189,9 @@ impl RuleSet {
                 "key": key,
                 "files": raw,
             });
-            write_atomic(dir, &file, &cache);
+            if let Ok(bytes) = serde_json::to_vec(&cache) {
+                write_atomic(dir, &file, &bytes);
+            }
             prune_cache(dir, &file);
         }
         set.cache = Some(CacheState {
@@ -1233,7 +1232,9 @@ impl RuleSet {
             .collect();
         let value = serde_json::json!({ "format": CACHE_FORMAT, "literals": entries });
         if let Some(dir) = cache.literals.parent() {
-            write_atomic(dir, &cache.literals, &value);
+            if let Ok(bytes) = serde_json::to_vec(&value) {
+                write_atomic(dir, &cache.literals, &bytes);
+            }
         }
         cache.known.store(known, Ordering::Relaxed);
     }

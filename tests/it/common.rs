@@ -83,6 +83,12 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     c.env("GUARDRAIL_RULES_CACHE", scratch.join("rules-cache"));
     // cargo's index cache (yanked crates) comes from an empty cargo home unless a test sets one.
     c.env("CARGO_HOME", scratch.join("cargo-home"));
+    c.env("GUARDRAIL_YANKED_CACHE", scratch.join("yanked-cache"));
+    // npm's cache (deprecated versions) likewise.
+    c.env("npm_config_cache", scratch.join("npm-cache"));
+    c.env_remove("NPM_CONFIG_CACHE");
+    c.env_remove("npm_config_registry");
+    c.env_remove("NPM_CONFIG_REGISTRY");
     c
 }
 

@@ -880,6 +880,7 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
         cargo_lock(&[("serde", "1.0.101"), ("itoa", "1.0.0"), ("ryu", "1.0.5")]),
     );
     repo.commit("bump");
+    let summaries = tempfile::tempdir().expect("tempdir");
     let run = |cargo_home: &Path| {
         guardrail(repo.path())
             .args([
@@ -892,11 +893,24 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
                 "--offline",
             ])
             .env("CARGO_HOME", cargo_home)
+            .env("GUARDRAIL_YANKED_CACHE", summaries.path())
             .output()
             .expect("run")
     };
     let out = run(home.path());
     let findings = json_findings(&out.stdout);
+    // The run left a summary of the one cache file it read; a second run answers from it with
+    // the same findings.
+    let summary = std::fs::read_to_string(summaries.path().join("summary.tsv")).expect("summary");
+    assert!(
+        summary.starts_with("guardrail yanked summary 1\n")
+            && summary.contains("se/rd/serde\t")
+            && summary.trim_end().ends_with("\t1.0.100 !1.0.101 1.0.102"),
+        "{summary}"
+    );
+    let again = run(home.path());
+    assert_eq!(json_findings(&again.stdout), findings);
+    assert_eq!(again.status.code(), out.status.code());
     let yanked: Vec<_> = findings
         .iter()
         .filter(|f| f["rule"] == "yanked-crate-version")
@@ -938,4 +952,125 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("2 crate version(s) not in cargo's index cache"));
+}
+
+/// Puts a registry document into an npm cache the way npm's fetcher does (content file named
+/// by its sha512, an index line appended to the key's bucket).
+fn npm_cache_put(cacache: &Path, name: &str, doc: &serde_json::Value) {
+    use base64::Engine;
+    use guardrail::checks::yanked::npm;
+    use sha2::Digest;
+    let bytes = doc.to_string().into_bytes();
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes))
+    );
+    let content = npm::content_path(cacache, &integrity).expect("content path");
+    std::fs::create_dir_all(content.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&content, &bytes).expect("write");
+    let key = npm::packument_key("https://registry.npmjs.org", name);
+    let bucket = npm::bucket_path(cacache, &key).expect("bucket path");
+    std::fs::create_dir_all(bucket.parent().expect("parent")).expect("mkdir");
+    let line = serde_json::json!({"key": key, "integrity": integrity, "time": 1, "size": bytes.len(), "metadata": {}});
+    std::fs::write(&bucket, format!("\n{}\t{line}", "0".repeat(40))).expect("write");
+}
+
+fn package_lock(pkgs: &[(&str, &str)]) -> String {
+    let mut packages = serde_json::Map::new();
+    packages.insert(
+        "".into(),
+        serde_json::json!({"name": "app", "version": "1.0.0"}),
+    );
+    for (n, v) in pkgs {
+        packages.insert(
+            format!("node_modules/{n}"),
+            serde_json::json!({
+                "version": v,
+                "resolved": format!("https://registry.npmjs.org/{n}/-/{n}-{v}.tgz"),
+                "integrity": format!("sha512-{}==", "A".repeat(86)),
+            }),
+        );
+    }
+    serde_json::to_string_pretty(&serde_json::json!({
+        "name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true, "packages": packages
+    }))
+    .expect("json")
+}
+
+#[test]
+fn deprecated_npm_versions_come_from_npms_cache() {
+    let npm_home = tempfile::tempdir().expect("tempdir");
+    let cacache = npm_home.path().join("_cacache");
+    // inflight's public facts: every version is deprecated, with this message.
+    let msg = "This module is not supported, and leaks memory. Do not use it. Check out lru-cache if you want a good and tested way to coalesce async requests by a key value, which is much more comprehensive and powerful.";
+    npm_cache_put(
+        &cacache,
+        "inflight",
+        &serde_json::json!({"name": "inflight", "versions": {
+            "1.0.5": {"name": "inflight", "version": "1.0.5", "deprecated": msg},
+            "1.0.6": {"name": "inflight", "version": "1.0.6", "deprecated": msg}}}),
+    );
+    npm_cache_put(
+        &cacache,
+        "wrappy",
+        &serde_json::json!({"name": "wrappy", "versions": {"1.0.2": {"name": "wrappy", "version": "1.0.2"}}}),
+    );
+    let repo = TempRepo::new();
+    repo.write("package-lock.json", package_lock(&[("wrappy", "1.0.2")]));
+    repo.commit("base");
+    let head = package_lock(&[
+        ("inflight", "1.0.6"),
+        ("once", "1.4.0"),
+        ("wrappy", "1.0.2"),
+    ]);
+    repo.write("package-lock.json", &head);
+    repo.commit("add inflight");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+        ])
+        .env("npm_config_cache", npm_home.path())
+        .output()
+        .expect("run");
+    let findings = json_findings(&out.stdout);
+    let deprecated: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "deprecated-npm-version")
+        .collect();
+    assert_eq!(deprecated.len(), 1, "{findings:?}");
+    let f = deprecated[0];
+    let line = head
+        .lines()
+        .position(|l| l.contains("\"version\": \"1.0.6\""))
+        .expect("line")
+        + 1;
+    assert_eq!(
+        (
+            f["severity"].as_str(),
+            f["path"].as_str(),
+            f["line"].as_u64()
+        ),
+        (Some("yellow"), Some("package-lock.json"), Some(line as u64))
+    );
+    assert_eq!(f["package"]["name"], "inflight");
+    assert!(
+        f["message"].as_str().unwrap_or("").contains("leaks memory"),
+        "the maintainers' reason is quoted: {f}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a deprecated version needs review"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deprecated: 1 npm version(s) not in npm's cache"),
+        "once is not in the cache: {stderr}"
+    );
 }

@@ -1,0 +1,327 @@
+//! Withdrawn versions (kind `dependency`, yellow): a change that adds, or moves a lockfile to, a
+//! version its maintainers withdrew — a crates.io version they yanked (`yanked-crate-version`)
+//! or an npm version they deprecated (`deprecated-npm-version`). Read offline from the package
+//! managers' own caches (cargo's index cache, npm's `_cacache`); nothing is fetched. A version
+//! a cache does not list is not judged, and one note per ecosystem says how many were skipped.
+//!
+//! The module also owns the summaries of those cache files: a large lockfile names hundreds
+//! of crates whose cache files hold tens of MB of JSON, so each file read is boiled down to one
+//! line (its versions, withdrawn ones marked) kept in guardrail's cache and reused while the
+//! cache file keeps its size and modification time.
+
+pub mod cargo;
+pub mod npm;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::checks::{Check, Context};
+use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
+use crate::error::Result;
+use crate::finding::{Finding, Kind, Severity};
+
+pub use cargo::{cache_dirs, index_path, lookup, versions_in_cache, yanked_in_cache};
+
+/// The withdrawn-version check.
+pub struct Yanked;
+
+/// First line of a summary file; a file with another first line is ignored and rewritten.
+const SUMMARY_HEADER: &str = "guardrail yanked summary 1";
+
+/// The summaries' file name inside their directory.
+pub const SUMMARY_FILE: &str = "summary.tsv";
+
+/// Summary files larger than this are not read (one line per cache file: a few MB for every
+/// crate on crates.io).
+const MAX_SUMMARY: u64 = 64 << 20;
+
+/// Where the summaries live: `$GUARDRAIL_YANKED_CACHE` (empty: in memory for one run only),
+/// else `guardrail/yanked` in the user cache directory.
+pub fn default_summary_dir() -> Option<PathBuf> {
+    match std::env::var_os("GUARDRAIL_YANKED_CACHE") {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => dirs::cache_dir().map(|d| d.join("guardrail").join("yanked")),
+    }
+}
+
+/// The summary line of a cache file's versions: `1.0.0 !1.0.1 1.1.0`, withdrawn ones marked
+/// with `!`. Versions that would break the line format (no registry allows them) are left out.
+pub fn versions_line<'a>(listed: impl IntoIterator<Item = (&'a str, bool)>) -> String {
+    let mut line = String::new();
+    for (v, withdrawn) in listed {
+        if v.is_empty() || v.bytes().any(|b| b.is_ascii_whitespace() || b == b'!') {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        if withdrawn {
+            line.push('!');
+        }
+        line.push_str(v);
+    }
+    line
+}
+
+/// Some(withdrawn) when the summary line lists `version`.
+fn in_line(line: &str, version: &str) -> Option<bool> {
+    line.split(' ').find_map(|v| match v.strip_prefix('!') {
+        Some(y) if y == version => Some(true),
+        None if v == version => Some(false),
+        _ => None,
+    })
+}
+
+/// One cache file's summary: the file's size and modification time when it was read, and its
+/// [`versions_line`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Summary {
+    len: u64,
+    mtime_ns: u128,
+    versions: String,
+}
+
+/// The summaries of cache files, by the file's path; loaded from and saved to one file.
+pub struct Summaries {
+    store: Option<PathBuf>,
+    map: HashMap<PathBuf, Summary>,
+    dirty: bool,
+}
+
+impl Summaries {
+    /// The summaries saved in `store` (a directory), or none. A missing, unreadable or
+    /// malformed summary file is an empty one: it is a cache.
+    pub fn open(store: Option<PathBuf>) -> Summaries {
+        let map = store
+            .as_deref()
+            .map(|s| read_summaries(&s.join(SUMMARY_FILE)))
+            .unwrap_or_default();
+        Summaries {
+            store,
+            map,
+            dirty: false,
+        }
+    }
+
+    /// Whether the cache file at `path` lists `version` as withdrawn: answered from its
+    /// summary while the file is unchanged, else by reading it (at most `max_len` bytes) and
+    /// summarising it with `summarise` (None: not a file this reader knows). None when the file
+    /// is missing, unknown, or does not list the version.
+    pub fn lookup(
+        &mut self,
+        path: &Path,
+        version: &str,
+        max_len: u64,
+        summarise: impl FnOnce(&[u8]) -> Option<String>,
+    ) -> Option<bool> {
+        let meta = std::fs::metadata(path).ok()?;
+        let len = meta.len();
+        if !meta.is_file() || len > max_len {
+            return None;
+        }
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        if let (Some(s), Some(m)) = (self.map.get(path), mtime_ns) {
+            if s.len == len && s.mtime_ns == m {
+                return in_line(&s.versions, version);
+            }
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(max_len)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        let versions = summarise(&bytes)?;
+        let answer = in_line(&versions, version);
+        // A file that changed while it was read, or has no usable time, is not remembered.
+        if let (Some(mtime_ns), true) = (mtime_ns, bytes.len() as u64 == len) {
+            if storable(path) {
+                self.map.insert(
+                    path.to_owned(),
+                    Summary {
+                        len,
+                        mtime_ns,
+                        versions,
+                    },
+                );
+                self.dirty = true;
+            }
+        }
+        answer
+    }
+
+    /// Writes the summaries back when this run read new cache files (atomically; failures are
+    /// ignored, as for any cache).
+    pub fn save(&self) {
+        let Some(dir) = self.store.as_deref().filter(|_| self.dirty) else {
+            return;
+        };
+        let mut text = String::from(SUMMARY_HEADER);
+        text.push('\n');
+        let mut lines: Vec<_> = self.map.iter().collect();
+        lines.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, s) in lines {
+            let Some(p) = path.to_str() else { continue };
+            text.push_str(&format!("{p}\t{}\t{}\t{}\n", s.len, s.mtime_ns, s.versions));
+        }
+        crate::rules::write_atomic(dir, &dir.join(SUMMARY_FILE), text.as_bytes());
+    }
+}
+
+/// Paths that fit the summary's line format (UTF-8, no tab or line break).
+fn storable(path: &Path) -> bool {
+    path.to_str()
+        .is_some_and(|p| !p.contains(['\t', '\n', '\r']))
+}
+
+/// The summaries in a summary file; lines that do not parse are dropped.
+fn read_summaries(file: &Path) -> HashMap<PathBuf, Summary> {
+    let mut out = HashMap::new();
+    let Ok(f) = std::fs::File::open(file) else {
+        return out;
+    };
+    let mut text = String::new();
+    // A file over the limit is ignored whole: a cut last line could drop part of a version.
+    if f.take(MAX_SUMMARY + 1).read_to_string(&mut text).is_err() || text.len() as u64 > MAX_SUMMARY
+    {
+        return out;
+    }
+    let mut lines = text.lines();
+    if lines.next() != Some(SUMMARY_HEADER) {
+        return out;
+    }
+    for line in lines {
+        let mut parts = line.splitn(4, '\t');
+        let (Some(p), Some(len), Some(mtime), Some(versions)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Ok(len), Ok(mtime_ns)) = (len.parse(), mtime.parse()) else {
+            continue;
+        };
+        out.insert(
+            PathBuf::from(p),
+            Summary {
+                len,
+                mtime_ns,
+                versions: versions.to_owned(),
+            },
+        );
+    }
+    out
+}
+
+/// Exact registry versions of `ecosystem` the change adds or moves to.
+fn added(deps: &[crate::deps::DepChange], ecosystem: Ecosystem) -> Vec<(&Dep, &str)> {
+    deps.iter()
+        .filter(|c| !matches!(c.kind, ChangeKind::Removed))
+        .filter(|c| {
+            c.dep.ecosystem == ecosystem && c.dep.exact && c.dep.source == DepSource::Registry
+        })
+        .filter_map(|c| Some((&c.dep, c.dep.version.as_deref()?)))
+        .collect()
+}
+
+fn finding(rule: &str, dep: &Dep, version: &str, message: String) -> Finding {
+    let mut f = Finding::new(
+        rule,
+        Kind::Dependency,
+        Severity::Yellow,
+        &dep.path,
+        dep.line,
+        message,
+    );
+    f.package = Some(super::deps::package(dep));
+    f.with_fingerprint(&format!("{}@{version}", dep.name), 0)
+}
+
+impl Check for Yanked {
+    fn name(&self) -> &'static str {
+        "yanked"
+    }
+
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
+        let changes = ctx.dependency_changes()?;
+        let crates = added(changes, Ecosystem::CratesIo);
+        let npm_deps = added(changes, Ecosystem::Npm);
+        if crates.is_empty() && npm_deps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut summaries = Summaries::open(default_summary_dir());
+        let mut out = Vec::new();
+        // Sequential on purpose: the engine runs this check on a thread of its own, beside the
+        // code rules, whose rayon pool would otherwise queue these reads behind rule matching.
+        if !crates.is_empty() {
+            let home = cargo::cargo_home();
+            let dirs = home.as_deref().map(cache_dirs).unwrap_or_default();
+            let mut index = cargo::Index::new(dirs, &mut summaries);
+            let mut unknown = 0;
+            for (dep, version) in crates {
+                match index.lookup(&dep.name, version) {
+                    Some(true) => out.push(finding(
+                        "yanked-crate-version",
+                        dep,
+                        version,
+                        format!(
+                            "{} {version} is yanked on crates.io: its maintainers withdrew it (usually for a bug or a security problem) and cargo will not pick it for new lockfiles. Run `cargo update -p {}` to move to a version that is not yanked.",
+                            dep.name, dep.name
+                        ),
+                    )),
+                    Some(false) => {}
+                    None => unknown += 1,
+                }
+            }
+            if unknown > 0 {
+                let place = home.map_or_else(
+                    || "no cargo home".to_owned(),
+                    |h| h.join("registry/index").display().to_string(),
+                );
+                ctx.note(format!(
+                    "yanked: {unknown} crate version(s) not in cargo's index cache ({place}) were not checked for yanks (`cargo fetch` fills it)"
+                ));
+            }
+        }
+        if !npm_deps.is_empty() {
+            let root = npm::cache_root();
+            let mut index = npm::Index::new(root.clone(), npm::registry(), &mut summaries);
+            let mut unknown = 0;
+            for (dep, version) in npm_deps {
+                match index.lookup(&dep.name, version) {
+                    Some(true) => {
+                        let why = index
+                            .message(&dep.name, version)
+                            .map(|m| format!(" Their reason: \"{m}\"."))
+                            .unwrap_or_default();
+                        out.push(finding(
+                            "deprecated-npm-version",
+                            dep,
+                            version,
+                            format!(
+                                "{} {version} is deprecated on npm: its maintainers marked this version as not to be used (often unmaintained, or a known bug or security problem).{why} Move to a version that is not deprecated (`npm view {} versions` lists them), or replace the package.",
+                                dep.name, dep.name
+                            ),
+                        ));
+                    }
+                    Some(false) => {}
+                    None => unknown += 1,
+                }
+            }
+            if unknown > 0 {
+                let place =
+                    root.map_or_else(|| "no npm cache".to_owned(), |r| r.display().to_string());
+                ctx.note(format!(
+                    "deprecated: {unknown} npm version(s) not in npm's cache ({place}) were not checked for deprecation (`npm install` fills it; `npm ci` does not)"
+                ));
+            }
+        }
+        summaries.save();
+        Ok(out)
+    }
+}
