@@ -12,7 +12,14 @@ use std::process::Command;
 use crate::common::root;
 
 fn semgrep_version() -> Option<String> {
-    let out = Command::new("semgrep").arg("--version").output().ok()?;
+    // Without the environment switches `semgrep --version` checks for a newer release first,
+    // which waits ~100 s for the network on a machine without one.
+    let out = Command::new("semgrep")
+        .arg("--version")
+        .env("SEMGREP_SEND_METRICS", "off")
+        .env("SEMGREP_ENABLE_VERSION_CHECK", "0")
+        .output()
+        .ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
