@@ -114,3 +114,13 @@ with gzip.open(os.path.join(SHARED, "osv-malicious.jsonl.gz")) as g:
     lines = [g.readline() for _ in range(5)]
 put("advisory_import", "mal-jsonl", b"\x00" + b"".join(lines))
 put("advisory_import", "mal-jsonl-gz", b"\x01" + gzip.compress(b"".join(lines)))
+
+# package caches: a cargo index cache file (layout version 3) and an npm _cacache bucket.
+cache = b"\x03\x02\x00\x00\x00etag: \"x\"\x00"
+for v, y in [("1.0.0", "false"), ("1.0.1", "true"), ("1.1.0-rc.1", "false")]:
+    cache += v.encode() + b"\x00" + ('{"name":"left-pad","vers":"%s","deps":[],"cksum":"00","features":{"yanked":[]},"yanked":%s}' % (v, y)).encode() + b"\x00"
+put("package_caches", "cargo", b"\x00" + cache)
+key = "make-fetch-happen:request-cache:https://registry.npmjs.org/left-pad"
+bucket = "".join("\n" + "0" * 40 + "\t" + json.dumps({"key": key, "integrity": integ, "time": 1, "size": 2, "metadata": {}})
+                 for integ in [None, "sha512-mvznlC2MvCzbt0oIgaPmpHizJFMgbae0dKh/Z2QZ5x9sgY0gH1IAQwVgderM2yDNU+l3J4sY6tHuM+Rh+bq0+g=="])
+put("package_caches", "npm", b"\x01" + bucket.encode())

@@ -939,7 +939,8 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     assert_eq!(out.status.code(), Some(3), "a yanked version needs review");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("1 crate version(s) not in cargo's index cache"),
+        stderr.contains("yanked: 1 crates.io version(s) not checked: not in cargo's index cache")
+            && stderr.contains("--offline: the registry was not asked"),
         "{stderr}"
     );
     // Without a cache nothing is judged, and the note counts both changed entries (itoa did
@@ -950,8 +951,9 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
         .iter()
         .all(|f| f["rule"] != "yanked-crate-version"));
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("2 crate version(s) not in cargo's index cache"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("yanked: 2 crates.io version(s) not checked")
+    );
 }
 
 /// Puts a registry document into an npm cache the way npm's fetcher does (content file named
@@ -1070,7 +1072,123 @@ fn deprecated_npm_versions_come_from_npms_cache() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("deprecated: 1 npm version(s) not in npm's cache"),
+        stderr.contains("deprecated: 1 npm version(s) not checked: not in npm's cache"),
         "once is not in the cache: {stderr}"
     );
+}
+
+/// Versions no local cache lists are looked up in the registries' per-version documents when
+/// online (a local server here, answering like crates.io, npm and PyPI do), once: the second run
+/// is answered from the on-disk cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let reason = "Yanked due to conflicts with CVE-2024-35195 mitigation";
+    for (p, body) in [
+        // PyPI's JSON API for one release (public facts: requests 2.32.0 was yanked).
+        (
+            "/pypi/requests/2.32.0/json",
+            serde_json::json!({"info": {"name": "requests", "version": "2.32.0", "yanked": true, "yanked_reason": reason}, "urls": []}),
+        ),
+        (
+            "/pypi/urllib3/2.2.2/json",
+            serde_json::json!({"info": {"name": "urllib3", "version": "2.2.2", "yanked": false, "yanked_reason": null}, "urls": []}),
+        ),
+        // crates.io's version endpoint.
+        (
+            "/api/v1/crates/smallvec/0.6.9",
+            serde_json::json!({"version": {"crate": "smallvec", "num": "0.6.9", "yanked": true}}),
+        ),
+        // npm's version document.
+        (
+            "/inflight/1.0.6",
+            serde_json::json!({"name": "inflight", "version": "1.0.6", "deprecated": "This module is not supported, and leaks memory. Do not use it."}),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let repo = TempRepo::new();
+    repo.write("requirements.txt", "flask==3.0.0\n");
+    repo.commit("base");
+    repo.write(
+        "requirements.txt",
+        "flask==3.0.0\nrequests==2.32.0\nurllib3==2.2.2\n",
+    );
+    repo.write("Cargo.lock", cargo_lock(&[("smallvec", "0.6.9")]));
+    repo.write("package-lock.json", package_lock(&[("inflight", "1.0.6")]));
+    repo.commit("deps");
+    let cache = tempfile::tempdir().expect("tempdir");
+    for run in 0..2 {
+        let out = guardrail(repo.path())
+            .args([
+                "check",
+                "--base",
+                "HEAD~1",
+                "--format",
+                "json",
+                "--no-ledger",
+            ])
+            .env("GUARDRAIL_CRATES_API", server.uri())
+            .env("GUARDRAIL_NPM_REGISTRY", server.uri())
+            .env("GUARDRAIL_PYPI_URL", server.uri())
+            .env("GUARDRAIL_REGISTRY_CACHE", cache.path())
+            .output()
+            .expect("run");
+        let findings = json_findings(&out.stdout);
+        let mut withdrawn: Vec<(String, String, u64)> = findings
+            .iter()
+            .filter(|f| {
+                [
+                    "yanked-crate-version",
+                    "deprecated-npm-version",
+                    "yanked-pypi-version",
+                ]
+                .contains(&f["rule"].as_str().unwrap_or(""))
+            })
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                    f["package"]["name"].as_str().unwrap_or("").to_owned(),
+                    f["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        withdrawn.sort();
+        let npm_line = package_lock(&[("inflight", "1.0.6")])
+            .lines()
+            .position(|l| l.contains("\"version\": \"1.0.6\""))
+            .expect("line") as u64
+            + 1;
+        assert_eq!(
+            withdrawn,
+            [
+                (
+                    "deprecated-npm-version".to_owned(),
+                    "inflight".to_owned(),
+                    npm_line
+                ),
+                ("yanked-crate-version".to_owned(), "smallvec".to_owned(), 9),
+                ("yanked-pypi-version".to_owned(), "requests".to_owned(), 2),
+            ],
+            "run {run}: {findings:?}"
+        );
+        let pypi = findings
+            .iter()
+            .find(|f| f["rule"] == "yanked-pypi-version")
+            .expect("pypi finding");
+        assert!(
+            pypi["message"].as_str().unwrap_or("").contains(reason),
+            "{pypi}"
+        );
+        assert_eq!(out.status.code(), Some(3), "run {run}");
+    }
+    // `.expect(1)` on each mock: the second run asked nothing.
+    server.verify().await;
 }

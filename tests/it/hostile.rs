@@ -870,6 +870,19 @@ fn feed(target: &str, data: &[u8]) {
                 let _ = deps::parse(format, &Text::fragment(frag), "f");
             }
         }
+        "package_caches" => {
+            use guardrail::checks::yanked::{npm, versions_in_cache};
+            if let Some((&sel, rest)) = data.split_first() {
+                if sel % 2 == 0 {
+                    let _ = versions_in_cache(rest);
+                } else {
+                    let key = npm::packument_key("https://registry.npmjs.org", "left-pad");
+                    if let Some(i) = npm::newest_integrity(rest, &key) {
+                        let _ = npm::content_path(Path::new("/c"), &i);
+                    }
+                }
+            }
+        }
         other => panic!("fuzz corpus for unknown target {other}"),
     }
 }

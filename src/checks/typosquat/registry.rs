@@ -37,9 +37,27 @@ pub struct Meta {
 }
 
 #[derive(Serialize, Deserialize)]
-struct CacheEntry {
+struct CacheEntry<T> {
     fetched: i64,
-    meta: Meta,
+    meta: T,
+}
+
+/// What a registry says about one version (the withdrawn-version check's online look-up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionStatus {
+    /// The registry lists the version.
+    pub listed: bool,
+    /// Yanked (crates.io, PyPI) or deprecated (npm).
+    pub withdrawn: bool,
+    /// The maintainers' reason, when the registry records one.
+    pub reason: Option<String>,
+}
+
+/// A registry response: its JSON, or one of the answers that need no body.
+enum Fetched {
+    Json(Value),
+    NotFound,
+    TooBig,
 }
 
 /// One look-up request.
@@ -112,10 +130,10 @@ impl Client {
         }
     }
 
-    fn cache_path(&self, q: &Query) -> Option<PathBuf> {
+    fn cache_path(&self, kind: &str, q: &Query) -> Option<PathBuf> {
         let dir = self.cache_dir.as_ref()?;
         let id = format!(
-            "{}\0{}\0{}",
+            "{kind}{}\0{}\0{}",
             q.ecosystem.as_str(),
             q.name,
             q.version.as_deref().unwrap_or("")
@@ -127,59 +145,128 @@ impl Client {
         )
     }
 
-    fn cached(&self, q: &Query, now: i64) -> Option<Meta> {
-        let bytes = std::fs::read(self.cache_path(q)?).ok()?;
-        let e: CacheEntry = serde_json::from_slice(&bytes).ok()?;
-        let ttl = if e.meta.exists {
-            self.ttl_found
-        } else {
-            self.ttl_missing
-        };
-        (now >= e.fetched && now - e.fetched < ttl).then_some(e.meta)
+    fn cached<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        q: &Query,
+        now: i64,
+        ttl: impl Fn(&T) -> i64,
+    ) -> Option<T> {
+        let bytes = std::fs::read(self.cache_path(kind, q)?).ok()?;
+        let e: CacheEntry<T> = serde_json::from_slice(&bytes).ok()?;
+        (now >= e.fetched && now - e.fetched < ttl(&e.meta)).then_some(e.meta)
     }
 
-    fn store(&self, q: &Query, meta: &Meta, now: i64) {
+    fn store<T: Serialize>(&self, kind: &str, q: &Query, meta: &T, now: i64) {
         // A cache that cannot be written only costs a later re-fetch.
-        let Some(path) = self.cache_path(q) else {
+        let Some(path) = self.cache_path(kind, q) else {
             return;
         };
         let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let entry = CacheEntry {
-            fetched: now,
-            meta: meta.clone(),
-        };
+        let entry = CacheEntry { fetched: now, meta };
         if let Ok(bytes) = serde_json::to_vec(&entry) {
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+            crate::rules::write_atomic(dir, &path, &bytes);
         }
     }
 
     /// Looks every query up (cache first); one result per query, in order. `Err` carries a
     /// one-line reason (timeout, connection refused, unexpected status).
     pub fn lookup_all(&self, queries: &[Query]) -> Vec<Result<Meta, String>> {
+        let ttl = |m: &Meta| {
+            if m.exists {
+                self.ttl_found
+            } else {
+                self.ttl_missing
+            }
+        };
+        self.cached_or_fetched(
+            "",
+            queries,
+            ttl,
+            |q| self.url(q),
+            |q, f| match f {
+                Fetched::NotFound => Meta {
+                    exists: false,
+                    unpublished: false,
+                    created: None,
+                    install_scripts: Vec::new(),
+                    version: None,
+                },
+                Fetched::TooBig => Meta {
+                    exists: true,
+                    unpublished: false,
+                    created: None,
+                    install_scripts: Vec::new(),
+                    version: None,
+                },
+                Fetched::Json(doc) => parse(q.ecosystem, &doc, q.version.as_deref()),
+            },
+        )
+    }
+
+    /// Whether each query's exact version is listed and withdrawn (crates.io
+    /// `/api/v1/crates/{name}/{version}`, npm `/{name}/{version}`, PyPI
+    /// `/pypi/{name}/{version}/json`: one small document per version). Cached like
+    /// [`Client::lookup_all`]; a version can be yanked later, so answers live
+    /// [`Client::ttl_missing`].
+    pub fn version_status_all(&self, queries: &[Query]) -> Vec<Result<VersionStatus, String>> {
+        let ttl = |_: &VersionStatus| self.ttl_missing;
+        self.cached_or_fetched(
+            "version-status\0",
+            queries,
+            ttl,
+            |q| self.version_url(q),
+            |q, f| match f {
+                Fetched::NotFound | Fetched::TooBig => VersionStatus {
+                    listed: false,
+                    withdrawn: false,
+                    reason: None,
+                },
+                Fetched::Json(doc) => version_status(q.ecosystem, &doc),
+            },
+        )
+    }
+
+    fn version_url(&self, q: &Query) -> String {
+        let v = q.version.as_deref().unwrap_or("");
+        match q.ecosystem {
+            Ecosystem::CratesIo => format!("{}/api/v1/crates/{}/{v}", self.crates, q.name),
+            Ecosystem::Npm => format!("{}/{}/{v}", self.npm, q.name.replace('/', "%2F")),
+            Ecosystem::PyPI => format!("{}/pypi/{}/{v}/json", self.pypi, q.name),
+            Ecosystem::Go => String::new(),
+        }
+    }
+
+    fn cached_or_fetched<T: Serialize + serde::de::DeserializeOwned + Clone + Send>(
+        &self,
+        kind: &str,
+        queries: &[Query],
+        ttl: impl Fn(&T) -> i64,
+        url: impl Fn(&Query) -> String,
+        read: impl Fn(&Query, Fetched) -> T + Sync,
+    ) -> Vec<Result<T, String>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let mut out: Vec<Option<Result<Meta, String>>> = queries
+        let mut out: Vec<Option<Result<T, String>>> = queries
             .iter()
-            .map(|q| self.cached(q, now).map(Ok))
+            .map(|q| self.cached(kind, q, now, &ttl).map(Ok))
             .collect();
         let todo: Vec<usize> = (0..queries.len()).filter(|&i| out[i].is_none()).collect();
         if !todo.is_empty() {
+            let urls: Vec<String> = todo.iter().map(|&i| url(&queries[i])).collect();
             // A private runtime on its own thread: safe whether or not the caller is async.
             let fetched = std::thread::scope(|s| {
-                s.spawn(|| self.fetch_many(queries, &todo))
+                s.spawn(|| self.fetch_many(&urls))
                     .join()
                     .unwrap_or_else(|_| {
-                        vec![Err("registry look-up thread failed".to_owned()); todo.len()]
+                        (0..urls.len())
+                            .map(|_| Err("registry look-up thread failed".to_owned()))
+                            .collect()
                     })
             });
             for (i, r) in todo.into_iter().zip(fetched) {
+                let r = r.map(|f| read(&queries[i], f));
                 if let Ok(m) = &r {
-                    self.store(&queries[i], m, now);
+                    self.store(kind, &queries[i], m, now);
                 }
                 out[i] = Some(r);
             }
@@ -189,13 +276,14 @@ impl Client {
             .collect()
     }
 
-    fn fetch_many(&self, queries: &[Query], todo: &[usize]) -> Vec<Result<Meta, String>> {
+    fn fetch_many(&self, urls: &[String]) -> Vec<Result<Fetched, String>> {
+        let fail = |e: String| urls.iter().map(|_| Err(e.clone())).collect();
         let rt = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
         {
             Ok(rt) => rt,
-            Err(e) => return vec![Err(format!("cannot start the HTTP runtime: {e}")); todo.len()],
+            Err(e) => return fail(format!("cannot start the HTTP runtime: {e}")),
         };
         let http = match reqwest::Client::builder()
             .timeout(self.timeout)
@@ -203,27 +291,29 @@ impl Client {
             .user_agent(concat!(
                 "guardrail/",
                 env!("CARGO_PKG_VERSION"),
-                " (typosquat check)"
+                " (dependency check)"
             ))
             .build()
         {
             Ok(c) => c,
-            Err(e) => return vec![Err(format!("cannot build the HTTP client: {e}")); todo.len()],
+            Err(e) => return fail(format!("cannot build the HTTP client: {e}")),
         };
         rt.block_on(async {
             let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
             let mut tasks = tokio::task::JoinSet::new();
-            for (slot, &i) in todo.iter().enumerate() {
-                let q = queries[i].clone();
-                let url = self.url(&q);
+            for (slot, url) in urls.iter().enumerate() {
+                let url = url.clone();
                 let http = http.clone();
                 let permits = permits.clone();
                 tasks.spawn(async move {
                     let _permit = permits.acquire_owned().await;
-                    (slot, fetch_one(&http, &url, &q).await)
+                    (slot, fetch_one(&http, &url).await)
                 });
             }
-            let mut results = vec![Err("look-up did not finish".to_owned()); todo.len()];
+            let mut results: Vec<Result<Fetched, String>> = urls
+                .iter()
+                .map(|_| Err("look-up did not finish".to_owned()))
+                .collect();
             while let Some(done) = tasks.join_next().await {
                 if let Ok((slot, r)) = done {
                     results[slot] = r;
@@ -234,7 +324,7 @@ impl Client {
     }
 }
 
-async fn fetch_one(http: &reqwest::Client, url: &str, q: &Query) -> Result<Meta, String> {
+async fn fetch_one(http: &reqwest::Client, url: &str) -> Result<Fetched, String> {
     let mut resp = http
         .get(url)
         .header("Accept", "application/json")
@@ -243,13 +333,7 @@ async fn fetch_one(http: &reqwest::Client, url: &str, q: &Query) -> Result<Meta,
         .map_err(|e| one_line(&e))?;
     let status = resp.status();
     if status == reqwest::StatusCode::NOT_FOUND {
-        return Ok(Meta {
-            exists: false,
-            unpublished: false,
-            created: None,
-            install_scripts: Vec::new(),
-            version: None,
-        });
+        return Ok(Fetched::NotFound);
     }
     if !status.is_success() {
         return Err(format!("{url}: HTTP {status}"));
@@ -257,19 +341,13 @@ async fn fetch_one(http: &reqwest::Client, url: &str, q: &Query) -> Result<Meta,
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| one_line(&e))? {
         if body.len() + chunk.len() > MAX_BODY {
-            return Ok(Meta {
-                exists: true,
-                unpublished: false,
-                created: None,
-                install_scripts: Vec::new(),
-                version: None,
-            });
+            return Ok(Fetched::TooBig);
         }
         body.extend_from_slice(&chunk);
     }
-    let doc: Value =
-        serde_json::from_slice(&body).map_err(|e| format!("{url}: invalid JSON: {e}"))?;
-    Ok(parse(q.ecosystem, &doc, q.version.as_deref()))
+    serde_json::from_slice(&body)
+        .map(Fetched::Json)
+        .map_err(|e| format!("{url}: invalid JSON: {e}"))
 }
 
 fn one_line(e: &reqwest::Error) -> String {
@@ -287,6 +365,39 @@ fn timestamp(v: &Value) -> Option<i64> {
     OffsetDateTime::parse(v.as_str()?, &Rfc3339)
         .ok()
         .map(|t| t.unix_timestamp())
+}
+
+/// Reads a registry's per-version JSON document (200 response).
+pub fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
+    let text = |v: &Value| {
+        v.as_str()
+            .map(|s| {
+                s.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .take(300)
+                    .collect::<String>()
+                    .trim()
+                    .to_owned()
+            })
+            .filter(|s| !s.is_empty())
+    };
+    let (withdrawn, reason) = match eco {
+        Ecosystem::CratesIo => (doc["version"]["yanked"] == Value::Bool(true), None),
+        Ecosystem::Npm => {
+            let r = text(&doc["deprecated"]);
+            (r.is_some(), r)
+        }
+        Ecosystem::PyPI => (
+            doc["info"]["yanked"] == Value::Bool(true),
+            text(&doc["info"]["yanked_reason"]),
+        ),
+        Ecosystem::Go => (false, None),
+    };
+    VersionStatus {
+        listed: true,
+        withdrawn,
+        reason: reason.filter(|_| withdrawn),
+    }
 }
 
 /// Reads a registry's JSON document (200 response).
@@ -383,6 +494,61 @@ mod tests {
             None,
         );
         assert_eq!(p.created, Some(1_577_836_800));
+    }
+
+    #[test]
+    fn version_documents_say_withdrawn_with_the_maintainers_reason() {
+        let c = version_status(
+            Ecosystem::CratesIo,
+            &json!({"version": {"crate": "smallvec", "num": "0.6.9", "yanked": true}}),
+        );
+        assert_eq!((c.listed, c.withdrawn, c.reason), (true, true, None));
+        let n = version_status(
+            Ecosystem::Npm,
+            &json!({"version": "1.0.6", "deprecated": "leaks\u{1b}[31m memory\n"}),
+        );
+        assert_eq!(
+            (n.withdrawn, n.reason.as_deref()),
+            (true, Some("leaks [31m memory"))
+        );
+        // npm un-deprecates with "": not withdrawn.
+        let un = version_status(
+            Ecosystem::Npm,
+            &json!({"version": "1.0.0", "deprecated": ""}),
+        );
+        assert!(!un.withdrawn && un.reason.is_none());
+        let p = version_status(
+            Ecosystem::PyPI,
+            &json!({"info": {"yanked": true, "yanked_reason": "broken wheel"}}),
+        );
+        assert_eq!(
+            (p.withdrawn, p.reason.as_deref()),
+            (true, Some("broken wheel"))
+        );
+        let ok = version_status(
+            Ecosystem::PyPI,
+            &json!({"info": {"yanked": false, "yanked_reason": "stale text"}}),
+        );
+        assert!(ok.listed && !ok.withdrawn && ok.reason.is_none());
+        let mut c = Client::from_env();
+        (c.crates, c.npm, c.pypi) = ("http://c".into(), "http://n".into(), "http://p".into());
+        let q = |e, n: &str| Query {
+            ecosystem: e,
+            name: n.into(),
+            version: Some("1.0.0".into()),
+        };
+        assert_eq!(
+            c.version_url(&q(Ecosystem::CratesIo, "serde")),
+            "http://c/api/v1/crates/serde/1.0.0"
+        );
+        assert_eq!(
+            c.version_url(&q(Ecosystem::Npm, "@types/node")),
+            "http://n/@types%2Fnode/1.0.0"
+        );
+        assert_eq!(
+            c.version_url(&q(Ecosystem::PyPI, "requests")),
+            "http://p/pypi/requests/1.0.0/json"
+        );
     }
 
     #[test]

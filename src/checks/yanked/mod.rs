@@ -1,8 +1,11 @@
 //! Withdrawn versions (kind `dependency`, yellow): a change that adds, or moves a lockfile to, a
-//! version its maintainers withdrew — a crates.io version they yanked (`yanked-crate-version`)
-//! or an npm version they deprecated (`deprecated-npm-version`). Read offline from the package
-//! managers' own caches (cargo's index cache, npm's `_cacache`); nothing is fetched. A version
-//! a cache does not list is not judged, and one note per ecosystem says how many were skipped.
+//! version its maintainers withdrew — a crates.io version they yanked (`yanked-crate-version`),
+//! an npm version they deprecated (`deprecated-npm-version`), a PyPI release they yanked
+//! (`yanked-pypi-version`). Read first, offline, from the package managers' own caches (cargo's
+//! index cache, npm's `_cacache`); versions they do not list are then looked up in the
+//! registries' per-version documents unless `--offline` (at most [`MAX_ONLINE`] per run,
+//! cached like the typosquat look-ups). What neither answers is not judged, and one note per
+//! ecosystem says how many were skipped.
 //!
 //! The module also owns the summaries of those cache files: a large lockfile names hundreds
 //! of crates whose cache files hold tens of MB of JSON, so each file read is boiled down to one
@@ -16,6 +19,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::checks::typosquat::registry::{Client, Query};
 use crate::checks::{Check, Context};
 use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
 use crate::error::Result;
@@ -242,6 +246,57 @@ fn finding(rule: &str, dep: &Dep, version: &str, message: String) -> Finding {
     f.with_fingerprint(&format!("{}@{version}", dep.name), 0)
 }
 
+/// Most versions looked up online in one run (a whole-lockfile rewrite names hundreds; the
+/// rest are counted in a note, and the cache answers them on later runs once looked up).
+pub const MAX_ONLINE: usize = 100;
+
+/// What an ecosystem's withdrawn versions are called, for findings and notes.
+struct Words {
+    rule: &'static str,
+    what: &'static str,
+    registry: &'static str,
+    fix: fn(&str) -> String,
+    cache: &'static str,
+}
+
+fn words(eco: Ecosystem) -> Words {
+    match eco {
+        Ecosystem::CratesIo => Words {
+            rule: "yanked-crate-version",
+            what: "yanked",
+            registry: "crates.io",
+            fix: |n| format!("Run `cargo update -p {n}` to move to a version that is not yanked."),
+            cache: "cargo's index cache (`cargo fetch` fills it)",
+        },
+        Ecosystem::Npm => Words {
+            rule: "deprecated-npm-version",
+            what: "deprecated",
+            registry: "npm",
+            fix: |n| {
+                format!("Move to a version that is not deprecated (`npm view {n} versions` lists them), or replace the package.")
+            },
+            cache: "npm's cache (`npm install` fills it; `npm ci` does not)",
+        },
+        _ => Words {
+            rule: "yanked-pypi-version",
+            what: "yanked",
+            registry: "PyPI",
+            fix: |n| {
+                format!("Pin a release of {n} that is not yanked (pip will not pick a yanked release unless pinned to it).")
+            },
+            cache: "any local cache (guardrail reads none for PyPI)",
+        },
+    }
+}
+
+/// One added version and what is known about it so far.
+struct Pending<'a> {
+    dep: &'a Dep,
+    version: &'a str,
+    /// Some(withdrawn, reason) once a cache or the registry answered.
+    status: Option<(bool, Option<String>)>,
+}
+
 impl Check for Yanked {
     fn name(&self) -> &'static str {
         "yanked"
@@ -249,79 +304,127 @@ impl Check for Yanked {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let changes = ctx.dependency_changes()?;
-        let crates = added(changes, Ecosystem::CratesIo);
-        let npm_deps = added(changes, Ecosystem::Npm);
-        if crates.is_empty() && npm_deps.is_empty() {
+        let mut pending: Vec<Pending<'_>> = [Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI]
+            .into_iter()
+            .flat_map(|eco| added(changes, eco))
+            .map(|(dep, version)| Pending {
+                dep,
+                version,
+                status: None,
+            })
+            .collect();
+        if pending.is_empty() {
             return Ok(Vec::new());
         }
+        // Offline first: the package managers' caches. Sequential on purpose: the engine runs
+        // this check on a thread of its own, beside the code rules, whose rayon pool would
+        // otherwise queue these reads behind rule matching.
         let mut summaries = Summaries::open(default_summary_dir());
-        let mut out = Vec::new();
-        // Sequential on purpose: the engine runs this check on a thread of its own, beside the
-        // code rules, whose rayon pool would otherwise queue these reads behind rule matching.
-        if !crates.is_empty() {
-            let home = cargo::cargo_home();
-            let dirs = home.as_deref().map(cache_dirs).unwrap_or_default();
-            let mut index = cargo::Index::new(dirs, &mut summaries);
-            let mut unknown = 0;
-            for (dep, version) in crates {
-                match index.lookup(&dep.name, version) {
-                    Some(true) => out.push(finding(
-                        "yanked-crate-version",
-                        dep,
-                        version,
-                        format!(
-                            "{} {version} is yanked on crates.io: its maintainers withdrew it (usually for a bug or a security problem) and cargo will not pick it for new lockfiles. Run `cargo update -p {}` to move to a version that is not yanked.",
-                            dep.name, dep.name
-                        ),
-                    )),
-                    Some(false) => {}
-                    None => unknown += 1,
-                }
-            }
-            if unknown > 0 {
-                let place = home.map_or_else(
-                    || "no cargo home".to_owned(),
-                    |h| h.join("registry/index").display().to_string(),
-                );
-                ctx.note(format!(
-                    "yanked: {unknown} crate version(s) not in cargo's index cache ({place}) were not checked for yanks (`cargo fetch` fills it)"
-                ));
+        let cargo_home = cargo::cargo_home();
+        let mut crates = cargo::Index::new(
+            cargo_home.as_deref().map(cache_dirs).unwrap_or_default(),
+            &mut summaries,
+        );
+        for p in pending.iter_mut() {
+            if p.dep.ecosystem == Ecosystem::CratesIo {
+                p.status = crates.lookup(&p.dep.name, p.version).map(|y| (y, None));
             }
         }
-        if !npm_deps.is_empty() {
-            let root = npm::cache_root();
-            let mut index = npm::Index::new(root.clone(), npm::registry(), &mut summaries);
-            let mut unknown = 0;
-            for (dep, version) in npm_deps {
-                match index.lookup(&dep.name, version) {
-                    Some(true) => {
-                        let why = index
-                            .message(&dep.name, version)
-                            .map(|m| format!(" Their reason: \"{m}\"."))
-                            .unwrap_or_default();
-                        out.push(finding(
-                            "deprecated-npm-version",
-                            dep,
-                            version,
-                            format!(
-                                "{} {version} is deprecated on npm: its maintainers marked this version as not to be used (often unmaintained, or a known bug or security problem).{why} Move to a version that is not deprecated (`npm view {} versions` lists them), or replace the package.",
-                                dep.name, dep.name
-                            ),
-                        ));
-                    }
-                    Some(false) => {}
-                    None => unknown += 1,
-                }
-            }
-            if unknown > 0 {
-                let place =
-                    root.map_or_else(|| "no npm cache".to_owned(), |r| r.display().to_string());
-                ctx.note(format!(
-                    "deprecated: {unknown} npm version(s) not in npm's cache ({place}) were not checked for deprecation (`npm install` fills it; `npm ci` does not)"
-                ));
+        let mut npm_cache = npm::Index::new(npm::cache_root(), npm::registry(), &mut summaries);
+        for p in pending.iter_mut() {
+            if p.dep.ecosystem == Ecosystem::Npm {
+                p.status = npm_cache.lookup(&p.dep.name, p.version).map(|d| {
+                    (
+                        d,
+                        d.then(|| npm_cache.message(&p.dep.name, p.version))
+                            .flatten(),
+                    )
+                });
             }
         }
         summaries.save();
+        // Then the registries, for what the caches did not list.
+        let mut online_error = None;
+        let mut over_limit = 0;
+        if !ctx.offline {
+            let todo: Vec<usize> = (0..pending.len())
+                .filter(|&i| pending[i].status.is_none())
+                .collect();
+            over_limit = todo.len().saturating_sub(MAX_ONLINE);
+            let todo = &todo[..todo.len().min(MAX_ONLINE)];
+            let queries: Vec<Query> = todo
+                .iter()
+                .map(|&i| Query {
+                    ecosystem: pending[i].dep.ecosystem,
+                    name: pending[i].dep.name.clone(),
+                    version: Some(pending[i].version.to_owned()),
+                })
+                .collect();
+            if !queries.is_empty() {
+                let answers = Client::from_env().version_status_all(&queries);
+                for (&i, a) in todo.iter().zip(answers) {
+                    match a {
+                        Ok(s) if s.listed => pending[i].status = Some((s.withdrawn, s.reason)),
+                        Ok(_) => {}
+                        Err(e) => {
+                            online_error.get_or_insert(e);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut unknown: Vec<(Ecosystem, usize)> = Vec::new();
+        for p in &pending {
+            let w = words(p.dep.ecosystem);
+            match &p.status {
+                Some((true, reason)) => {
+                    let why = reason
+                        .as_deref()
+                        .map(|m| format!(" Their reason: \"{m}\"."))
+                        .unwrap_or_default();
+                    out.push(finding(
+                        w.rule,
+                        p.dep,
+                        p.version,
+                        format!(
+                            "{} {} is {} on {}: its maintainers withdrew it (usually for a bug, a security problem or because it is unmaintained).{why} {}",
+                            p.dep.name,
+                            p.version,
+                            w.what,
+                            w.registry,
+                            (w.fix)(&p.dep.name)
+                        ),
+                    ));
+                }
+                Some((false, _)) => {}
+                None => match unknown.iter_mut().find(|(e, _)| *e == p.dep.ecosystem) {
+                    Some((_, n)) => *n += 1,
+                    None => unknown.push((p.dep.ecosystem, 1)),
+                },
+            }
+        }
+        for (eco, n) in unknown {
+            let w = words(eco);
+            let registry = if ctx.offline {
+                "--offline: the registry was not asked".to_owned()
+            } else if over_limit > 0 {
+                format!(
+                    "the registry was asked about the first {MAX_ONLINE} versions no cache listed, {over_limit} more were not"
+                )
+            } else {
+                format!("{} does not list them, or did not answer", w.registry)
+            };
+            ctx.note(format!(
+                "{}: {n} {} version(s) not checked: not in {}; {registry}",
+                w.what, w.registry, w.cache
+            ));
+        }
+        if let Some(e) = online_error {
+            ctx.note(format!(
+                "withdrawn versions: the registry did not answer: {e}"
+            ));
+        }
         Ok(out)
     }
 }
