@@ -89,6 +89,11 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     c.env_remove("NPM_CONFIG_CACHE");
     c.env_remove("npm_config_registry");
     c.env_remove("NPM_CONFIG_REGISTRY");
+    // Go's module cache and proxy likewise.
+    c.env("GOMODCACHE", scratch.join("gomodcache"));
+    c.env("GOPROXY", "http://127.0.0.1:9");
+    c.env_remove("GOPRIVATE");
+    c.env_remove("GONOPROXY");
     c
 }
 

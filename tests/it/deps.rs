@@ -1114,9 +1114,37 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
             .mount(&server)
             .await;
     }
+    // The Go module proxy: the latest version, then its go.mod with the retractions.
+    Mock::given(method("GET"))
+        .and(path("/example.com/lib/@latest"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"Version": "v1.2.0", "Time": "2024-05-01T00:00:00Z"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/example.com/lib/@v/v1.2.0.mod"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            "module example.com/lib\n\ngo 1.21\n\nretract (\n\tv1.0.1 // Data race in the parser.\n\t[v0.9.0, v0.9.3]\n)\n",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A private module (GOPRIVATE) is never sent to the proxy.
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("^/corp\\.example\\.com/.*"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
     let repo = TempRepo::new();
     repo.write("requirements.txt", "flask==3.0.0\n");
     repo.commit("base");
+    repo.write(
+        "go.mod",
+        "module example.com/app\n\ngo 1.21\n\nrequire (\n\texample.com/lib v1.0.1\n\tcorp.example.com/secret v1.0.0\n)\n",
+    );
     repo.write(
         "requirements.txt",
         "flask==3.0.0\nrequests==2.32.0\nurllib3==2.2.2\n",
@@ -1138,6 +1166,8 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
             .env("GUARDRAIL_CRATES_API", server.uri())
             .env("GUARDRAIL_NPM_REGISTRY", server.uri())
             .env("GUARDRAIL_PYPI_URL", server.uri())
+            .env("GOPROXY", format!("{},direct", server.uri()))
+            .env("GOPRIVATE", "*.example.com/secret,corp.example.com")
             .env("GUARDRAIL_REGISTRY_CACHE", cache.path())
             .output()
             .expect("run");
@@ -1149,6 +1179,7 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
                     "yanked-crate-version",
                     "deprecated-npm-version",
                     "yanked-pypi-version",
+                    "retracted-go-version",
                 ]
                 .contains(&f["rule"].as_str().unwrap_or(""))
             })
@@ -1174,6 +1205,11 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
                     "inflight".to_owned(),
                     npm_line
                 ),
+                (
+                    "retracted-go-version".to_owned(),
+                    "example.com/lib".to_owned(),
+                    6
+                ),
                 ("yanked-crate-version".to_owned(), "smallvec".to_owned(), 9),
                 ("yanked-pypi-version".to_owned(), "requests".to_owned(), 2),
             ],
@@ -1187,8 +1223,87 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
             pypi["message"].as_str().unwrap_or("").contains(reason),
             "{pypi}"
         );
+        let go = findings
+            .iter()
+            .find(|f| f["rule"] == "retracted-go-version")
+            .expect("go finding");
+        assert!(
+            go["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Data race in the parser."),
+            "{go}"
+        );
         assert_eq!(out.status.code(), Some(3), "run {run}");
     }
     // `.expect(1)` on each mock: the second run asked nothing.
     server.verify().await;
+}
+
+/// Offline, Go retractions come from the module cache: its version list and the latest
+/// version's go.mod, as `go mod download` leaves them.
+#[test]
+fn retracted_go_versions_come_from_the_module_cache() {
+    let gomod = tempfile::tempdir().expect("tempdir");
+    let v = gomod
+        .path()
+        .join("cache/download/github.com/!example!org/lib/@v");
+    std::fs::create_dir_all(&v).expect("mkdir");
+    std::fs::write(v.join("list"), "v1.0.0\nv1.1.0\nv1.2.0\nv2.0.0-rc.1\n").expect("write");
+    std::fs::write(
+        v.join("v1.2.0.mod"),
+        "module github.com/ExampleOrg/lib\n\n// Published too early.\nretract v1.1.0\n",
+    )
+    .expect("write");
+    let repo = TempRepo::new();
+    repo.write(
+        "go.mod",
+        "module example.com/app\n\ngo 1.21\n\nrequire github.com/ExampleOrg/lib v1.0.0\n",
+    );
+    repo.commit("base");
+    repo.write(
+        "go.mod",
+        "module example.com/app\n\ngo 1.21\n\nrequire github.com/ExampleOrg/lib v1.1.0\nrequire golang.org/x/text v0.3.0\n",
+    );
+    repo.commit("bump");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+        ])
+        .env("GOMODCACHE", gomod.path())
+        .output()
+        .expect("run");
+    let findings = json_findings(&out.stdout);
+    let retracted: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "retracted-go-version")
+        .map(|f| {
+            (
+                f["line"].as_u64(),
+                f["package"]["version"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        retracted,
+        [(Some(5), Some("v1.1.0".to_owned()))],
+        "{findings:?}"
+    );
+    assert!(findings.iter().any(|f| f["rule"] == "retracted-go-version"
+        && f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Published too early.")));
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("retracted: 1 Go version(s) not checked: not in Go's module cache"),
+        "golang.org/x/text is not in the cache: {stderr}"
+    );
 }

@@ -53,11 +53,19 @@ pub struct VersionStatus {
     pub reason: Option<String>,
 }
 
-/// A registry response: its JSON, or one of the answers that need no body.
-enum Fetched {
-    Json(Value),
+/// A registry response: its body, or one of the answers that need none.
+pub enum Fetched {
+    /// 200 with this body.
+    Body(Vec<u8>),
+    /// 404 / 410: the registry does not have it.
     NotFound,
+    /// Larger than [`MAX_BODY`].
     TooBig,
+}
+
+/// The JSON of a 200 body.
+fn json(url: &str, body: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("{url}: invalid JSON: {e}"))
 }
 
 /// One look-up request.
@@ -184,22 +192,21 @@ impl Client {
             queries,
             ttl,
             |q| self.url(q),
-            |q, f| match f {
-                Fetched::NotFound => Meta {
-                    exists: false,
+            |q, f| {
+                let empty = |exists| Meta {
+                    exists,
                     unpublished: false,
                     created: None,
                     install_scripts: Vec::new(),
                     version: None,
-                },
-                Fetched::TooBig => Meta {
-                    exists: true,
-                    unpublished: false,
-                    created: None,
-                    install_scripts: Vec::new(),
-                    version: None,
-                },
-                Fetched::Json(doc) => parse(q.ecosystem, &doc, q.version.as_deref()),
+                };
+                Ok(match f {
+                    Fetched::NotFound => empty(false),
+                    Fetched::TooBig => empty(true),
+                    Fetched::Body(b) => {
+                        parse(q.ecosystem, &json(&self.url(q), &b)?, q.version.as_deref())
+                    }
+                })
             },
         )
     }
@@ -216,15 +223,32 @@ impl Client {
             queries,
             ttl,
             |q| self.version_url(q),
-            |q, f| match f {
-                Fetched::NotFound | Fetched::TooBig => VersionStatus {
-                    listed: false,
-                    withdrawn: false,
-                    reason: None,
-                },
-                Fetched::Json(doc) => version_status(q.ecosystem, &doc),
+            |q, f| {
+                Ok(match f {
+                    Fetched::NotFound | Fetched::TooBig => VersionStatus {
+                        listed: false,
+                        withdrawn: false,
+                        reason: None,
+                    },
+                    Fetched::Body(b) => {
+                        version_status(q.ecosystem, &json(&self.version_url(q), &b)?)
+                    }
+                })
             },
         )
+    }
+
+    /// Fetches `url(query)` for each query (cache first, under `kind`, kept `ttl` seconds) and
+    /// reads each response with `read`: for look-ups other modules define (the Go proxy).
+    pub fn fetch_all<T: Serialize + serde::de::DeserializeOwned + Clone + Send>(
+        &self,
+        kind: &str,
+        queries: &[Query],
+        ttl: i64,
+        url: impl Fn(&Query) -> String,
+        read: impl Fn(&Query, Fetched) -> Result<T, String> + Sync,
+    ) -> Vec<Result<T, String>> {
+        self.cached_or_fetched(kind, queries, |_| ttl, url, read)
     }
 
     fn version_url(&self, q: &Query) -> String {
@@ -243,7 +267,7 @@ impl Client {
         queries: &[Query],
         ttl: impl Fn(&T) -> i64,
         url: impl Fn(&Query) -> String,
-        read: impl Fn(&Query, Fetched) -> T + Sync,
+        read: impl Fn(&Query, Fetched) -> Result<T, String> + Sync,
     ) -> Vec<Result<T, String>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let mut out: Vec<Option<Result<T, String>>> = queries
@@ -264,7 +288,7 @@ impl Client {
                     })
             });
             for (i, r) in todo.into_iter().zip(fetched) {
-                let r = r.map(|f| read(&queries[i], f));
+                let r = r.and_then(|f| read(&queries[i], f));
                 if let Ok(m) = &r {
                     self.store(kind, &queries[i], m, now);
                 }
@@ -332,7 +356,7 @@ async fn fetch_one(http: &reqwest::Client, url: &str) -> Result<Fetched, String>
         .await
         .map_err(|e| one_line(&e))?;
     let status = resp.status();
-    if status == reqwest::StatusCode::NOT_FOUND {
+    if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
         return Ok(Fetched::NotFound);
     }
     if !status.is_success() {
@@ -345,9 +369,7 @@ async fn fetch_one(http: &reqwest::Client, url: &str) -> Result<Fetched, String>
         }
         body.extend_from_slice(&chunk);
     }
-    serde_json::from_slice(&body)
-        .map(Fetched::Json)
-        .map_err(|e| format!("{url}: invalid JSON: {e}"))
+    Ok(Fetched::Body(body))
 }
 
 fn one_line(e: &reqwest::Error) -> String {

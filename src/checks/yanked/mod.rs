@@ -1,10 +1,11 @@
 //! Withdrawn versions (kind `dependency`, yellow): a change that adds, or moves a lockfile to, a
 //! version its maintainers withdrew — a crates.io version they yanked (`yanked-crate-version`),
 //! an npm version they deprecated (`deprecated-npm-version`), a PyPI release they yanked
-//! (`yanked-pypi-version`). Read first, offline, from the package managers' own caches (cargo's
-//! index cache, npm's `_cacache`); versions they do not list are then looked up in the
-//! registries' per-version documents unless `--offline` (at most [`MAX_ONLINE`] per run,
-//! cached like the typosquat look-ups). What neither answers is not judged, and one note per
+//! (`yanked-pypi-version`), a Go module version they retracted (`retracted-go-version`). Read
+//! first, offline, from the package managers' own caches (cargo's index cache, npm's
+//! `_cacache`, Go's module cache); versions they do not list are then looked up in the
+//! registries (per-version documents; for Go the module proxy) unless `--offline` (at most
+//! [`MAX_ONLINE`] per run, cached like the typosquat look-ups). What neither answers is not judged, and one note per
 //! ecosystem says how many were skipped.
 //!
 //! The module also owns the summaries of those cache files: a large lockfile names hundreds
@@ -13,13 +14,14 @@
 //! cache file keeps its size and modification time.
 
 pub mod cargo;
+pub mod go;
 pub mod npm;
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::checks::typosquat::registry::{Client, Query};
+use crate::checks::typosquat::registry::{Client, Fetched, Query};
 use crate::checks::{Check, Context};
 use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
 use crate::error::Result;
@@ -255,6 +257,8 @@ struct Words {
     rule: &'static str,
     what: &'static str,
     registry: &'static str,
+    /// Where the withdrawal is recorded, for the finding's message.
+    on: &'static str,
     fix: fn(&str) -> String,
     cache: &'static str,
 }
@@ -265,6 +269,7 @@ fn words(eco: Ecosystem) -> Words {
             rule: "yanked-crate-version",
             what: "yanked",
             registry: "crates.io",
+            on: "on crates.io",
             fix: |n| format!("Run `cargo update -p {n}` to move to a version that is not yanked."),
             cache: "cargo's index cache (`cargo fetch` fills it)",
         },
@@ -272,15 +277,27 @@ fn words(eco: Ecosystem) -> Words {
             rule: "deprecated-npm-version",
             what: "deprecated",
             registry: "npm",
+            on: "on npm",
             fix: |n| {
                 format!("Move to a version that is not deprecated (`npm view {n} versions` lists them), or replace the package.")
             },
             cache: "npm's cache (`npm install` fills it; `npm ci` does not)",
         },
-        _ => Words {
+        Ecosystem::Go => Words {
+            rule: "retracted-go-version",
+            what: "retracted",
+            registry: "Go",
+            on: "by its module (a `retract` directive in its latest go.mod)",
+            fix: |n| {
+                format!("Run `go get {n}@latest` (or pick a version the module does not retract).")
+            },
+            cache: "Go's module cache (`go mod download` fills it)",
+        },
+        Ecosystem::PyPI => Words {
             rule: "yanked-pypi-version",
             what: "yanked",
             registry: "PyPI",
+            on: "on PyPI",
             fix: |n| {
                 format!("Pin a release of {n} that is not yanked (pip will not pick a yanked release unless pinned to it).")
             },
@@ -304,15 +321,20 @@ impl Check for Yanked {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let changes = ctx.dependency_changes()?;
-        let mut pending: Vec<Pending<'_>> = [Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI]
-            .into_iter()
-            .flat_map(|eco| added(changes, eco))
-            .map(|(dep, version)| Pending {
-                dep,
-                version,
-                status: None,
-            })
-            .collect();
+        let mut pending: Vec<Pending<'_>> = [
+            Ecosystem::CratesIo,
+            Ecosystem::Npm,
+            Ecosystem::PyPI,
+            Ecosystem::Go,
+        ]
+        .into_iter()
+        .flat_map(|eco| added(changes, eco))
+        .map(|(dep, version)| Pending {
+            dep,
+            version,
+            status: None,
+        })
+        .collect();
         if pending.is_empty() {
             return Ok(Vec::new());
         }
@@ -343,15 +365,48 @@ impl Check for Yanked {
             }
         }
         summaries.save();
+        let mut go_known: HashMap<&str, Option<Vec<go::Retraction>>> = HashMap::new();
+        if let Some(cache) = go::mod_cache() {
+            for p in pending.iter_mut() {
+                if p.dep.ecosystem == Ecosystem::Go {
+                    let rs = go_known
+                        .entry(p.dep.name.as_str())
+                        .or_insert_with(|| go::cached_retractions(&cache, &p.dep.name));
+                    p.status = rs.as_deref().map(|rs| go_status(rs, p.version));
+                }
+            }
+        }
         // Then the registries, for what the caches did not list.
         let mut online_error = None;
         let mut over_limit = 0;
         if !ctx.offline {
             let todo: Vec<usize> = (0..pending.len())
-                .filter(|&i| pending[i].status.is_none())
+                .filter(|&i| {
+                    pending[i].status.is_none() && pending[i].dep.ecosystem != Ecosystem::Go
+                })
                 .collect();
             over_limit = todo.len().saturating_sub(MAX_ONLINE);
             let todo = &todo[..todo.len().min(MAX_ONLINE)];
+            let go_todo: Vec<usize> = (0..pending.len())
+                .filter(|&i| {
+                    pending[i].status.is_none() && pending[i].dep.ecosystem == Ecosystem::Go
+                })
+                .collect();
+            if !go_todo.is_empty() {
+                if let Some(proxy) = go::proxy() {
+                    let budget = MAX_ONLINE.saturating_sub(todo.len());
+                    let (found, error, skipped) = go_online(&proxy, &pending, &go_todo, budget);
+                    over_limit += skipped;
+                    for i in go_todo {
+                        if let Some(rs) = found.get(pending[i].dep.name.as_str()) {
+                            pending[i].status = Some(go_status(rs, pending[i].version));
+                        }
+                    }
+                    if let Some(e) = error {
+                        online_error.get_or_insert(e);
+                    }
+                }
+            }
             let queries: Vec<Query> = todo
                 .iter()
                 .map(|&i| Query {
@@ -388,11 +443,11 @@ impl Check for Yanked {
                         p.dep,
                         p.version,
                         format!(
-                            "{} {} is {} on {}: its maintainers withdrew it (usually for a bug, a security problem or because it is unmaintained).{why} {}",
+                            "{} {} is {} {}: its maintainers withdrew it (usually for a bug, a security problem or because it is unmaintained).{why} {}",
                             p.dep.name,
                             p.version,
                             w.what,
-                            w.registry,
+                            w.on,
                             (w.fix)(&p.dep.name)
                         ),
                     ));
@@ -413,7 +468,10 @@ impl Check for Yanked {
                     "the registry was asked about the first {MAX_ONLINE} versions no cache listed, {over_limit} more were not"
                 )
             } else {
-                format!("{} does not list them, or did not answer", w.registry)
+                format!(
+                    "the {} registry does not list them, or did not answer",
+                    w.registry
+                )
             };
             ctx.note(format!(
                 "{}: {n} {} version(s) not checked: not in {}; {registry}",
@@ -427,4 +485,89 @@ impl Check for Yanked {
         }
         Ok(out)
     }
+}
+
+/// A Go version's status from its module's retractions.
+fn go_status(rs: &[go::Retraction], v: &str) -> (bool, Option<String>) {
+    match go::retracted(rs, v) {
+        Some(r) => (true, r.rationale.clone()),
+        None => (false, None),
+    }
+}
+
+/// Asks the Go module proxy for the retractions of the modules of `todo` (at most `budget`
+/// modules; private ones never): `@latest`, then that version's `go.mod`. Returns the modules
+/// answered, the first error, and how many modules were left out for the budget.
+fn go_online(
+    proxy: &str,
+    pending: &[Pending<'_>],
+    todo: &[usize],
+    budget: usize,
+) -> (HashMap<String, Vec<go::Retraction>>, Option<String>, usize) {
+    let mut modules: Vec<&str> = todo
+        .iter()
+        .map(|&i| pending[i].dep.name.as_str())
+        .filter(|m| go::escape(m).is_some() && go::may_ask_proxy(m))
+        .collect();
+    modules.sort_unstable();
+    modules.dedup();
+    let skipped = modules.len().saturating_sub(budget);
+    modules.truncate(budget);
+    let client = Client::from_env();
+    let query = |m: &str, v: Option<String>| Query {
+        ecosystem: Ecosystem::Go,
+        name: m.to_owned(),
+        version: v,
+    };
+    let url = |q: &Query, tail: &str| {
+        format!(
+            "{proxy}/{}/@{tail}",
+            go::escape(&q.name).unwrap_or_default()
+        )
+    };
+    let mut error = None;
+    let latest: Vec<Query> = modules.iter().map(|m| query(m, None)).collect();
+    let answers = client.fetch_all(
+        "go-latest\0",
+        &latest,
+        client.ttl_missing,
+        |q| url(q, "latest"),
+        |_, f| match f {
+            Fetched::Body(b) => Ok(go::latest_from_info(&b)),
+            Fetched::NotFound | Fetched::TooBig => Ok(None),
+        },
+    );
+    let mut mods = Vec::new();
+    for (m, a) in modules.iter().zip(answers) {
+        match a {
+            Ok(Some(v)) => mods.push(query(m, Some(v))),
+            Ok(None) => {}
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    }
+    let answers = client.fetch_all(
+        "go-retractions\0",
+        &mods,
+        client.ttl_missing,
+        |q| url(q, &format!("v/{}.mod", q.version.as_deref().unwrap_or(""))),
+        |_, f| match f {
+            Fetched::Body(b) => Ok(Some(go::retractions(&String::from_utf8_lossy(&b)))),
+            Fetched::NotFound | Fetched::TooBig => Ok(None),
+        },
+    );
+    let mut found = HashMap::new();
+    for (q, a) in mods.into_iter().zip(answers) {
+        match a {
+            Ok(Some(rs)) => {
+                found.insert(q.name, rs);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    }
+    (found, error, skipped)
 }

@@ -1,0 +1,370 @@
+//! Go: retracted module versions. A module withdraws versions with `retract` directives in the
+//! `go.mod` of its latest version, which is where the `go` command reads them too: from the
+//! module cache (`$GOMODCACHE/cache/download/<module>/@v/`: the `list` of versions and the
+//! latest version's `.mod`) or, unless `--offline`, from the module proxy (`@latest`, then that
+//! version's `.mod`). Modules matching `GOPRIVATE` / `GONOPROXY` are never sent to a proxy,
+//! and `GOPROXY=off` (or only `direct`) means no proxy at all.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::advisory::version;
+use crate::deps::Ecosystem;
+
+/// Largest `list` / `.mod` file read from the module cache.
+const MAX_FILE: u64 = 4 << 20;
+
+/// One `retract` directive: a version or an inclusive range, with its rationale (the
+/// directive's comment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retraction {
+    /// Lowest retracted version.
+    pub low: String,
+    /// Highest retracted version (equal to `low` for a single version).
+    pub high: String,
+    /// The comment before or after the directive.
+    pub rationale: Option<String>,
+}
+
+/// A module path in the cache's and the proxy's case encoding (`!` before each capital
+/// letter, lowered); None for paths no module could have (which also keeps the result a
+/// relative path inside the cache).
+pub fn escape(module: &str) -> Option<String> {
+    let ok = !module.is_empty()
+        && module.len() <= 400
+        && !module.starts_with('/')
+        && module
+            .split('/')
+            .all(|e| !e.is_empty() && e != "." && e != "..")
+        && module
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~/+".contains(c));
+    if !ok {
+        return None;
+    }
+    let mut out = String::with_capacity(module.len() + 4);
+    for c in module.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('!');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+fn cmp(a: &str, b: &str) -> Option<Ordering> {
+    version::compare(Ecosystem::Go, a, b)
+}
+
+fn is_prerelease(v: &str) -> bool {
+    version::parse(Ecosystem::Go, v).is_some_and(|p| match p {
+        version::Ver::Semver(s) => !s.pre.is_empty(),
+        _ => false,
+    })
+}
+
+/// The version `go` takes as a module's latest from a `@v/list`: the highest release, else the
+/// highest pre-release.
+pub fn latest(list: &str) -> Option<&str> {
+    let versions: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|v| version::parse(Ecosystem::Go, v).is_some())
+        .collect();
+    let highest = |release_only: bool| {
+        versions
+            .iter()
+            .copied()
+            .filter(|v| !release_only || !is_prerelease(v))
+            .max_by(|a, b| cmp(a, b).unwrap_or(Ordering::Equal))
+    };
+    highest(true).or_else(|| highest(false))
+}
+
+/// A `// comment` at the end of `line`, and the line without it.
+fn split_comment(line: &str) -> (&str, Option<&str>) {
+    match line.find("//") {
+        Some(i) => (line[..i].trim(), Some(line[i + 2..].trim())),
+        None => (line.trim(), None),
+    }
+}
+
+/// One retracted version or `[low, high]` range.
+fn retraction(spec: &str, rationale: Option<String>) -> Option<Retraction> {
+    let spec = spec.trim();
+    let (low, high) = match spec.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        Some(range) => {
+            let (a, b) = range.split_once(',')?;
+            (a.trim(), b.trim())
+        }
+        None => (spec, spec),
+    };
+    if version::parse(Ecosystem::Go, low).is_none() || version::parse(Ecosystem::Go, high).is_none()
+    {
+        return None;
+    }
+    Some(Retraction {
+        low: low.to_owned(),
+        high: high.to_owned(),
+        rationale: rationale.filter(|r| !r.is_empty()),
+    })
+}
+
+/// The `retract` directives of a `go.mod` (single, ranged, and `retract ( … )` blocks). The
+/// rationale is the comment block right above a directive, or the comment on its line.
+pub fn retractions(gomod: &str) -> Vec<Retraction> {
+    let mut out = Vec::new();
+    let mut above: Vec<&str> = Vec::new();
+    let mut in_block = false;
+    for raw in gomod.lines() {
+        let (code, comment) = split_comment(raw);
+        if code.is_empty() {
+            match comment {
+                Some(c) => above.push(c),
+                None => above.clear(),
+            }
+            continue;
+        }
+        let rationale = |above: &[&str]| {
+            comment
+                .map(str::to_owned)
+                .or_else(|| (!above.is_empty()).then(|| above.join(" ")))
+        };
+        if in_block {
+            if code == ")" {
+                in_block = false;
+            } else if let Some(r) = retraction(code, rationale(&above)) {
+                out.push(r);
+            }
+        } else if let Some(rest) = code.strip_prefix("retract") {
+            let rest = rest.trim();
+            if rest == "(" {
+                in_block = true;
+            } else if let Some(r) = retraction(rest, rationale(&above)) {
+                out.push(r);
+            }
+        }
+        above.clear();
+    }
+    out
+}
+
+/// The retraction that covers `v`, if any.
+pub fn retracted<'a>(rs: &'a [Retraction], v: &str) -> Option<&'a Retraction> {
+    rs.iter().find(|r| {
+        matches!(cmp(&r.low, v), Some(Ordering::Less | Ordering::Equal))
+            && matches!(cmp(v, &r.high), Some(Ordering::Less | Ordering::Equal))
+    })
+}
+
+/// The module cache: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else
+/// `~/go/pkg/mod`.
+pub fn mod_cache() -> Option<PathBuf> {
+    if let Some(c) = std::env::var_os("GOMODCACHE").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(c));
+    }
+    let gopath = std::env::var_os("GOPATH")
+        .filter(|v| !v.is_empty())
+        .and_then(|p| std::env::split_paths(&p).next())
+        .or_else(|| dirs::home_dir().map(|h| h.join("go")))?;
+    Some(gopath.join("pkg").join("mod"))
+}
+
+fn read_small(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut s = String::new();
+    f.take(MAX_FILE).read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
+/// Offline: the retractions the module cache knows for `module` (None when the cache lacks
+/// its version list or its latest version's `go.mod`).
+pub fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>> {
+    let dir = cache
+        .join("cache")
+        .join("download")
+        .join(escape(module)?)
+        .join("@v");
+    let list = read_small(&dir.join("list"))?;
+    let latest = latest(&list)?;
+    Some(retractions(&read_small(
+        &dir.join(format!("{latest}.mod")),
+    )?))
+}
+
+/// The proxy to ask: the first URL in `GOPROXY` (default proxy.golang.org); None when
+/// `GOPROXY` is `off` or names only `direct` (which would mean cloning repositories).
+pub fn proxy() -> Option<String> {
+    let v = std::env::var("GOPROXY").unwrap_or_default();
+    let v = if v.trim().is_empty() {
+        "https://proxy.golang.org,direct".to_owned()
+    } else {
+        v
+    };
+    for entry in v.split([',', '|']).map(str::trim) {
+        match entry {
+            "off" => return None,
+            "direct" | "" => continue,
+            url => return Some(url.trim_end_matches('/').to_owned()),
+        }
+    }
+    None
+}
+
+/// Whether `module` matches one of Go's comma-separated path-prefix glob lists (`GOPRIVATE`,
+/// `GONOPROXY`): each pattern is matched against as many leading path elements as it has.
+pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
+    patterns
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .any(|pattern| {
+            let n = pattern.split('/').count();
+            let elems: Vec<&str> = module.split('/').collect();
+            if elems.len() < n {
+                return false;
+            }
+            let prefix = elems[..n].join("/");
+            globset::GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher().is_match(&prefix))
+                .unwrap_or(false)
+        })
+}
+
+/// Whether `module` may be sent to the public proxy (not private per `GOPRIVATE` /
+/// `GONOPROXY`).
+pub fn may_ask_proxy(module: &str) -> bool {
+    let private = std::env::var("GONOPROXY")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| std::env::var("GOPRIVATE").ok())
+        .unwrap_or_default();
+    !matches_prefix_patterns(&private, module)
+}
+
+#[derive(Deserialize)]
+struct Info {
+    #[serde(rename = "Version")]
+    version: String,
+}
+
+/// The `Version` of a proxy `@latest` answer.
+pub fn latest_from_info(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<Info>(body)
+        .ok()
+        .map(|i| i.version)
+        .filter(|v| version::parse(Ecosystem::Go, v).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_are_case_encoded_and_odd_ones_refused() {
+        assert_eq!(
+            escape("github.com/Azure/azure-sdk-for-go").as_deref(),
+            Some("github.com/!azure/azure-sdk-for-go")
+        );
+        assert_eq!(
+            escape("golang.org/x/net").as_deref(),
+            Some("golang.org/x/net")
+        );
+        for bad in ["", "/etc", "a/../b", "a//b", "a/./b", "a b", "é/x", "a\\b"] {
+            assert_eq!(escape(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn latest_is_the_highest_release_else_the_highest_prerelease() {
+        assert_eq!(
+            latest("v1.0.0\nv1.10.0\nv1.9.0\nv2.0.0-rc.1\n"),
+            Some("v1.10.0")
+        );
+        assert_eq!(latest("v0.1.0-alpha\nv0.1.0-beta\n"), Some("v0.1.0-beta"));
+        assert_eq!(latest("garbage\n\n"), None);
+        assert_eq!(latest(""), None);
+    }
+
+    #[test]
+    fn retract_directives_single_ranged_and_blocks_with_rationale() {
+        // The shape of real go.mod files (e.g. golang.org/x/... and the Go docs' examples).
+        let gomod = "module example.com/m\n\ngo 1.21\n\n// Published accidentally.\nretract v1.0.0\n\nretract [v1.1.0, v1.1.5] // Data race in Read.\n\nretract (\n\t// Remote-triggered crash in package foo. See CVE-2021-01234.\n\tv1.0.1\n\t[v1.2.0, v1.2.3] // bad release range\n\tv1.3.0\n)\n\nrequire golang.org/x/text v0.3.0\n";
+        let rs = retractions(gomod);
+        let view: Vec<(&str, &str, Option<&str>)> = rs
+            .iter()
+            .map(|r| (r.low.as_str(), r.high.as_str(), r.rationale.as_deref()))
+            .collect();
+        assert_eq!(
+            view,
+            [
+                ("v1.0.0", "v1.0.0", Some("Published accidentally.")),
+                ("v1.1.0", "v1.1.5", Some("Data race in Read.")),
+                (
+                    "v1.0.1",
+                    "v1.0.1",
+                    Some("Remote-triggered crash in package foo. See CVE-2021-01234.")
+                ),
+                ("v1.2.0", "v1.2.3", Some("bad release range")),
+                ("v1.3.0", "v1.3.0", None),
+            ]
+        );
+        assert_eq!(
+            retracted(&rs, "v1.1.3").map(|r| r.low.as_str()),
+            Some("v1.1.0")
+        );
+        assert_eq!(
+            retracted(&rs, "v1.2.3").map(|r| r.high.as_str()),
+            Some("v1.2.3")
+        );
+        assert!(retracted(&rs, "v1.1.6").is_none());
+        assert!(retracted(&rs, "v1.4.0").is_none());
+        assert!(retractions("retract [v1, \nretract (\nnot a version\n").is_empty());
+    }
+
+    #[test]
+    fn module_cache_layout_and_private_patterns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp
+            .path()
+            .join("cache/download/github.com/!burnt!sushi/toml/@v");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("list"), "v1.0.0\nv1.2.0\nv1.1.0\n").unwrap();
+        std::fs::write(
+            dir.join("v1.2.0.mod"),
+            "module github.com/BurntSushi/toml\n\nretract v1.1.0 // broken\n",
+        )
+        .unwrap();
+        let rs = cached_retractions(tmp.path(), "github.com/BurntSushi/toml").unwrap();
+        assert_eq!(
+            retracted(&rs, "v1.1.0").and_then(|r| r.rationale.as_deref()),
+            Some("broken")
+        );
+        assert_eq!(cached_retractions(tmp.path(), "github.com/other/x"), None);
+        assert!(matches_prefix_patterns(
+            "*.corp.example.com,rsc.io/private",
+            "git.corp.example.com/x/y"
+        ));
+        assert!(matches_prefix_patterns(
+            "*.corp.example.com,rsc.io/private",
+            "rsc.io/private/quote"
+        ));
+        assert!(!matches_prefix_patterns(
+            "*.corp.example.com,rsc.io/private",
+            "rsc.io/quote"
+        ));
+        assert!(!matches_prefix_patterns("", "golang.org/x/net"));
+        assert_eq!(
+            latest_from_info(br#"{"Version":"v1.2.0","Time":"2024-01-01T00:00:00Z"}"#).as_deref(),
+            Some("v1.2.0")
+        );
+        assert_eq!(latest_from_info(b"not json"), None);
+    }
+}
