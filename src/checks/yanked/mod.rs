@@ -137,7 +137,9 @@ impl Summaries {
                 return in_line(&s.versions, version);
             }
         }
-        let mut bytes = Vec::new();
+        // Sized from the metadata: `Take` hides the file's length from `read_to_end`, which
+        // would otherwise grow the buffer step by step (megabytes per crate).
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
         std::fs::File::open(path)
             .ok()?
             .take(max_len)
