@@ -124,3 +124,6 @@ key = "make-fetch-happen:request-cache:https://registry.npmjs.org/left-pad"
 bucket = "".join("\n" + "0" * 40 + "\t" + json.dumps({"key": key, "integrity": integ, "time": 1, "size": 2, "metadata": {}})
                  for integ in [None, "sha512-mvznlC2MvCzbt0oIgaPmpHizJFMgbae0dKh/Z2QZ5x9sgY0gH1IAQwVgderM2yDNU+l3J4sY6tHuM+Rh+bq0+g=="])
 put("package_caches", "npm", b"\x01" + bucket.encode())
+put("package_caches", "go-mod", b"\x02" + b"module example.com/lib\n\n// Bad.\nretract (\n\tv1.0.0 // why\n\t[v1.1.0, v1.1.5]\n\t\"v1.2.0\"\n)\nretract v0.9.0\n")
+put("package_caches", "go-list", b"\x02" + b"v1.0.0\nv1.1.0\nv2.0.0+incompatible\nv1.2.0-rc.1\n")
+put("package_caches", "go-info", b"\x02" + b'{"Version":"v1.2.0","Time":"2024-01-01T00:00:00Z"}')

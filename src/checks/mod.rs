@@ -15,6 +15,7 @@ pub mod agent;
 pub mod code;
 pub mod deps;
 pub mod integrity;
+pub mod private;
 pub mod typosquat;
 pub mod yanked;
 

@@ -70,6 +70,7 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     // points them at its own wiremock server.
     for var in [
         "GUARDRAIL_CRATES_API",
+        "GUARDRAIL_CRATES_INDEX",
         "GUARDRAIL_NPM_REGISTRY",
         "GUARDRAIL_PYPI_URL",
     ] {

@@ -868,6 +868,16 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
         cargo_cache_file("itoa", &[("1.0.0", false)]),
     )
     .expect("write");
+    // Settled files, as cargo's are (guardrail does not summarise a file written a moment ago).
+    for f in ["se/rd/serde", "it/oa/itoa"] {
+        std::fs::File::options()
+            .write(true)
+            .open(cache.join(f))
+            .and_then(|h| {
+                h.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+            })
+            .expect("set mtime");
+    }
     let repo = TempRepo::new();
     repo.write(
         "Cargo.lock",
@@ -903,7 +913,7 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     // the same findings.
     let summary = std::fs::read_to_string(summaries.path().join("summary.tsv")).expect("summary");
     assert!(
-        summary.starts_with("guardrail yanked summary 1\n")
+        summary.starts_with("guardrail yanked summary 2\n")
             && summary.contains("se/rd/serde\t")
             && summary.trim_end().ends_with("\t1.0.100 !1.0.101 1.0.102"),
         "{summary}"
@@ -1096,11 +1106,6 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
             "/pypi/urllib3/2.2.2/json",
             serde_json::json!({"info": {"name": "urllib3", "version": "2.2.2", "yanked": false, "yanked_reason": null}, "urls": []}),
         ),
-        // crates.io's version endpoint.
-        (
-            "/api/v1/crates/smallvec/0.6.9",
-            serde_json::json!({"version": {"crate": "smallvec", "num": "0.6.9", "yanked": true}}),
-        ),
         // npm's version document.
         (
             "/inflight/1.0.6",
@@ -1138,6 +1143,22 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
         .expect(0)
         .mount(&server)
         .await;
+    // crates.io's sparse index: the crate's file, one JSON line per version.
+    Mock::given(method("GET"))
+        .and(path("/sm/al/smallvec"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            "{\"name\":\"smallvec\",\"vers\":\"0.6.8\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":false}\n{\"name\":\"smallvec\",\"vers\":\"0.6.9\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":true}\n",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A private npm registry's package is never asked about on the public one.
+    Mock::given(method("GET"))
+        .and(path("/@corp%2Finternal/2.0.0"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
     let repo = TempRepo::new();
     repo.write("requirements.txt", "flask==3.0.0\n");
     repo.commit("base");
@@ -1150,7 +1171,15 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
         "flask==3.0.0\nrequests==2.32.0\nurllib3==2.2.2\n",
     );
     repo.write("Cargo.lock", cargo_lock(&[("smallvec", "0.6.9")]));
-    repo.write("package-lock.json", package_lock(&[("inflight", "1.0.6")]));
+    let mut lock: serde_json::Value =
+        serde_json::from_str(&package_lock(&[("inflight", "1.0.6")])).expect("json");
+    lock["packages"]["node_modules/@corp/internal"] = serde_json::json!({
+        "version": "2.0.0",
+        "resolved": "https://npm.corp.example.com/@corp/internal/-/internal-2.0.0.tgz",
+        "integrity": format!("sha512-{}==", "B".repeat(86)),
+    });
+    let lock = serde_json::to_string_pretty(&lock).expect("json");
+    repo.write("package-lock.json", &lock);
     repo.commit("deps");
     let cache = tempfile::tempdir().expect("tempdir");
     for run in 0..2 {
@@ -1163,7 +1192,7 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
                 "json",
                 "--no-ledger",
             ])
-            .env("GUARDRAIL_CRATES_API", server.uri())
+            .env("GUARDRAIL_CRATES_INDEX", server.uri())
             .env("GUARDRAIL_NPM_REGISTRY", server.uri())
             .env("GUARDRAIL_PYPI_URL", server.uri())
             .env("GOPROXY", format!("{},direct", server.uri()))
@@ -1192,7 +1221,7 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
             })
             .collect();
         withdrawn.sort();
-        let npm_line = package_lock(&[("inflight", "1.0.6")])
+        let npm_line = lock
             .lines()
             .position(|l| l.contains("\"version\": \"1.0.6\""))
             .expect("line") as u64
@@ -1234,7 +1263,27 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
                 .contains("Data race in the parser."),
             "{go}"
         );
+        // The private package is the integrity check's business (resolved off the public
+        // registry), never "not in the registry": its name was not sent there.
+        let corp: Vec<&str> = findings
+            .iter()
+            .filter(|f| {
+                f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("@corp/internal")
+            })
+            .map(|f| f["rule"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(corp, ["npm-resolved-off-registry"], "{findings:?}");
         assert_eq!(out.status.code(), Some(3), "run {run}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("deprecated: 1 npm version(s) not checked")
+                && stderr.contains("1 from a private registry, index or module")
+                && stderr.contains("retracted: 1 Go version(s) not checked"),
+            "@corp/internal and corp.example.com/secret were not asked: {stderr}"
+        );
     }
     // `.expect(1)` on each mock: the second run asked nothing.
     server.verify().await;

@@ -871,14 +871,25 @@ fn feed(target: &str, data: &[u8]) {
             }
         }
         "package_caches" => {
-            use guardrail::checks::yanked::{npm, versions_in_cache};
+            use guardrail::checks::yanked::{go, npm, versions_in_cache};
             if let Some((&sel, rest)) = data.split_first() {
-                if sel % 2 == 0 {
-                    let _ = versions_in_cache(rest);
-                } else {
-                    let key = npm::packument_key("https://registry.npmjs.org", "left-pad");
-                    if let Some(i) = npm::newest_integrity(rest, &key) {
-                        let _ = npm::content_path(Path::new("/c"), &i);
+                match sel % 3 {
+                    0 => {
+                        let _ = versions_in_cache(rest);
+                    }
+                    1 => {
+                        let key = npm::packument_key("https://registry.npmjs.org", "left-pad");
+                        if let Some(i) = npm::newest_integrity(rest, &key) {
+                            let _ = npm::content_path(Path::new("/c"), &i);
+                        }
+                    }
+                    _ => {
+                        let text = String::from_utf8_lossy(rest);
+                        let rs = go::retractions(&text);
+                        let _ = go::retracted(&rs, "v1.0.0");
+                        let _ = go::latest(&text);
+                        let _ = go::latest_from_info(rest);
+                        let _ = go::escape(&text);
                     }
                 }
             }

@@ -83,6 +83,7 @@ pub struct Query {
 #[derive(Debug, Clone)]
 pub struct Client {
     crates: String,
+    crates_index: String,
     npm: String,
     pypi: String,
     cache_dir: Option<PathBuf>,
@@ -118,6 +119,7 @@ impl Client {
             .or_else(|| dirs::cache_dir().map(|d| d.join("guardrail").join("registry")));
         Client {
             crates: env_or("GUARDRAIL_CRATES_API", "https://crates.io"),
+            crates_index: env_or("GUARDRAIL_CRATES_INDEX", "https://index.crates.io"),
             npm: env_or("GUARDRAIL_NPM_REGISTRY", "https://registry.npmjs.org"),
             pypi: env_or("GUARDRAIL_PYPI_URL", "https://pypi.org"),
             cache_dir,
@@ -211,9 +213,9 @@ impl Client {
         )
     }
 
-    /// Whether each query's exact version is listed and withdrawn (crates.io
-    /// `/api/v1/crates/{name}/{version}`, npm `/{name}/{version}`, PyPI
-    /// `/pypi/{name}/{version}/json`: one small document per version). Cached like
+    /// Whether each query's exact version is listed and withdrawn (crates.io: the crate's
+    /// file in the sparse index, served by a CDN without the API's rate limit; npm
+    /// `/{name}/{version}`; PyPI `/pypi/{name}/{version}/json`). Cached like
     /// [`Client::lookup_all`]; a version can be yanked later, so answers live
     /// [`Client::ttl_missing`].
     pub fn version_status_all(&self, queries: &[Query]) -> Vec<Result<VersionStatus, String>> {
@@ -230,6 +232,9 @@ impl Client {
                         withdrawn: false,
                         reason: None,
                     },
+                    Fetched::Body(b) if q.ecosystem == Ecosystem::CratesIo => {
+                        crates_index_status(&b, q.version.as_deref().unwrap_or(""))
+                    }
                     Fetched::Body(b) => {
                         version_status(q.ecosystem, &json(&self.version_url(q), &b)?)
                     }
@@ -254,7 +259,11 @@ impl Client {
     fn version_url(&self, q: &Query) -> String {
         let v = q.version.as_deref().unwrap_or("");
         match q.ecosystem {
-            Ecosystem::CratesIo => format!("{}/api/v1/crates/{}/{v}", self.crates, q.name),
+            Ecosystem::CratesIo => format!(
+                "{}/{}",
+                self.crates_index,
+                crate::checks::yanked::index_path(&q.name).unwrap_or_default()
+            ),
             Ecosystem::Npm => format!("{}/{}/{v}", self.npm, q.name.replace('/', "%2F")),
             Ecosystem::PyPI => format!("{}/pypi/{}/{v}/json", self.pypi, q.name),
             Ecosystem::Go => String::new(),
@@ -387,6 +396,25 @@ fn timestamp(v: &Value) -> Option<i64> {
     OffsetDateTime::parse(v.as_str()?, &Rfc3339)
         .ok()
         .map(|t| t.unix_timestamp())
+}
+
+/// A version's status in a crate's sparse-index file (one JSON line per published version).
+pub fn crates_index_status(body: &[u8], version: &str) -> VersionStatus {
+    #[derive(Deserialize)]
+    struct Line {
+        vers: String,
+        #[serde(default)]
+        yanked: bool,
+    }
+    let found = body
+        .split(|b| *b == b'\n')
+        .filter_map(|l| serde_json::from_slice::<Line>(l).ok())
+        .find(|l| l.vers == version);
+    VersionStatus {
+        listed: found.is_some(),
+        withdrawn: found.is_some_and(|l| l.yanked),
+        reason: None,
+    }
 }
 
 /// Reads a registry's per-version JSON document (200 response).
@@ -559,10 +587,22 @@ mod tests {
             name: n.into(),
             version: Some("1.0.0".into()),
         };
+        c.crates_index = "http://i".into();
         assert_eq!(
             c.version_url(&q(Ecosystem::CratesIo, "serde")),
-            "http://c/api/v1/crates/serde/1.0.0"
+            "http://i/se/rd/serde"
         );
+        let index = b"{\"name\":\"smallvec\",\"vers\":\"0.6.9\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":true}\n{\"name\":\"smallvec\",\"vers\":\"0.6.10\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":false}\nnot json\n";
+        assert_eq!(
+            crates_index_status(index, "0.6.9"),
+            VersionStatus {
+                listed: true,
+                withdrawn: true,
+                reason: None
+            }
+        );
+        assert!(!crates_index_status(index, "0.6.10").withdrawn);
+        assert!(!crates_index_status(index, "0.6.1").listed);
         assert_eq!(
             c.version_url(&q(Ecosystem::Npm, "@types/node")),
             "http://n/@types%2Fnode/1.0.0"

@@ -1,9 +1,11 @@
 //! Go: retracted module versions. A module withdraws versions with `retract` directives in the
 //! `go.mod` of its latest version, which is where the `go` command reads them too: from the
-//! module cache (`$GOMODCACHE/cache/download/<module>/@v/`: the `list` of versions and the
-//! latest version's `.mod`) or, unless `--offline`, from the module proxy (`@latest`, then that
-//! version's `.mod`). Modules matching `GOPRIVATE` / `GONOPROXY` are never sent to a proxy,
-//! and `GOPROXY=off` (or only `direct`) means no proxy at all.
+//! module cache (`$GOMODCACHE/cache/download/<module>/@v/`) or, unless `--offline`, from the
+//! module proxy (`@latest`, then that version's `.mod`). The cache's `list` holds only the
+//! versions this machine downloaded, so its newest `go.mod` may predate a retraction: the cache
+//! can say "retracted", never "not retracted". Modules matching `GOPRIVATE` / `GONOPROXY` are
+//! never sent to a proxy, and `GOPROXY=off` (or only `direct`) means no proxy at all; these
+//! settings are read from the environment, else from `go env -w`'s file (`$GOENV`).
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -75,14 +77,20 @@ pub fn latest(list: &str) -> Option<&str> {
         .map(str::trim)
         .filter(|v| version::parse(Ecosystem::Go, v).is_some())
         .collect();
-    let highest = |release_only: bool| {
+    // `+incompatible` versions (v2+ without a go.mod of their own) only count when there is
+    // nothing else, as for `go`: their synthesized go.mod cannot retract anything.
+    let highest = |release_only: bool, compatible_only: bool| {
         versions
             .iter()
             .copied()
             .filter(|v| !release_only || !is_prerelease(v))
+            .filter(|v| !compatible_only || !v.ends_with("+incompatible"))
             .max_by(|a, b| cmp(a, b).unwrap_or(Ordering::Equal))
     };
-    highest(true).or_else(|| highest(false))
+    highest(true, true)
+        .or_else(|| highest(false, true))
+        .or_else(|| highest(true, false))
+        .or_else(|| highest(false, false))
 }
 
 /// A `// comment` at the end of `line`, and the line without it.
@@ -103,6 +111,10 @@ fn retraction(spec: &str, rationale: Option<String>) -> Option<Retraction> {
         }
         None => (spec, spec),
     };
+    // go.mod allows quoted versions.
+    let unquote = |v: &str| v.trim().trim_matches('"').trim_matches('`').to_owned();
+    let (low, high) = (unquote(low), unquote(high));
+    let (low, high) = (low.as_str(), high.as_str());
     if version::parse(Ecosystem::Go, low).is_none() || version::parse(Ecosystem::Go, high).is_none()
     {
         return None;
@@ -119,7 +131,8 @@ fn retraction(spec: &str, rationale: Option<String>) -> Option<Retraction> {
 pub fn retractions(gomod: &str) -> Vec<Retraction> {
     let mut out = Vec::new();
     let mut above: Vec<&str> = Vec::new();
-    let mut in_block = false;
+    // Inside `retract ( … )`: the comment of the block, for entries without their own.
+    let mut block: Option<Option<String>> = None;
     for raw in gomod.lines() {
         let (code, comment) = split_comment(raw);
         if code.is_empty() {
@@ -129,23 +142,27 @@ pub fn retractions(gomod: &str) -> Vec<Retraction> {
             }
             continue;
         }
-        let rationale = |above: &[&str]| {
-            comment
-                .map(str::to_owned)
-                .or_else(|| (!above.is_empty()).then(|| above.join(" ")))
-        };
-        if in_block {
-            if code == ")" {
-                in_block = false;
-            } else if let Some(r) = retraction(code, rationale(&above)) {
-                out.push(r);
+        let own = comment
+            .map(str::to_owned)
+            .filter(|c| !c.is_empty())
+            .or_else(|| (!above.is_empty()).then(|| above.join(" ")));
+        match &block {
+            Some(outer) => {
+                if code == ")" {
+                    block = None;
+                } else if let Some(r) = retraction(code, own.or_else(|| outer.clone())) {
+                    out.push(r);
+                }
             }
-        } else if let Some(rest) = code.strip_prefix("retract") {
-            let rest = rest.trim();
-            if rest == "(" {
-                in_block = true;
-            } else if let Some(r) = retraction(rest, rationale(&above)) {
-                out.push(r);
+            None => {
+                if let Some(rest) = code.strip_prefix("retract") {
+                    let rest = rest.trim();
+                    if rest == "(" {
+                        block = Some(own);
+                    } else if let Some(r) = retraction(rest, own) {
+                        out.push(r);
+                    }
+                }
             }
         }
         above.clear();
@@ -191,16 +208,34 @@ pub fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>>
         .join(escape(module)?)
         .join("@v");
     let list = read_small(&dir.join("list"))?;
-    let latest = latest(&list)?;
+    let latest = escape(latest(&list)?)?;
     Some(retractions(&read_small(
         &dir.join(format!("{latest}.mod")),
     )?))
 }
 
+/// A Go setting: the environment, else the `go env -w` file (`$GOENV`, else
+/// `<user config dir>/go/env`), as `go` itself reads it.
+pub fn setting(key: &str) -> Option<String> {
+    if let Ok(v) = std::env::var(key) {
+        return Some(v);
+    }
+    let file = match std::env::var_os("GOENV") {
+        Some(f) if f == "off" => return None,
+        Some(f) if !f.is_empty() => PathBuf::from(f),
+        _ => dirs::config_dir()?.join("go").join("env"),
+    };
+    let text = read_small(&file)?;
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once('=')?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').trim_matches('\'').to_owned())
+    })
+}
+
 /// The proxy to ask: the first URL in `GOPROXY` (default proxy.golang.org); None when
 /// `GOPROXY` is `off` or names only `direct` (which would mean cloning repositories).
 pub fn proxy() -> Option<String> {
-    let v = std::env::var("GOPROXY").unwrap_or_default();
+    let v = setting("GOPROXY").unwrap_or_default();
     let v = if v.trim().is_empty() {
         "https://proxy.golang.org,direct".to_owned()
     } else {
@@ -224,6 +259,11 @@ pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .any(|pattern| {
+            // `go` ignores a trailing slash (`GOPRIVATE=github.com/corp/`).
+            let pattern = pattern.trim_end_matches('/');
+            if pattern.is_empty() {
+                return false;
+            }
             let n = pattern.split('/').count();
             let elems: Vec<&str> = module.split('/').collect();
             if elems.len() < n {
@@ -241,10 +281,9 @@ pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
 /// Whether `module` may be sent to the public proxy (not private per `GOPRIVATE` /
 /// `GONOPROXY`).
 pub fn may_ask_proxy(module: &str) -> bool {
-    let private = std::env::var("GONOPROXY")
-        .ok()
+    let private = setting("GONOPROXY")
         .filter(|v| !v.trim().is_empty())
-        .or_else(|| std::env::var("GOPRIVATE").ok())
+        .or_else(|| setting("GOPRIVATE"))
         .unwrap_or_default();
     !matches_prefix_patterns(&private, module)
 }
@@ -289,6 +328,11 @@ mod tests {
             Some("v1.10.0")
         );
         assert_eq!(latest("v0.1.0-alpha\nv0.1.0-beta\n"), Some("v0.1.0-beta"));
+        assert_eq!(latest("v1.5.0\nv2.0.0+incompatible\n"), Some("v1.5.0"));
+        assert_eq!(
+            latest("v2.0.0+incompatible\nv3.1.0+incompatible\n"),
+            Some("v3.1.0+incompatible")
+        );
         assert_eq!(latest("garbage\n\n"), None);
         assert_eq!(latest(""), None);
     }
@@ -327,6 +371,20 @@ mod tests {
         assert!(retracted(&rs, "v1.1.6").is_none());
         assert!(retracted(&rs, "v1.4.0").is_none());
         assert!(retractions("retract [v1, \nretract (\nnot a version\n").is_empty());
+        // The block's own comment is the rationale of entries without one; quoted versions.
+        let rs =
+            retractions("// Bad releases.\nretract (\n\t\"v1.0.0\"\n\tv1.0.1 // own reason\n)\n");
+        let view: Vec<(&str, Option<&str>)> = rs
+            .iter()
+            .map(|r| (r.low.as_str(), r.rationale.as_deref()))
+            .collect();
+        assert_eq!(
+            view,
+            [
+                ("v1.0.0", Some("Bad releases.")),
+                ("v1.0.1", Some("own reason"))
+            ]
+        );
     }
 
     #[test]
@@ -361,6 +419,14 @@ mod tests {
             "rsc.io/quote"
         ));
         assert!(!matches_prefix_patterns("", "golang.org/x/net"));
+        assert!(matches_prefix_patterns(
+            "github.com/corp/",
+            "github.com/corp/x"
+        ));
+        assert!(!matches_prefix_patterns(
+            "github.com/corp/",
+            "github.com/corporate/x"
+        ));
         assert_eq!(
             latest_from_info(br#"{"Version":"v1.2.0","Time":"2024-01-01T00:00:00Z"}"#).as_deref(),
             Some("v1.2.0")

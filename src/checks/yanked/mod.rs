@@ -5,8 +5,8 @@
 //! first, offline, from the package managers' own caches (cargo's index cache, npm's
 //! `_cacache`, Go's module cache); versions they do not list are then looked up in the
 //! registries (per-version documents; for Go the module proxy) unless `--offline` (at most
-//! [`MAX_ONLINE`] per run, cached like the typosquat look-ups). What neither answers is not judged, and one note per
-//! ecosystem says how many were skipped.
+//! [`MAX_ONLINE`] per run, cached like the typosquat look-ups). What neither answers is not
+//! judged, and one note per ecosystem says how many were skipped.
 //!
 //! The module also owns the summaries of those cache files: a large lockfile names hundreds
 //! of crates whose cache files hold tens of MB of JSON, so each file read is boiled down to one
@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::checks::private::PrivateSources;
 use crate::checks::typosquat::registry::{Client, Fetched, Query};
 use crate::checks::{Check, Context};
 use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
@@ -33,7 +34,7 @@ pub use cargo::{cache_dirs, index_path, lookup, versions_in_cache, yanked_in_cac
 pub struct Yanked;
 
 /// First line of a summary file; a file with another first line is ignored and rewritten.
-const SUMMARY_HEADER: &str = "guardrail yanked summary 1";
+const SUMMARY_HEADER: &str = "guardrail yanked summary 2";
 
 /// The summaries' file name inside their directory.
 pub const SUMMARY_FILE: &str = "summary.tsv";
@@ -80,20 +81,47 @@ fn in_line(line: &str, version: &str) -> Option<bool> {
     })
 }
 
-/// One cache file's summary: the file's size and modification time when it was read, and its
+/// One cache file's summary: the file's [`stamp`] when it was read, and its
 /// [`versions_line`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Summary {
-    len: u64,
-    mtime_ns: u128,
+    stamp: String,
     versions: String,
+    /// Saved for later runs (false: this run only, the file was written a moment ago).
+    keep: bool,
 }
+
+/// A file's identity and version as the file system reports it: size, modification and status
+/// change times (ns), inode. Any write changes the status change time, and a rename in (how
+/// cargo and npm replace files) the inode, so an equal stamp means the same bytes — except
+/// within the file system's time resolution of a write, which [`RACY`] covers.
+fn stamp(meta: &std::fs::Metadata) -> Option<(String, std::time::SystemTime)> {
+    let mtime = meta.modified().ok()?;
+    let mtime_ns = mtime.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    #[cfg(unix)]
+    let (ctime_ns, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            meta.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime_ns, ino) = (0i128, 0u64);
+    Some((format!("{}.{mtime_ns}.{ctime_ns}.{ino}", meta.len()), mtime))
+}
+
+/// A file modified this recently is read but not summarised: another write within the same
+/// time stamp could leave its stamp unchanged ("racy" entries, as git calls them).
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The summaries of cache files, by the file's path; loaded from and saved to one file.
 pub struct Summaries {
     store: Option<PathBuf>,
     map: HashMap<PathBuf, Summary>,
     dirty: bool,
+    /// Cache files read this run (not answered from a summary).
+    pub reads: usize,
 }
 
 impl Summaries {
@@ -108,6 +136,7 @@ impl Summaries {
             store,
             map,
             dirty: false,
+            reads: 0,
         }
     }
 
@@ -127,16 +156,13 @@ impl Summaries {
         if !meta.is_file() || len > max_len {
             return None;
         }
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos());
-        if let (Some(s), Some(m)) = (self.map.get(path), mtime_ns) {
-            if s.len == len && s.mtime_ns == m {
+        let stamp = stamp(&meta);
+        if let (Some(s), Some((now, _))) = (self.map.get(path), &stamp) {
+            if s.stamp == *now {
                 return in_line(&s.versions, version);
             }
         }
+        self.reads += 1;
         // Sized from the metadata: `Take` hides the file's length from `read_to_end`, which
         // would otherwise grow the buffer step by step (megabytes per crate).
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
@@ -147,19 +173,19 @@ impl Summaries {
             .ok()?;
         let versions = summarise(&bytes)?;
         let answer = in_line(&versions, version);
-        // A file that changed while it was read, or has no usable time, is not remembered.
-        if let (Some(mtime_ns), true) = (mtime_ns, bytes.len() as u64 == len) {
-            if storable(path) {
-                self.map.insert(
-                    path.to_owned(),
-                    Summary {
-                        len,
-                        mtime_ns,
-                        versions,
-                    },
-                );
-                self.dirty = true;
-            }
+        // A file that changed while it was read, or has no usable time, is not remembered; one
+        // written a moment ago only for this run.
+        if let (Some((stamp, mtime)), true) = (stamp, bytes.len() as u64 == len) {
+            let keep = mtime.elapsed().is_ok_and(|age| age >= RACY) && storable(path);
+            self.dirty |= keep;
+            self.map.insert(
+                path.to_owned(),
+                Summary {
+                    stamp,
+                    versions,
+                    keep,
+                },
+            );
         }
         answer
     }
@@ -172,11 +198,11 @@ impl Summaries {
         };
         let mut text = String::from(SUMMARY_HEADER);
         text.push('\n');
-        let mut lines: Vec<_> = self.map.iter().collect();
+        let mut lines: Vec<_> = self.map.iter().filter(|(_, s)| s.keep).collect();
         lines.sort_by(|a, b| a.0.cmp(b.0));
         for (path, s) in lines {
             let Some(p) = path.to_str() else { continue };
-            text.push_str(&format!("{p}\t{}\t{}\t{}\n", s.len, s.mtime_ns, s.versions));
+            text.push_str(&format!("{p}\t{}\t{}\n", s.stamp, s.versions));
         }
         crate::rules::write_atomic(dir, &dir.join(SUMMARY_FILE), text.as_bytes());
     }
@@ -205,21 +231,20 @@ fn read_summaries(file: &Path) -> HashMap<PathBuf, Summary> {
         return out;
     }
     for line in lines {
-        let mut parts = line.splitn(4, '\t');
-        let (Some(p), Some(len), Some(mtime), Some(versions)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let mut parts = line.splitn(3, '\t');
+        let (Some(p), Some(stamp), Some(versions)) = (parts.next(), parts.next(), parts.next())
         else {
             continue;
         };
-        let (Ok(len), Ok(mtime_ns)) = (len.parse(), mtime.parse()) else {
+        if stamp.split('.').count() != 4 {
             continue;
-        };
+        }
         out.insert(
             PathBuf::from(p),
             Summary {
-                len,
-                mtime_ns,
+                stamp: stamp.to_owned(),
                 versions: versions.to_owned(),
+                keep: true,
             },
         );
     }
@@ -308,12 +333,28 @@ fn words(eco: Ecosystem) -> Words {
     }
 }
 
+/// Why a version stayed unjudged, for the notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unasked {
+    /// `--offline`.
+    Offline,
+    /// Past the run's [`MAX_ONLINE`] look-ups.
+    OverLimit,
+    /// From a private registry or index (or a private Go module, or `GOPROXY=off`): never sent
+    /// to the public one, whose answer would be about another package anyway.
+    Private,
+    /// Asked; the registry does not list it, or did not answer.
+    Unanswered,
+}
+
 /// One added version and what is known about it so far.
 struct Pending<'a> {
     dep: &'a Dep,
     version: &'a str,
     /// Some(withdrawn, reason) once a cache or the registry answered.
     status: Option<(bool, Option<String>)>,
+    /// Why the registry was not asked (None: it may be).
+    unasked: Option<Unasked>,
 }
 
 impl Check for Yanked {
@@ -335,6 +376,7 @@ impl Check for Yanked {
             dep,
             version,
             status: None,
+            unasked: None,
         })
         .collect();
         if pending.is_empty() {
@@ -367,6 +409,7 @@ impl Check for Yanked {
             }
         }
         summaries.save();
+        // Go's cache can prove a retraction, never its absence (see `go`).
         let mut go_known: HashMap<&str, Option<Vec<go::Retraction>>> = HashMap::new();
         if let Some(cache) = go::mod_cache() {
             for p in pending.iter_mut() {
@@ -374,41 +417,43 @@ impl Check for Yanked {
                     let rs = go_known
                         .entry(p.dep.name.as_str())
                         .or_insert_with(|| go::cached_retractions(&cache, &p.dep.name));
-                    p.status = rs.as_deref().map(|rs| go_status(rs, p.version));
+                    p.status = rs
+                        .as_deref()
+                        .map(|rs| go_status(rs, p.version))
+                        .filter(|(retracted, _)| *retracted);
                 }
             }
         }
-        // Then the registries, for what the caches did not list.
+        // Then the registries, for what the caches did not list — the public ones only.
         let mut online_error = None;
-        let mut over_limit = 0;
-        if !ctx.offline {
-            let todo: Vec<usize> = (0..pending.len())
-                .filter(|&i| {
-                    pending[i].status.is_none() && pending[i].dep.ecosystem != Ecosystem::Go
-                })
-                .collect();
-            over_limit = todo.len().saturating_sub(MAX_ONLINE);
-            let todo = &todo[..todo.len().min(MAX_ONLINE)];
-            let go_todo: Vec<usize> = (0..pending.len())
-                .filter(|&i| {
-                    pending[i].status.is_none() && pending[i].dep.ecosystem == Ecosystem::Go
-                })
-                .collect();
-            if !go_todo.is_empty() {
-                if let Some(proxy) = go::proxy() {
-                    let budget = MAX_ONLINE.saturating_sub(todo.len());
-                    let (found, error, skipped) = go_online(&proxy, &pending, &go_todo, budget);
-                    over_limit += skipped;
-                    for i in go_todo {
-                        if let Some(rs) = found.get(pending[i].dep.name.as_str()) {
-                            pending[i].status = Some(go_status(rs, pending[i].version));
-                        }
+        if ctx.offline {
+            for p in pending.iter_mut().filter(|p| p.status.is_none()) {
+                p.unasked = Some(Unasked::Offline);
+            }
+        } else {
+            let private = PrivateSources::of(ctx, pending.iter().map(|p| p.dep))?;
+            let go_proxy = go::proxy();
+            for p in pending.iter_mut().filter(|p| p.status.is_none()) {
+                let private = match p.dep.ecosystem {
+                    Ecosystem::Go => {
+                        go_proxy.is_none()
+                            || go::escape(&p.dep.name).is_none()
+                            || !go::may_ask_proxy(&p.dep.name)
                     }
-                    if let Some(e) = error {
-                        online_error.get_or_insert(e);
-                    }
+                    _ => private.contains(p.dep),
+                };
+                if private {
+                    p.unasked = Some(Unasked::Private);
                 }
             }
+            let askable = |p: &Pending<'_>| p.status.is_none() && p.unasked.is_none();
+            let mut todo: Vec<usize> = (0..pending.len())
+                .filter(|&i| askable(&pending[i]) && pending[i].dep.ecosystem != Ecosystem::Go)
+                .collect();
+            for &i in todo.iter().skip(MAX_ONLINE) {
+                pending[i].unasked = Some(Unasked::OverLimit);
+            }
+            todo.truncate(MAX_ONLINE);
             let queries: Vec<Query> = todo
                 .iter()
                 .map(|&i| Query {
@@ -429,9 +474,29 @@ impl Check for Yanked {
                     }
                 }
             }
+            // A Go module costs two requests (`@latest`, then its go.mod).
+            let go_budget = MAX_ONLINE.saturating_sub(todo.len()) / 2;
+            let go_todo: Vec<usize> = (0..pending.len())
+                .filter(|&i| askable(&pending[i]) && pending[i].dep.ecosystem == Ecosystem::Go)
+                .collect();
+            if let (false, Some(proxy)) = (go_todo.is_empty(), go_proxy) {
+                let (found, error, asked) = go_online(&proxy, &pending, &go_todo, go_budget);
+                for i in go_todo {
+                    let name = pending[i].dep.name.as_str();
+                    if let Some(rs) = found.get(name) {
+                        pending[i].status = Some(go_status(rs, pending[i].version));
+                    } else if !asked.contains(name) {
+                        pending[i].unasked = Some(Unasked::OverLimit);
+                    }
+                }
+                if let Some(e) = error {
+                    online_error.get_or_insert(e);
+                }
+            }
         }
         let mut out = Vec::new();
-        let mut unknown: Vec<(Ecosystem, usize)> = Vec::new();
+        let mut unknown: std::collections::BTreeMap<(Ecosystem, Unasked), usize> =
+            Default::default();
         for p in &pending {
             let w = words(p.dep.ecosystem);
             match &p.status {
@@ -455,29 +520,44 @@ impl Check for Yanked {
                     ));
                 }
                 Some((false, _)) => {}
-                None => match unknown.iter_mut().find(|(e, _)| *e == p.dep.ecosystem) {
-                    Some((_, n)) => *n += 1,
-                    None => unknown.push((p.dep.ecosystem, 1)),
-                },
+                None => {
+                    let why = p.unasked.unwrap_or(Unasked::Unanswered);
+                    *unknown.entry((p.dep.ecosystem, why)).or_default() += 1;
+                }
             }
         }
-        for (eco, n) in unknown {
+        let mut ecosystems: Vec<Ecosystem> = unknown.keys().map(|(e, _)| *e).collect();
+        ecosystems.dedup();
+        for eco in ecosystems {
             let w = words(eco);
-            let registry = if ctx.offline {
-                "--offline: the registry was not asked".to_owned()
-            } else if over_limit > 0 {
-                format!(
-                    "the registry was asked about the first {MAX_ONLINE} versions no cache listed, {over_limit} more were not"
-                )
-            } else {
-                format!(
-                    "the {} registry does not list them, or did not answer",
-                    w.registry
-                )
-            };
+            let parts: Vec<(usize, Unasked)> = unknown
+                .iter()
+                .filter(|((e, _), _)| *e == eco)
+                .map(|((_, why), n)| (*n, *why))
+                .collect();
+            let total: usize = parts.iter().map(|(n, _)| n).sum();
+            let reasons: Vec<String> = parts
+                .iter()
+                .map(|(n, why)| match why {
+                    Unasked::Offline => "--offline: the registry was not asked".to_owned(),
+                    Unasked::OverLimit => {
+                        format!("{n} past the run's {MAX_ONLINE} registry look-ups")
+                    }
+                    Unasked::Private => format!(
+                        "{n} from a private registry, index or module, never sent to the public one"
+                    ),
+                    Unasked::Unanswered => format!(
+                        "{n} not listed by the {} registry, or not answered",
+                        w.registry
+                    ),
+                })
+                .collect();
             ctx.note(format!(
-                "{}: {n} {} version(s) not checked: not in {}; {registry}",
-                w.what, w.registry, w.cache
+                "{}: {total} {} version(s) not checked: not in {}; {}",
+                w.what,
+                w.registry,
+                w.cache,
+                reasons.join("; ")
             ));
         }
         if let Some(e) = online_error {
@@ -498,22 +578,21 @@ fn go_status(rs: &[go::Retraction], v: &str) -> (bool, Option<String>) {
 }
 
 /// Asks the Go module proxy for the retractions of the modules of `todo` (at most `budget`
-/// modules; private ones never): `@latest`, then that version's `go.mod`. Returns the modules
-/// answered, the first error, and how many modules were left out for the budget.
-fn go_online(
+/// modules; the caller leaves private ones out): `@latest`, then that version's `go.mod`.
+/// Returns the modules answered, the first error, and the modules asked.
+fn go_online<'p>(
     proxy: &str,
-    pending: &[Pending<'_>],
+    pending: &[Pending<'p>],
     todo: &[usize],
     budget: usize,
-) -> (HashMap<String, Vec<go::Retraction>>, Option<String>, usize) {
-    let mut modules: Vec<&str> = todo
-        .iter()
-        .map(|&i| pending[i].dep.name.as_str())
-        .filter(|m| go::escape(m).is_some() && go::may_ask_proxy(m))
-        .collect();
+) -> (
+    HashMap<String, Vec<go::Retraction>>,
+    Option<String>,
+    std::collections::HashSet<&'p str>,
+) {
+    let mut modules: Vec<&'p str> = todo.iter().map(|&i| pending[i].dep.name.as_str()).collect();
     modules.sort_unstable();
     modules.dedup();
-    let skipped = modules.len().saturating_sub(budget);
     modules.truncate(budget);
     let client = Client::from_env();
     let query = |m: &str, v: Option<String>| Query {
@@ -553,7 +632,10 @@ fn go_online(
         "go-retractions\0",
         &mods,
         client.ttl_missing,
-        |q| url(q, &format!("v/{}.mod", q.version.as_deref().unwrap_or(""))),
+        |q| {
+            let v = go::escape(q.version.as_deref().unwrap_or("")).unwrap_or_default();
+            url(q, &format!("v/{v}.mod"))
+        },
         |_, f| match f {
             Fetched::Body(b) => Ok(Some(go::retractions(&String::from_utf8_lossy(&b)))),
             Fetched::NotFound | Fetched::TooBig => Ok(None),
@@ -571,5 +653,5 @@ fn go_online(
             }
         }
     }
-    (found, error, skipped)
+    (found, error, modules.into_iter().collect())
 }

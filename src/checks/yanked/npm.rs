@@ -248,6 +248,14 @@ pub(crate) mod tests {
         let mut old = std::fs::read(&bucket).unwrap_or_default();
         old.extend_from_slice(format!("\n{}\t{entry}", "0".repeat(40)).as_bytes());
         std::fs::write(&bucket, old).unwrap();
+        // Settled, as a bucket written by an earlier `npm install` is (fresh files are not
+        // summarised).
+        std::fs::File::options()
+            .write(true)
+            .open(&bucket)
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+            .unwrap();
     }
 
     const REG: &str = "https://registry.npmjs.org";
