@@ -251,15 +251,27 @@ impl Check for Typosquat {
             .collect();
         let mut suspicions: Vec<Option<Suspicion>> = Vec::with_capacity(deps.len());
         let mut queries: Vec<(usize, Query)> = Vec::new();
-        // Names from private registries are never sent to the public ones.
-        let private = crate::checks::private::PrivateSources::of(ctx, deps.iter().copied())?;
+        // Names from private registries are never sent to the public ones (worked out only
+        // when something will be sent).
+        let private = if ctx.offline {
+            None
+        } else {
+            Some(crate::checks::private::PrivateSources::of(
+                ctx,
+                deps.iter().copied(),
+            )?)
+        };
         for (i, d) in deps.iter().enumerate() {
             let pop = popular::get(d.ecosystem);
             let s = pop.and_then(|p| heuristics::assess(p, &d.name));
             let listed = pop.is_some_and(|p| p.index_of(&d.name).is_some());
             // Popular names exist and are established; non-ASCII names are already red.
             let impossible = s.as_ref().is_some_and(|s| s.impossible);
-            if !listed && !impossible && d.source == DepSource::Registry && !private.contains(d) {
+            if !listed
+                && !impossible
+                && d.source == DepSource::Registry
+                && !private.as_ref().is_some_and(|p| p.contains(d))
+            {
                 queries.push((
                     i,
                     Query {

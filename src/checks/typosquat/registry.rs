@@ -1,9 +1,11 @@
-//! Online existence and age look-ups in each registry's public JSON API (crates.io
-//! `/api/v1/crates/{name}`, npm `/{name}`, PyPI `/pypi/{name}/json`), with a short timeout, a
-//! concurrency limit and an on-disk cache with a TTL.
+//! Online look-ups in each registry's public JSON API, with a short timeout, a concurrency
+//! limit and an on-disk cache with a TTL: existence and age for the typosquat check (crates.io
+//! `/api/v1/crates/{name}`, npm `/{name}`, PyPI `/pypi/{name}/json`), one version's withdrawn
+//! status for the yanked check (crates.io's sparse index, npm `/{name}/{version}`, PyPI
+//! `/pypi/{name}/{version}/json`), and raw fetches for other modules (the Go proxy).
 //!
-//! Base URLs come from `GUARDRAIL_CRATES_API`, `GUARDRAIL_NPM_REGISTRY` and `GUARDRAIL_PYPI_URL`
-//! (tests point them at a local server); the cache lives in `GUARDRAIL_REGISTRY_CACHE` or
+//! Base URLs come from `GUARDRAIL_CRATES_API`, `GUARDRAIL_CRATES_INDEX`,
+//! `GUARDRAIL_NPM_REGISTRY` and `GUARDRAIL_PYPI_URL` (tests point them at a local server); the cache lives in `GUARDRAIL_REGISTRY_CACHE` or
 //! `<user cache dir>/guardrail/registry`. A failed look-up is an error string for the caller to
 //! report once; it never fails the run.
 
