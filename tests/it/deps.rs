@@ -966,6 +966,23 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     );
 }
 
+/// `guardrail check --offline` of the last commit (JSON, no ledger) with one cache location set.
+fn check_offline_with(repo: &TempRepo, var: &str, dir: &Path) -> std::process::Output {
+    guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+        ])
+        .env(var, dir)
+        .output()
+        .expect("run")
+}
+
 /// Puts a registry document into an npm cache the way npm's fetcher does (content file named
 /// by its sha512, an index line appended to the key's bucket).
 fn npm_cache_put(cacache: &Path, name: &str, doc: &serde_json::Value) {
@@ -1037,19 +1054,7 @@ fn deprecated_npm_versions_come_from_npms_cache() {
     ]);
     repo.write("package-lock.json", &head);
     repo.commit("add inflight");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-        ])
-        .env("npm_config_cache", npm_home.path())
-        .output()
-        .expect("run");
+    let out = check_offline_with(&repo, "npm_config_cache", npm_home.path());
     let findings = json_findings(&out.stdout);
     let deprecated: Vec<_> = findings
         .iter()
@@ -1315,19 +1320,7 @@ fn retracted_go_versions_come_from_the_module_cache() {
         "module example.com/app\n\ngo 1.21\n\nrequire github.com/ExampleOrg/lib v1.1.0\nrequire golang.org/x/text v0.3.0\n",
     );
     repo.commit("bump");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-        ])
-        .env("GOMODCACHE", gomod.path())
-        .output()
-        .expect("run");
+    let out = check_offline_with(&repo, "GOMODCACHE", gomod.path());
     let findings = json_findings(&out.stdout);
     let retracted: Vec<_> = findings
         .iter()

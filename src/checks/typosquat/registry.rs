@@ -421,18 +421,7 @@ pub fn crates_index_status(body: &[u8], version: &str) -> VersionStatus {
 
 /// Reads a registry's per-version JSON document (200 response).
 pub fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
-    let text = |v: &Value| {
-        v.as_str()
-            .map(|s| {
-                s.chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .take(300)
-                    .collect::<String>()
-                    .trim()
-                    .to_owned()
-            })
-            .filter(|s| !s.is_empty())
-    };
+    let text = |v: &Value| v.as_str().and_then(crate::checks::yanked::clean_reason);
     let (withdrawn, reason) = match eco {
         Ecosystem::CratesIo => (doc["version"]["yanked"] == Value::Bool(true), None),
         Ecosystem::Npm => {

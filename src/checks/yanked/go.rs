@@ -192,11 +192,7 @@ pub fn mod_cache() -> Option<PathBuf> {
 }
 
 fn read_small(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).ok()?;
-    let mut s = String::new();
-    f.take(MAX_FILE).read_to_string(&mut s).ok()?;
-    Some(s)
+    String::from_utf8(super::read_limited(path, MAX_FILE)?).ok()
 }
 
 /// Offline: the retractions the module cache knows for `module` (None when the cache lacks

@@ -163,14 +163,7 @@ impl Summaries {
             }
         }
         self.reads += 1;
-        // Sized from the metadata: `Take` hides the file's length from `read_to_end`, which
-        // would otherwise grow the buffer step by step (megabytes per crate).
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-        std::fs::File::open(path)
-            .ok()?
-            .take(max_len)
-            .read_to_end(&mut bytes)
-            .ok()?;
+        let bytes = read_limited(path, max_len)?;
         let versions = summarise(&bytes)?;
         let answer = in_line(&versions, version);
         // A file that changed while it was read, or has no usable time, is not remembered; one
@@ -249,6 +242,28 @@ fn read_summaries(file: &Path) -> HashMap<PathBuf, Summary> {
         );
     }
     out
+}
+
+/// A file's bytes, at most `max` of them (None when it cannot be read). Sized from the
+/// metadata: `Take` hides the file's length from `read_to_end`, which would otherwise grow the
+/// buffer step by step (megabytes per crate).
+pub(crate) fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().map(|m| m.len().min(max)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    f.take(max).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// A maintainer's free-text reason as a finding may quote it: one line, no control
+/// characters, at most 300 characters; None when empty.
+pub(crate) fn clean_reason(text: &str) -> Option<String> {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    Some(clean.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Exact registry versions of `ecosystem` the change adds or moves to.

@@ -10,13 +10,12 @@
 //! `content-v2/sha512/<hex split 2/2/rest>`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use serde::Deserialize;
 
-use super::{versions_line, Summaries};
+use super::{clean_reason, read_limited, versions_line, Summaries};
 
 /// Content files larger than this are not read (the biggest packuments are tens of MB).
 const MAX_PACKUMENT: u64 = 96 << 20;
@@ -190,34 +189,16 @@ impl<'s> Index<'s> {
     pub fn message(&self, name: &str, version: &str) -> Option<String> {
         let (bucket, key) = self.bucket(name)?;
         let root = self.root.as_deref()?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(bucket)
-            .ok()?
-            .take(MAX_BUCKET)
-            .read_to_end(&mut bytes)
-            .ok()?;
+        let bytes = read_limited(&bucket, MAX_BUCKET)?;
         let doc = read_packument(root, &bytes, &key)?;
-        let msg = deprecation(doc.versions.get(version)?)?;
-        // A message is the maintainers' free text: one line, no control characters, bounded.
-        let clean: String = msg
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(300)
-            .collect();
-        Some(clean.trim().to_owned())
+        clean_reason(deprecation(doc.versions.get(version)?)?)
     }
 }
 
 /// The packument a bucket's newest entry for `key` points at.
 fn read_packument(root: &Path, bucket: &[u8], key: &str) -> Option<Packument> {
     let content = content_path(root, &newest_integrity(bucket, key)?)?;
-    let mut bytes = Vec::new();
-    std::fs::File::open(content)
-        .ok()?
-        .take(MAX_PACKUMENT)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    packument(&bytes)
+    packument(&read_limited(&content, MAX_PACKUMENT)?)
 }
 
 #[cfg(test)]
