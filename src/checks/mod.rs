@@ -46,6 +46,7 @@ pub struct Context<'a> {
     notes: Mutex<Vec<(u8, String)>>,
     deps: OnceLock<Vec<DepChange>>,
     file_deps: OnceLock<Vec<crate::deps::FileDeps>>,
+    private: OnceLock<private::PrivateSources>,
     /// Held while the dependency files are read: checks on other threads that need them wait
     /// for the one read instead of repeating it.
     deps_busy: Mutex<()>,
@@ -70,6 +71,7 @@ impl<'a> Context<'a> {
             notes: Mutex::new(Vec::new()),
             deps: OnceLock::new(),
             file_deps: OnceLock::new(),
+            private: OnceLock::new(),
             deps_busy: Mutex::new(()),
         }
     }
@@ -108,6 +110,17 @@ impl<'a> Context<'a> {
         }
         let computed = with_note_group(DEPS_NOTE_GROUP, || crate::deps::file_deps(self))?;
         Ok(self.file_deps.get_or_init(|| computed))
+    }
+
+    /// Which of the change's dependencies come from private registries (never sent to public
+    /// ones), worked out once per run for every check that goes online.
+    pub fn private_sources(&self) -> Result<&private::PrivateSources> {
+        if let Some(p) = self.private.get() {
+            return Ok(p);
+        }
+        let changes = self.dependency_changes()?;
+        let computed = private::PrivateSources::of(self, changes.iter().map(|c| &c.dep))?;
+        Ok(self.private.get_or_init(|| computed))
     }
 
     /// The notes recorded so far.

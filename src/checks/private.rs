@@ -1,6 +1,6 @@
 //! Which added dependencies come from a private registry or index: an npm lockfile entry
 //! resolved from another host, a PyPI dependency file (or pip's environment) that points pip at
-//! another index. Their names are never sent to the public registries: that would leak internal
+//! another index, a Go module matching `GOPRIVATE` / `GONOPROXY`. Their names are never sent to the public registries: that would leak internal
 //! package names, and the public registry's answer would be about someone else's package of
 //! the same name (a private `@corp/x` is "missing" from npmjs.org, not hallucinated).
 
@@ -32,6 +32,7 @@ pub struct PrivateSources {
 
 impl PrivateSources {
     /// Works out which of `deps` are private (reads the dependency files only when needed).
+    /// Checks ask [`Context::private_sources`], which does this once per run.
     pub fn of<'a>(ctx: &Context<'_>, deps: impl Iterator<Item = &'a Dep>) -> Result<Self> {
         let mut out = PrivateSources {
             npm: HashSet::new(),
@@ -72,7 +73,8 @@ impl PrivateSources {
                 dep.version.clone().unwrap_or_default(),
             )),
             Ecosystem::PyPI => self.pypi_files.get(&dep.path).copied().unwrap_or(false),
-            _ => false,
+            Ecosystem::Go => !crate::checks::yanked::go::may_ask_proxy(&dep.name),
+            Ecosystem::CratesIo => false,
         }
     }
 }

@@ -256,10 +256,7 @@ impl Check for Typosquat {
         let private = if ctx.offline {
             None
         } else {
-            Some(crate::checks::private::PrivateSources::of(
-                ctx,
-                deps.iter().copied(),
-            )?)
+            Some(ctx.private_sources()?)
         };
         for (i, d) in deps.iter().enumerate() {
             let pop = popular::get(d.ecosystem);

@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::checks::private::PrivateSources;
 use crate::checks::typosquat::registry::{Client, Fetched, Query};
 use crate::checks::{Check, Context};
 use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
@@ -446,18 +445,13 @@ impl Check for Yanked {
                 p.unasked = Some(Unasked::Offline);
             }
         } else {
-            let private = PrivateSources::of(ctx, pending.iter().map(|p| p.dep))?;
+            let private = ctx.private_sources()?;
             let go_proxy = go::proxy();
             for p in pending.iter_mut().filter(|p| p.status.is_none()) {
-                let private = match p.dep.ecosystem {
-                    Ecosystem::Go => {
-                        go_proxy.is_none()
-                            || go::escape(&p.dep.name).is_none()
-                            || !go::may_ask_proxy(&p.dep.name)
-                    }
-                    _ => private.contains(p.dep),
-                };
-                if private {
+                // A Go module also needs a proxy to ask and a path the proxy could serve.
+                let unaskable_go = p.dep.ecosystem == Ecosystem::Go
+                    && (go_proxy.is_none() || go::escape(&p.dep.name).is_none());
+                if unaskable_go || private.contains(p.dep) {
                     p.unasked = Some(Unasked::Private);
                 }
             }
