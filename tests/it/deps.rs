@@ -1101,69 +1101,56 @@ async fn withdrawn_versions_no_cache_lists_are_looked_up_online_once() {
     use wiremock::{Mock, MockServer, ResponseTemplate};
     let server = MockServer::start().await;
     let reason = "Yanked due to conflicts with CVE-2024-35195 mitigation";
-    for (p, body) in [
+    let json = |v: serde_json::Value| ResponseTemplate::new(200).set_body_json(v);
+    let text = |t: &str| ResponseTemplate::new(200).set_body_string(t);
+    // Each answered once (the second run is served from the cache); the two private names
+    // never (their paths answer 500 if asked).
+    for (p, reply, times) in [
         // PyPI's JSON API for one release (public facts: requests 2.32.0 was yanked).
         (
             "/pypi/requests/2.32.0/json",
-            serde_json::json!({"info": {"name": "requests", "version": "2.32.0", "yanked": true, "yanked_reason": reason}, "urls": []}),
+            json(serde_json::json!({"info": {"name": "requests", "version": "2.32.0", "yanked": true, "yanked_reason": reason}, "urls": []})),
+            1,
         ),
         (
             "/pypi/urllib3/2.2.2/json",
-            serde_json::json!({"info": {"name": "urllib3", "version": "2.2.2", "yanked": false, "yanked_reason": null}, "urls": []}),
+            json(serde_json::json!({"info": {"name": "urllib3", "version": "2.2.2", "yanked": false, "yanked_reason": null}, "urls": []})),
+            1,
         ),
         // npm's version document.
         (
             "/inflight/1.0.6",
-            serde_json::json!({"name": "inflight", "version": "1.0.6", "deprecated": "This module is not supported, and leaks memory. Do not use it."}),
+            json(serde_json::json!({"name": "inflight", "version": "1.0.6", "deprecated": "This module is not supported, and leaks memory. Do not use it."})),
+            1,
         ),
+        // The Go module proxy: the latest version, then its go.mod with the retractions.
+        (
+            "/example.com/lib/@latest",
+            json(serde_json::json!({"Version": "v1.2.0", "Time": "2024-05-01T00:00:00Z"})),
+            1,
+        ),
+        (
+            "/example.com/lib/@v/v1.2.0.mod",
+            text("module example.com/lib\n\ngo 1.21\n\nretract (\n\tv1.0.1 // Data race in the parser.\n\t[v0.9.0, v0.9.3]\n)\n"),
+            1,
+        ),
+        // crates.io's sparse index: the crate's file, one JSON line per version.
+        (
+            "/sm/al/smallvec",
+            text("{\"name\":\"smallvec\",\"vers\":\"0.6.8\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":false}\n{\"name\":\"smallvec\",\"vers\":\"0.6.9\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":true}\n"),
+            1,
+        ),
+        // A GOPRIVATE module and a private npm registry's package.
+        ("/corp.example.com/secret/@latest", ResponseTemplate::new(500), 0),
+        ("/@corp%2Finternal/2.0.0", ResponseTemplate::new(500), 0),
     ] {
         Mock::given(method("GET"))
             .and(path(p))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
-            .expect(1)
+            .respond_with(reply)
+            .expect(times)
             .mount(&server)
             .await;
     }
-    // The Go module proxy: the latest version, then its go.mod with the retractions.
-    Mock::given(method("GET"))
-        .and(path("/example.com/lib/@latest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            serde_json::json!({"Version": "v1.2.0", "Time": "2024-05-01T00:00:00Z"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/example.com/lib/@v/v1.2.0.mod"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            "module example.com/lib\n\ngo 1.21\n\nretract (\n\tv1.0.1 // Data race in the parser.\n\t[v0.9.0, v0.9.3]\n)\n",
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    // A private module (GOPRIVATE) is never sent to the proxy.
-    Mock::given(method("GET"))
-        .and(wiremock::matchers::path_regex("^/corp\\.example\\.com/.*"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    // crates.io's sparse index: the crate's file, one JSON line per version.
-    Mock::given(method("GET"))
-        .and(path("/sm/al/smallvec"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            "{\"name\":\"smallvec\",\"vers\":\"0.6.8\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":false}\n{\"name\":\"smallvec\",\"vers\":\"0.6.9\",\"deps\":[],\"cksum\":\"00\",\"features\":{},\"yanked\":true}\n",
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    // A private npm registry's package is never asked about on the public one.
-    Mock::given(method("GET"))
-        .and(path("/@corp%2Finternal/2.0.0"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
     let repo = TempRepo::new();
     repo.write("requirements.txt", "flask==3.0.0\n");
     repo.commit("base");
