@@ -61,15 +61,6 @@ pub fn index_path(name: &str) -> Option<String> {
     })
 }
 
-/// Whether the cache file `bytes` lists `version` as yanked: Some(yanked) when the file has
-/// the version, None when it does not (or is not a cache file this reader knows).
-pub fn yanked_in_cache(bytes: &[u8], version: &str) -> Option<bool> {
-    versions_in_cache(bytes)?
-        .into_iter()
-        .find(|(v, _)| *v == version)
-        .map(|(_, y)| y)
-}
-
 /// Every version a cache file lists, with its yanked flag, in file order; None when the bytes
 /// are not a cache file this reader knows. Entries whose JSON line is not one (or cut off) are
 /// left out: not listed means not judged.
@@ -159,6 +150,11 @@ pub fn lookup(dirs: &[PathBuf], name: &str, version: &str) -> Option<bool> {
 mod tests {
     use super::super::{SUMMARY_FILE, SUMMARY_HEADER};
     use super::*;
+
+    /// One version's flag in a whole cache file, as the summaries answer it.
+    fn yanked_in_cache(bytes: &[u8], version: &str) -> Option<bool> {
+        super::super::in_line(&versions_line(versions_in_cache(bytes)?), version)
+    }
 
     /// A cache file as cargo writes it.
     pub fn cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {

@@ -27,7 +27,7 @@ use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
 use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
-pub use cargo::{cache_dirs, index_path, lookup, versions_in_cache, yanked_in_cache};
+pub use cargo::{cache_dirs, index_path, lookup, versions_in_cache};
 
 /// The withdrawn-version check.
 pub struct Yanked;
