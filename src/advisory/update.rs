@@ -92,6 +92,14 @@ async fn fetch_all(db: &Path, scratch: &Path, opts: &UpdateOptions) -> Result<Up
         });
         records.append(&mut c.records);
     }
+    #[cfg(not(feature = "network"))]
+    if opts.osv_url.is_some() {
+        return Err(Error::Db {
+            path: db.to_owned(),
+            message: "OSV download: this guardrail was built without the `network` feature".into(),
+        });
+    }
+    #[cfg(feature = "network")]
     if let Some(base) = &opts.osv_url {
         let client = reqwest::Client::builder()
             .user_agent(concat!("guardrail/", env!("CARGO_PKG_VERSION")))

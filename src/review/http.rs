@@ -12,10 +12,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// The process environment, as the backends' `from_env` constructors take it.
-pub fn env_var(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
-}
+pub use super::env_var;
 
 /// Time and retry limits.
 #[derive(Debug, Clone, Copy)]

@@ -18,13 +18,21 @@ use crate::policy::Verdict;
 use crate::rules::RuleSet;
 
 pub mod body;
+#[cfg(feature = "network")]
 pub mod github;
+#[cfg(feature = "network")]
 pub mod gitlab;
+#[cfg(feature = "network")]
 pub mod http;
 pub mod local;
 pub mod provenance;
 
 pub use provenance::Provenance;
+
+/// The process environment, as the backends' `from_env` constructors take it.
+pub fn env_var(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
 
 /// Where review decisions come from and results go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,8 +293,21 @@ pub struct Finished {
 /// logs decisions to the ledger, and (local) records pending items in the queue.
 pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
     let mut backend: Box<dyn Backend> = match opts.publish {
-        Some(Target::Github) => Box::new(github::GitHub::from_env(&http::env_var)?),
-        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&http::env_var)?),
+        #[cfg(feature = "network")]
+        Some(Target::Github) => Box::new(github::GitHub::from_env(&env_var)?),
+        #[cfg(feature = "network")]
+        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&env_var)?),
+        #[cfg(not(feature = "network"))]
+        Some(Target::Github | Target::Gitlab) => {
+            return Err(Error::Forge {
+                forge: if opts.publish == Some(Target::Github) {
+                    "GitHub"
+                } else {
+                    "GitLab"
+                },
+                message: "this guardrail was built without the `network` feature".into(),
+            })
+        }
         Some(Target::Local) | None => match &outcome.repo {
             Some(repo) => Box::new(local::LocalQueue::open(repo, opts.enqueue)?),
             None => Box::new(local::NoQueue),
@@ -303,7 +324,7 @@ pub fn finish_with(
 ) -> Result<Finished> {
     let mut info = backend.change_info();
     if info.branch.is_none() {
-        info.branch = opts.branch.clone().or_else(|| env_branch(&http::env_var));
+        info.branch = opts.branch.clone().or_else(|| env_branch(&env_var));
     }
     if info.branch.is_none() && matches!(opts.publish, None | Some(Target::Local)) {
         info.branch = outcome.repo.as_ref().and_then(Repo::current_branch);

@@ -161,6 +161,36 @@ fn cross_check_ruff_cargo_lock_with_cargo_audit() {
     );
 }
 
+/// The brief's rule for our own dependencies: no crate in either of our lockfiles (the product's
+/// and the fuzz workspace's) has an open advisory of any kind in the shared RustSec snapshot
+/// (vulnerable, unsound, unmaintained, withdrawn from crates.io as malicious, or a notice).
+#[test]
+fn our_own_lockfiles_have_no_open_advisories() {
+    let db = Db::open(&db_path()).expect("open");
+    let all = [
+        AdvisoryKind::Vulnerability,
+        AdvisoryKind::Malicious,
+        AdvisoryKind::Unsound,
+        AdvisoryKind::Unmaintained,
+        AdvisoryKind::Notice,
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (lock, at_least) in [("Cargo.lock", 250), ("fuzz/Cargo.lock", 150)] {
+        let entries = lock_entries(deps::Format::CargoLock, &root.join(lock));
+        assert!(
+            entries.len() >= at_least,
+            "{lock}: {} entries",
+            entries.len()
+        );
+        assert!(
+            entries.iter().any(|e| e.dep.name == "regex"),
+            "{lock}: registry entries read"
+        );
+        let found = matched(&db, &entries, &all, "");
+        assert!(found.is_empty(), "{lock}: open advisories {found:?}");
+    }
+}
+
 fn osv_expected(dir: &str) -> BTreeSet<(String, String)> {
     let path = shared_data()
         .join("lockfiles")

@@ -10,7 +10,6 @@
 //! report once; it never fails the run.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -101,6 +100,7 @@ pub struct Client {
 
 /// Largest registry document read (npm documents of old packages are many MB); a bigger one is
 /// taken as "exists, long established".
+#[cfg(feature = "network")]
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
 fn env_or(key: &str, default: &str) -> String {
@@ -311,6 +311,14 @@ impl Client {
             .collect()
     }
 
+    #[cfg(not(feature = "network"))]
+    fn fetch_many(&self, urls: &[String]) -> Vec<Result<Fetched, String>> {
+        urls.iter()
+            .map(|_| Err("built without the `network` feature".to_owned()))
+            .collect()
+    }
+
+    #[cfg(feature = "network")]
     fn fetch_many(&self, urls: &[String]) -> Vec<Result<Fetched, String>> {
         let fail = |e: String| urls.iter().map(|_| Err(e.clone())).collect();
         let rt = match tokio::runtime::Builder::new_current_thread()
@@ -334,7 +342,7 @@ impl Client {
             Err(e) => return fail(format!("cannot build the HTTP client: {e}")),
         };
         rt.block_on(async {
-            let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
+            let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
             let mut tasks = tokio::task::JoinSet::new();
             for (slot, url) in urls.iter().enumerate() {
                 let url = url.clone();
@@ -359,6 +367,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "network")]
 async fn fetch_one(http: &reqwest::Client, url: &str) -> Result<Fetched, String> {
     let mut resp = http
         .get(url)
@@ -383,6 +392,7 @@ async fn fetch_one(http: &reqwest::Client, url: &str) -> Result<Fetched, String>
     Ok(Fetched::Body(body))
 }
 
+#[cfg(feature = "network")]
 fn one_line(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);
