@@ -50,6 +50,9 @@ pub struct Context<'a> {
     /// Held while the dependency files are read: checks on other threads that need them wait
     /// for the one read instead of repeating it.
     deps_busy: Mutex<()>,
+    /// The same for the dependency diff: the checks that want it start together, on as many
+    /// threads as there are cores, so a repeated diff would take a core from the code rules.
+    changes_busy: Mutex<()>,
 }
 
 impl<'a> Context<'a> {
@@ -73,6 +76,7 @@ impl<'a> Context<'a> {
             file_deps: OnceLock::new(),
             private: OnceLock::new(),
             deps_busy: Mutex::new(()),
+            changes_busy: Mutex::new(()),
         }
     }
 
@@ -87,9 +91,13 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The change's dependency changes, computed once and shared by every check. Two lanes
-    /// asking at once may both diff; the file reads under it ([`Context::file_deps`]) happen once.
+    /// The change's dependency changes, computed once and shared by every check (a second
+    /// caller waits for the first).
     pub fn dependency_changes(&self) -> Result<&[DepChange]> {
+        if let Some(d) = self.deps.get() {
+            return Ok(d);
+        }
+        let _busy = self.changes_busy.lock();
         if let Some(d) = self.deps.get() {
             return Ok(d);
         }
