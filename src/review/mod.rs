@@ -298,9 +298,9 @@ pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
         #[cfg(feature = "network")]
         Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&env_var)?),
         #[cfg(not(feature = "network"))]
-        Some(Target::Github | Target::Gitlab) => {
+        Some(forge @ (Target::Github | Target::Gitlab)) => {
             return Err(Error::Forge {
-                forge: if opts.publish == Some(Target::Github) {
+                forge: if forge == Target::Github {
                     "GitHub"
                 } else {
                     "GitLab"

@@ -892,20 +892,13 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     repo.commit("bump");
     let summaries = tempfile::tempdir().expect("tempdir");
     let run = |cargo_home: &Path| {
-        guardrail(repo.path())
-            .args([
-                "check",
-                "--base",
-                "HEAD~1",
-                "--format",
-                "json",
-                "--no-ledger",
-                "--offline",
-            ])
-            .env("CARGO_HOME", cargo_home)
-            .env("GUARDRAIL_YANKED_CACHE", summaries.path())
-            .output()
-            .expect("run")
+        check_offline_with(
+            &repo,
+            &[
+                ("CARGO_HOME", cargo_home),
+                ("GUARDRAIL_YANKED_CACHE", summaries.path()),
+            ],
+        )
     };
     let out = run(home.path());
     let findings = json_findings(&out.stdout);
@@ -966,8 +959,8 @@ fn yanked_crate_versions_come_from_cargos_index_cache() {
     );
 }
 
-/// `guardrail check --offline` of the last commit (JSON, no ledger) with one cache location set.
-fn check_offline_with(repo: &TempRepo, var: &str, dir: &Path) -> std::process::Output {
+/// `guardrail check --offline` of the last commit (JSON, no ledger) with cache locations set.
+fn check_offline_with(repo: &TempRepo, env: &[(&str, &Path)]) -> std::process::Output {
     guardrail(repo.path())
         .args([
             "check",
@@ -978,7 +971,7 @@ fn check_offline_with(repo: &TempRepo, var: &str, dir: &Path) -> std::process::O
             "--no-ledger",
             "--offline",
         ])
-        .env(var, dir)
+        .envs(env.iter().copied())
         .output()
         .expect("run")
 }
@@ -1054,7 +1047,7 @@ fn deprecated_npm_versions_come_from_npms_cache() {
     ]);
     repo.write("package-lock.json", &head);
     repo.commit("add inflight");
-    let out = check_offline_with(&repo, "npm_config_cache", npm_home.path());
+    let out = check_offline_with(&repo, &[("npm_config_cache", npm_home.path())]);
     let findings = json_findings(&out.stdout);
     let deprecated: Vec<_> = findings
         .iter()
@@ -1307,7 +1300,7 @@ fn retracted_go_versions_come_from_the_module_cache() {
         "module example.com/app\n\ngo 1.21\n\nrequire github.com/ExampleOrg/lib v1.1.0\nrequire golang.org/x/text v0.3.0\n",
     );
     repo.commit("bump");
-    let out = check_offline_with(&repo, "GOMODCACHE", gomod.path());
+    let out = check_offline_with(&repo, &[("GOMODCACHE", gomod.path())]);
     let findings = json_findings(&out.stdout);
     let retracted: Vec<_> = findings
         .iter()
