@@ -17,7 +17,7 @@ mod eval;
 
 use std::process::ExitCode;
 
-use guardrail::deps::Ecosystem;
+use guardrail::ecosystem::Ecosystem;
 
 fn eco_name(e: Ecosystem) -> &'static str {
     e.as_str()

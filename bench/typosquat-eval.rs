@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use guardrail::checks::typosquat::heuristics::{self, Suspicion};
 use guardrail::checks::typosquat::popular;
-use guardrail::deps::Ecosystem;
+use guardrail::ecosystem::Ecosystem;
 
 const ECOS: [Ecosystem; 3] = [Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI];
 

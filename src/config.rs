@@ -3,7 +3,10 @@
 //! and an expiry date.
 
 use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -415,5 +418,86 @@ mod tests {
         );
         let e = Config::parse(b"version: 1\nexclude: [\xff]\n", Path::new("c.yml")).unwrap_err();
         assert_eq!(e.to_string(), "c.yml:2: not valid UTF-8");
+    }
+}
+
+/// The process environment as the edge (`cli`/`cmd`) read it. The library reads variables only
+/// through this, so a run's inputs are explicit and tests build one instead of isolating the
+/// process environment.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<OsString, OsString>,
+}
+
+static NO_ENV: Env = Env {
+    vars: BTreeMap::new(),
+};
+
+impl Env {
+    /// The empty environment.
+    pub fn empty() -> &'static Env {
+        &NO_ENV
+    }
+
+    /// An environment holding exactly these variables.
+    pub fn from_pairs<K: Into<OsString>, V: Into<OsString>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// A variable's value, raw.
+    pub fn var_os(&self, key: &str) -> Option<&OsStr> {
+        self.vars.get(OsStr::new(key)).map(OsString::as_os_str)
+    }
+
+    /// A variable's value when it is set, valid UTF-8 and not empty.
+    pub fn var(&self, key: &str) -> Option<&str> {
+        self.var_os(key)
+            .and_then(OsStr::to_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A copy with one more variable (tests and callers that override one value).
+    pub fn with(mut self, key: &str, value: impl Into<OsString>) -> Self {
+        self.vars.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// The config's `exclude` globs: paths no check reads. A glob without `/` also matches in any
+/// directory (`*.min.js` is `**/*.min.js`).
+#[derive(Debug, Clone)]
+pub struct PathFilter {
+    excludes: GlobSet,
+}
+
+impl PathFilter {
+    /// The filter of `globs`; an invalid glob was already refused by [`Config::parse`].
+    pub fn new(globs: &[String]) -> Self {
+        let mut b = GlobSetBuilder::new();
+        for p in globs {
+            if let Ok(g) = Glob::new(p) {
+                b.add(g);
+            }
+            if !p.contains('/') {
+                if let Ok(g) = Glob::new(&format!("**/{p}")) {
+                    b.add(g);
+                }
+            }
+        }
+        PathFilter {
+            excludes: b.build().unwrap_or_else(|_| GlobSet::empty()),
+        }
+    }
+
+    /// Whether `path` is excluded.
+    pub fn excluded(&self, path: &str) -> bool {
+        self.excludes.is_match(path)
     }
 }

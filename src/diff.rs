@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::error::Result;
+
 /// One line of a file with its 1-based number (head numbering for added lines, base numbering
 /// for removed lines).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +101,14 @@ impl FileChange {
             added_bytes: 0,
         }
     }
+}
+
+/// Read access to files at the base and head revisions.
+pub trait Revisions: Sync {
+    /// A file at the base revision (None: absent there, or no base known).
+    fn base(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// A file at the head revision (None: absent there, or not available).
+    fn head(&self, path: &str) -> Result<Option<Vec<u8>>>;
 }
 
 /// All files of a change.

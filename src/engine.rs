@@ -5,13 +5,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::checks::{default_checks, Context, Revisions};
-use crate::config::{self, Config};
-use crate::diff::{self, ChangeSet};
+use crate::config::{self, Config, Env};
+use crate::diff::{self, ChangeSet, Revisions};
 use crate::error::{Error, Result};
 use crate::finding::{sha256_hex, Finding};
 use crate::git::{Repo, Rev};
-use crate::policy::{self, Policy, Verdict};
+use crate::pipeline;
+use crate::policy::{self, Verdict};
 use crate::rules::{self, RuleSet, Source};
 
 /// Where the change comes from.
@@ -48,6 +48,11 @@ pub struct CheckSettings {
     /// The caller records the run in the audit ledger (the remote's URL it names is then looked
     /// up while the checks run).
     pub record: bool,
+    /// The parsed-rules cache directory (None: no cache).
+    pub rules_cache: Option<PathBuf>,
+    /// The environment the edge read (CI variables for the default base, package-manager
+    /// settings for the dependency checks).
+    pub env: Env,
 }
 
 /// Result of a run.
@@ -171,7 +176,8 @@ fn get_change(s: &CheckSettings, stdin: &mut dyn Read, limit: u64) -> Result<Cha
                 None => {
                     let repo = Repo::discover(&s.cwd)?;
                     let head_sha = repo.resolve(head)?;
-                    let base_sha = repo.default_base(&head_sha, &|k| std::env::var(k).ok())?;
+                    let base_sha =
+                        repo.default_base(&head_sha, &|k| s.env.var(k).map(str::to_owned))?;
                     (repo, head_sha, base_sha, None)
                 }
             };
@@ -274,20 +280,18 @@ pub fn load_rules(
     repo: Option<&Repo>,
     base: Option<&str>,
     cwd: &Path,
+    cache: Option<&Path>,
 ) -> Result<RuleSet> {
-    load_rules_with(cfg, extra, repo, base, cwd, None)
+    load_rules_with(cfg, extra, repo, base, cwd, cache, None)
 }
 
 /// The built-in packs alone, loaded on another thread while git works: what most configs use.
 type Preloaded = std::thread::JoinHandle<Result<RuleSet>>;
 
-fn preload_builtin_rules() -> Preloaded {
-    std::thread::spawn(|| {
+fn preload_builtin_rules(cache: Option<PathBuf>) -> Preloaded {
+    std::thread::spawn(move || {
         let _t = tracing::debug_span!("preload_builtin_rules").entered();
-        RuleSet::compile_cached(
-            &rules::builtin_sources(),
-            rules::default_cache_dir().as_deref(),
-        )
+        RuleSet::compile_cached(&rules::builtin_sources(), cache.as_deref())
     })
 }
 
@@ -298,6 +302,7 @@ fn load_rules_with(
     repo: Option<&Repo>,
     base: Option<&str>,
     cwd: &Path,
+    cache: Option<&Path>,
     preloaded: Option<Preloaded>,
 ) -> Result<RuleSet> {
     if let Some(handle) = preloaded {
@@ -324,7 +329,7 @@ fn load_rules_with(
         sources.extend(rules::dir_sources(p)?);
     }
     drop(_t);
-    let mut set = RuleSet::compile_cached(&sources, rules::default_cache_dir().as_deref())?;
+    let mut set = RuleSet::compile_cached(&sources, cache)?;
     set.disable(&cfg.rules.disable);
     Ok(set)
 }
@@ -334,69 +339,35 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// Runs every check, in three lanes on their own threads: the code rules; the dependency
-/// checks that share the parsed dependency files; and the yanked-crate look-up, which is mostly
-/// file reads. Each lane runs its checks in order. Lanes follow [`default_checks`]' order, so
-/// findings, the first error and notes come out in that order whatever finishes first.
-fn run_checks(ctx: &Context<'_>) -> Result<Vec<Finding>> {
-    let checks = default_checks();
-    let lane_of = |name: &str| match name {
-        "code-rules" => 0u8,
-        "yanked" => 2,
-        _ => crate::checks::DEPS_NOTE_GROUP,
-    };
-    let lane = |n: u8| -> Vec<(usize, &dyn crate::checks::Check)> {
-        checks
-            .iter()
-            .map(|c| c.as_ref())
-            .enumerate()
-            .filter(|(_, c)| lane_of(c.name()) == n)
-            .collect()
-    };
-    let run = |group: u8, list: &[(usize, &dyn crate::checks::Check)]| {
-        crate::checks::set_note_group(group);
-        let mut out = Vec::new();
-        for (i, check) in list {
-            let _t = tracing::debug_span!("check", name = check.name()).entered();
-            let r = check.run(ctx);
-            let failed = r.is_err();
-            out.push((*i, r));
-            if failed {
-                break;
-            }
-        }
-        crate::checks::set_note_group(0);
-        out
-    };
-    let deps_lane = crate::checks::DEPS_NOTE_GROUP;
-    let (code, deps, yanked) = (lane(0), lane(deps_lane), lane(2));
-    let mut results = std::thread::scope(|scope| {
-        let side = [
-            scope.spawn(|| run(0, &code)),
-            scope.spawn(|| run(2, &yanked)),
-        ];
-        let mut here = run(deps_lane, &deps);
-        for h in side {
-            // A panic in a check is a bug; it surfaces as one, not as a silent empty result.
-            match h.join() {
-                Ok(r) => here.extend(r),
-                Err(p) => std::panic::resume_unwind(p),
-            }
-        }
-        here
-    });
-    results.sort_by_key(|(i, _)| *i);
-    let mut raw = Vec::new();
-    for (_, r) in results {
-        raw.extend(r?);
-    }
-    Ok(raw)
+/// A change read and ready to check: what [`run`] needs, and what the caller may look at
+/// first (the repository and revisions, to work out who wrote the change).
+pub struct Prepared {
+    /// Base commit.
+    pub base: Option<String>,
+    /// Head commit (None for `--staged` and plain diffs).
+    pub head: Option<String>,
+    head_rev: Rev,
+    /// The repository, when there is one.
+    pub repo: Option<Repo>,
+    /// The config in force.
+    pub config: Config,
+    config_sha256: Option<String>,
+    rules: RuleSet,
+    changes: ChangeSet,
+    diff_sha256: String,
+    started: time::OffsetDateTime,
 }
 
-/// Runs `check`.
+/// Runs `check` on a change whose authorship is not known (no agent tier).
 pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
+    let p = prepare(s, stdin)?;
+    run(p, s, false)
+}
+
+/// Reads the change, the config and the rules.
+pub fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
     let started = time::OffsetDateTime::now_utc();
-    let preloaded = preload_builtin_rules();
+    let preloaded = preload_builtin_rules(s.rules_cache.clone());
     let limit_default = config::Limits::default().max_diff_bytes;
     let change = {
         let _t = tracing::debug_span!("get_change").entered();
@@ -445,24 +416,35 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             change.repo.as_ref(),
             change.base.as_deref(),
             &s.cwd,
+            s.rules_cache.as_deref(),
             Some(preloaded),
         )?
     };
-    let revs = change.repo.as_ref().map(|repo| GitRevs {
+    Ok(Prepared {
+        base: change.base,
+        head: change.head,
+        head_rev: change.head_rev,
+        repo: change.repo,
+        config: cfg,
+        config_sha256,
+        rules,
+        changes,
+        diff_sha256: sha256_hex(&change.diff),
+        started,
+    })
+}
+
+/// Runs every check on a prepared change and applies the policy, once; `agent_written` turns
+/// on the config's agent tier.
+pub fn run(p: Prepared, s: &CheckSettings, agent_written: bool) -> Result<Outcome> {
+    let revs = p.repo.as_ref().map(|repo| GitRevs {
         repo,
-        base: change.base.clone(),
-        head: change.head_rev.clone(),
+        base: p.base.clone(),
+        head: p.head_rev.clone(),
     });
-    let mut ctx = Context::new(
-        &changes,
-        revs.as_ref().map(|r| r as &dyn Revisions),
-        &cfg,
-        &rules,
-    );
-    ctx.offline = s.offline;
-    ctx.db_dir = s.db.clone();
     let mut notes = Vec::new();
-    let binaries: Vec<&str> = changes
+    let binaries: Vec<&str> = p
+        .changes
         .files
         .iter()
         .filter(|f| f.binary)
@@ -475,28 +457,37 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
             binaries.join(", ")
         ));
     }
-    let raw = run_checks(&ctx)?;
-    notes.extend(ctx.take_notes());
-    drop(ctx);
+    let checked = pipeline::run(&pipeline::Input {
+        changes: &p.changes,
+        revs: revs.as_ref().map(|r| r as &dyn Revisions),
+        config: &p.config,
+        rules: &p.rules,
+        env: &s.env,
+        offline: s.offline,
+        scan: false,
+        db_dir: s.db.as_deref(),
+        agent_written,
+        today: today(),
+    })?;
+    notes.extend(checked.notes);
+    drop(revs);
     {
         let _t = tracing::debug_span!("save_rules_cache").entered();
-        rules.save_cache();
+        p.rules.save_cache();
     }
-    let findings = Policy::new(&cfg, today()).apply(raw);
-    let verdict = policy::verdict(&findings);
     Ok(Outcome {
-        verdict,
-        base: change.base,
-        head: change.head,
-        findings,
+        verdict: checked.verdict,
+        base: p.base,
+        head: p.head,
+        findings: checked.findings,
         notes,
-        diff_sha256: sha256_hex(&change.diff),
-        config_sha256,
-        config: cfg,
-        rules,
-        changes,
-        repo: change.repo,
+        diff_sha256: p.diff_sha256,
+        config_sha256: p.config_sha256,
+        config: p.config,
+        rules: p.rules,
+        changes: p.changes,
+        repo: p.repo,
         db: s.db.clone(),
-        started,
+        started: p.started,
     })
 }

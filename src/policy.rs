@@ -4,8 +4,8 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{parse_date, Config, Ignore};
-use crate::finding::{Finding, Review, ReviewState, Severity};
+use crate::config::{parse_date, Config, Ignore, PathFilter};
+use crate::finding::{Finding, Kind, Review, ReviewState, Severity};
 
 /// The gate's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,8 @@ impl Verdict {
 /// Compiled policy from the config.
 pub struct Policy<'a> {
     config: &'a Config,
-    excludes: GlobSet,
+    agent_written: bool,
+    excludes: PathFilter,
     ignore_paths: Vec<Option<GlobSet>>,
     today: time::Date,
 }
@@ -59,18 +60,7 @@ fn one_glob(p: &str) -> Option<GlobSet> {
 impl<'a> Policy<'a> {
     /// Policy for `config`, judging ignore expiry against `today` (UTC).
     pub fn new(config: &'a Config, today: time::Date) -> Self {
-        let mut b = GlobSetBuilder::new();
-        for p in &config.exclude {
-            if let Ok(g) = Glob::new(p) {
-                b.add(g);
-            }
-            if !p.contains('/') {
-                if let Ok(g) = Glob::new(&format!("**/{p}")) {
-                    b.add(g);
-                }
-            }
-        }
-        let excludes = b.build().unwrap_or_else(|_| GlobSet::empty());
+        let excludes = PathFilter::new(&config.exclude);
         let ignore_paths = config
             .ignore
             .iter()
@@ -78,6 +68,7 @@ impl<'a> Policy<'a> {
             .collect();
         Policy {
             config,
+            agent_written: false,
             excludes,
             ignore_paths,
             today,
@@ -86,7 +77,7 @@ impl<'a> Policy<'a> {
 
     /// Whether a path is excluded from checking.
     pub fn excluded(&self, path: &str) -> bool {
-        self.excludes.is_match(path)
+        self.excludes.excluded(path)
     }
 
     fn ignore_matches(&self, ig: &Ignore, path_glob: Option<&GlobSet>, f: &Finding) -> bool {
@@ -117,7 +108,38 @@ impl<'a> Policy<'a> {
     }
 
     /// Applies overrides, excludes and ignores; yellow findings get a pending review.
+    /// The same policy for a change written by a coding agent: the config's agent tier
+    /// (`review.agent`) applies too.
+    pub fn agent_written(mut self, agent: bool) -> Self {
+        self.agent_written = agent;
+        self
+    }
+
+    /// Applies the policy once: what [`Policy::apply`] does, and the verdict of the result.
+    pub fn decide(&self, findings: Vec<Finding>) -> Decision {
+        let mut raised = 0usize;
+        let findings = self.apply_counting(findings, &mut raised);
+        let notes = if raised > 0 {
+            vec![format!(
+                "agent-written change: the agent policy tier raised {raised} finding(s)"
+            )]
+        } else {
+            Vec::new()
+        };
+        Decision {
+            verdict: verdict(&findings),
+            findings,
+            notes,
+        }
+    }
+
+    /// Excludes, severity overrides, ignores, the agent tier when the change is agent-written,
+    /// and pending reviews for yellow findings; sorted.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        self.apply_counting(findings, &mut 0)
+    }
+
+    fn apply_counting(&self, findings: Vec<Finding>, raised: &mut usize) -> Vec<Finding> {
         let mut out = Vec::with_capacity(findings.len());
         'next: for mut f in findings {
             if self.excluded(&f.path) {
@@ -153,11 +175,54 @@ impl<'a> Policy<'a> {
                     reason: None,
                 });
             }
+            if self.agent_written && self.agent_tier(&mut f) {
+                *raised += 1;
+            }
             out.push(f);
         }
         sort(&mut out);
         out
     }
+
+    /// The config's agent tier for one finding: agent-kind findings become red, dependency and
+    /// typosquat findings below yellow become yellow (every new dependency needs a human).
+    /// Whether it raised the finding.
+    fn agent_tier(&self, f: &mut Finding) -> bool {
+        let tier = &self.config.review.agent;
+        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity != Severity::Red {
+            f.severity = Severity::Red;
+            f.review = None;
+            f.notes.push(
+                "raised to red: agent-written change (review.agent.agent-findings-red)".into(),
+            );
+            true
+        } else if tier.new_dependencies_yellow
+            && matches!(f.kind, Kind::Dependency | Kind::Typosquat)
+            && f.severity == Severity::Info
+        {
+            f.severity = Severity::Yellow;
+            f.review = Some(Review {
+                state: ReviewState::Pending,
+                by: None,
+                reason: None,
+            });
+            f.notes.push("raised to yellow: new dependency in an agent-written change (review.agent.new-dependencies-yellow)".into());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The policy's result: findings in force, sorted, and the verdict.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Findings in force, sorted.
+    pub findings: Vec<Finding>,
+    /// Things to tell the user.
+    pub notes: Vec<String>,
 }
 
 /// Stable order: severity (red first), path, line, rule.
@@ -260,5 +325,53 @@ mod tests {
             Some(ReviewState::Pending)
         );
         assert_eq!(out[2].severity, Severity::Info);
+    }
+
+    #[test]
+    fn agent_tier_raises_agent_and_dependency_findings() {
+        let cfg = Config::default();
+        let fs = vec![
+            Finding::new(
+                "test-skipped",
+                Kind::Agent,
+                Severity::Yellow,
+                "t.py",
+                Some(1),
+                "m",
+            )
+            .with_fingerprint("a", 0),
+            Finding::new(
+                "new-dependency",
+                Kind::Dependency,
+                Severity::Info,
+                "Cargo.toml",
+                Some(3),
+                "m",
+            )
+            .with_fingerprint("b", 0),
+            Finding::new(
+                "python-eval",
+                Kind::Code,
+                Severity::Yellow,
+                "a.py",
+                Some(2),
+                "m",
+            )
+            .with_fingerprint("c", 0),
+        ];
+        let d = Policy::new(&cfg, time::macros::date!(2026 - 01 - 01))
+            .agent_written(true)
+            .decide(fs);
+        let by = |rule: &str| d.findings.iter().find(|f| f.rule == rule).unwrap().clone();
+        let fs = [by("test-skipped"), by("new-dependency"), by("python-eval")];
+        let notes = d.notes;
+        assert_eq!(fs[0].severity, Severity::Red);
+        assert_eq!(fs[1].severity, Severity::Yellow);
+        assert_eq!(
+            fs[1].review.as_ref().map(|r| r.state),
+            Some(ReviewState::Pending)
+        );
+        assert_eq!(fs[2].severity, Severity::Yellow);
+        assert!(notes[0].contains("raised 2"));
     }
 }

@@ -946,8 +946,8 @@ fn prune_cache(dir: &Path, keep: &Path) {
 
 /// The rules cache directory: `$GUARDRAIL_RULES_CACHE` (empty: no cache), else
 /// `guardrail/rules` in the user cache directory.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    match std::env::var_os("GUARDRAIL_RULES_CACHE") {
+pub fn default_cache_dir(env: &crate::config::Env) -> Option<PathBuf> {
+    match env.var_os("GUARDRAIL_RULES_CACHE") {
         Some(v) if v.is_empty() => None,
         Some(v) => Some(PathBuf::from(v)),
         None => dirs::cache_dir().map(|d| d.join("guardrail").join("rules")),

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::checks::code::{whole_file, CodeRules};
-use crate::checks::Context;
+use crate::checks::{Context, Shared};
 use crate::config::Config;
 use crate::diff::ChangeSet;
 use crate::error::{Error, Result};
@@ -569,8 +569,10 @@ fn run_fixture(
         }
     }
     let changes = ChangeSet::default();
-    let mut ctx = Context::new(&changes, None, config, set);
-    ctx.scan = true;
+    let ctx = Context::new(Shared {
+        scan: true,
+        ..Shared::new(&changes, config, set)
+    });
     let file = whole_file(&shown, &fx.text, false);
     let mut found: BTreeSet<(String, u32)> = BTreeSet::new();
     for f in CodeRules.fixture(&ctx, &file) {

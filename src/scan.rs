@@ -12,14 +12,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::checks::code::{whole_file, CodeRules};
-use crate::checks::{default_checks, Check, Context, Revisions};
-use crate::config::{self, Config};
-use crate::diff::ChangeSet;
+use crate::checks::code::whole_file;
+use crate::config::{self, Config, Env, PathFilter};
+use crate::diff::{ChangeSet, FileChange, Revisions};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::finding::{sha256_hex, Finding};
-use crate::policy::{self, Policy, Verdict};
+use crate::pipeline;
+use crate::policy::Verdict;
 use crate::rules::RuleSet;
 
 /// How many leading bytes decide whether a file is binary.
@@ -45,6 +45,10 @@ pub struct ScanSettings {
     pub offline: bool,
     /// Advisory database directory.
     pub db: Option<PathBuf>,
+    /// The parsed-rules cache directory (None: no cache).
+    pub rules_cache: Option<PathBuf>,
+    /// The environment the edge read.
+    pub env: Env,
 }
 
 impl ScanSettings {
@@ -58,6 +62,8 @@ impl ScanSettings {
             jobs: None,
             offline: false,
             db: None,
+            rules_cache: None,
+            env: Env::default(),
         }
     }
 }
@@ -123,29 +129,6 @@ impl Revisions for TreeRevs<'_> {
     }
 }
 
-/// Dependency manifests and lockfiles: the files the non-code checks read.
-fn is_manifest(name: &str) -> bool {
-    matches!(
-        name,
-        "Cargo.toml"
-            | "Cargo.lock"
-            | "package.json"
-            | "package-lock.json"
-            | "npm-shrinkwrap.json"
-            | "yarn.lock"
-            | "pnpm-lock.yaml"
-            | "pyproject.toml"
-            | "poetry.lock"
-            | "Pipfile"
-            | "Pipfile.lock"
-            | "uv.lock"
-            | "setup.py"
-            | "setup.cfg"
-            | "go.mod"
-            | "go.sum"
-    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
-}
-
 /// Whether a path (relative, `/`-separated) is vendored third-party code.
 pub fn is_vendored(rel: &str) -> bool {
     let mut parts = rel.split('/').peekable();
@@ -197,7 +180,7 @@ fn rel_path(root: &Path, p: &Path) -> String {
 /// Walks the tree: the files to read, with counts of what was skipped.
 fn walk(
     root: &Path,
-    policy: &Policy<'_>,
+    policy: &PathFilter,
     max_bytes: u64,
     stats: &mut ScanStats,
     notes: &mut Vec<String>,
@@ -285,7 +268,9 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs `scan`. `progress(done, total)` is called as files finish (from worker threads).
+/// Runs `scan`: the tree as a change that adds every line of every file, through the same
+/// pipeline as `check`. `progress(done, total)` is called as files are read (from worker
+/// threads).
 pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<ScanOutcome> {
     let started = time::OffsetDateTime::now_utc();
     if !s.root.exists() {
@@ -298,35 +283,35 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     if s.no_builtin {
         cfg.rules.builtin = false;
     }
-    let rules = engine::load_rules(&cfg, &s.rules, None, None, &s.root)?;
+    let rules = engine::load_rules(
+        &cfg,
+        &s.rules,
+        None,
+        None,
+        &s.root,
+        s.rules_cache.as_deref(),
+    )?;
     let mut notes = Vec::new();
     let mut stats = ScanStats::default();
-    let policy = Policy::new(&cfg, engine::today());
+    let filter = PathFilter::new(&cfg.exclude);
     let targets = walk(
         &s.root,
-        &policy,
+        &filter,
         cfg.limits.max_file_bytes,
         &mut stats,
         &mut notes,
     )?;
-
-    let empty = ChangeSet::default();
-    let revs = TreeRevs { root: &s.root };
-    let mut ctx = Context::new(&empty, Some(&revs), &cfg, &rules);
-    ctx.scan = true;
-    ctx.offline = s.offline;
-    ctx.db_dir = s.db.clone();
 
     let total = targets.len() as u64;
     let done = AtomicU64::new(0);
     let binary = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
     let lossy = std::sync::Mutex::new(Vec::<String>::new());
-    let per_file = |t: &Target| -> Result<(Vec<Finding>, Option<crate::diff::FileChange>)> {
+    let per_file = |t: &Target| -> Result<Option<FileChange>> {
         let content = std::fs::read(&t.abs).map_err(|e| Error::io(&t.abs, e))?;
         let result = if is_binary(&content) {
             binary.fetch_add(1, Ordering::Relaxed);
-            (Vec::new(), None)
+            None
         } else {
             bytes.fetch_add(t.len, Ordering::Relaxed);
             let (text, was_lossy) = match String::from_utf8(content) {
@@ -338,56 +323,59 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
                     l.push(t.rel.clone());
                 }
             }
-            let found = CodeRules.text(&ctx, &t.rel, &text);
-            let name = t.rel.rsplit('/').next().unwrap_or(&t.rel);
-            (
-                found,
-                is_manifest(name).then(|| whole_file(&t.rel, &text, was_lossy)),
-            )
+            Some(whole_file(&t.rel, &text, false))
         };
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         progress(n, total);
         Ok(result)
     };
-    let run_all = || -> Result<Vec<(Vec<Finding>, Option<crate::diff::FileChange>)>> {
+    let read_all = || -> Result<Vec<Option<FileChange>>> {
         use rayon::prelude::*;
         targets.par_iter().map(per_file).collect()
     };
-    let results = match s.jobs {
-        Some(n) if n > 0 => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Usage(format!("--jobs {n}: cannot start worker threads: {e}")))?
-            .install(run_all)?,
-        _ => run_all()?,
+    let pool = match s.jobs {
+        Some(n) if n > 0 => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| {
+                    Error::Usage(format!("--jobs {n}: cannot start worker threads: {e}"))
+                })?,
+        ),
+        _ => None,
     };
-    let mut raw = Vec::new();
-    let mut manifests = ChangeSet::default();
-    for (f, m) in results {
-        raw.extend(f);
-        manifests.files.extend(m);
-    }
+    let changes = ChangeSet {
+        files: match &pool {
+            Some(p) => p.install(read_all)?,
+            None => read_all()?,
+        }
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
     stats.files = total - binary.load(Ordering::Relaxed);
     stats.binary = binary.load(Ordering::Relaxed);
     stats.bytes = bytes.load(Ordering::Relaxed);
 
-    // The other checks (dependencies, typosquats, …) over the manifests as an all-added change.
-    let mut dep_ctx = Context::new(&manifests, Some(&revs), &cfg, &rules);
-    dep_ctx.scan = true;
-    dep_ctx.offline = s.offline;
-    dep_ctx.db_dir = s.db.clone();
-    for check in default_checks() {
-        if check.name() == Check::name(&CodeRules) {
-            continue;
-        }
-        raw.extend(check.run(&dep_ctx)?);
-    }
-    notes.extend(ctx.take_notes());
-    notes.extend(dep_ctx.take_notes());
-    notes.extend(rules.failures());
+    let revs = TreeRevs { root: &s.root };
+    let input = pipeline::Input {
+        changes: &changes,
+        revs: Some(&revs),
+        config: &cfg,
+        rules: &rules,
+        env: &s.env,
+        offline: s.offline,
+        scan: true,
+        db_dir: s.db.as_deref(),
+        agent_written: false,
+        today: engine::today(),
+    };
+    let checked = match &pool {
+        Some(p) => p.install(|| pipeline::run(&input))?,
+        None => pipeline::run(&input)?,
+    };
+    notes.extend(checked.notes);
     rules.save_cache();
-    drop(ctx);
-    drop(dep_ctx);
     let lossy = lossy.into_inner().unwrap_or_default();
     if !lossy.is_empty() {
         notes.push(format!(
@@ -399,11 +387,9 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     if stats.binary > 0 {
         notes.push(format!("skipped {} binary file(s)", stats.binary));
     }
-    let findings = policy.apply(raw);
-    let verdict = policy::verdict(&findings);
     Ok(ScanOutcome {
-        verdict,
-        findings,
+        verdict: checked.verdict,
+        findings: checked.findings,
         notes,
         stats,
         config: cfg.clone(),
@@ -433,10 +419,32 @@ mod tests {
         assert!(!is_binary(&late));
     }
 
+    /// Scan and check read the same dependency files: the scan hands every file to the
+    /// dependency stage, which picks them with `deps::Format::of`.
     #[test]
-    fn manifests() {
-        assert!(is_manifest("Cargo.lock"));
-        assert!(is_manifest("requirements-dev.txt"));
-        assert!(!is_manifest("main.rs"));
+    fn scan_reads_the_dependency_files_check_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("requirements")).unwrap();
+        for (p, name) in [
+            ("requirements/base.txt", "reqeusts"),
+            ("dev-requirements.txt", "nmupy"),
+        ] {
+            assert!(crate::deps::Format::of(p).is_some(), "{p}");
+            std::fs::write(root.join(p), format!("{name}==2.0.0\n")).unwrap();
+        }
+        let mut s = ScanSettings::new(root);
+        s.offline = true;
+        let out = scan(&s, &|_, _| {}).unwrap();
+        let paths: std::collections::BTreeSet<&str> = out
+            .findings
+            .iter()
+            .filter(|f| f.package.is_some())
+            .map(|f| f.path.as_str())
+            .collect();
+        assert!(
+            paths.contains("requirements/base.txt") && paths.contains("dev-requirements.txt"),
+            "dependency findings only for {paths:?}"
+        );
     }
 }

@@ -15,7 +15,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::deps::Ecosystem;
+use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 
@@ -23,9 +23,9 @@ pub mod import;
 pub mod osv;
 pub mod rustsec;
 pub mod update;
-pub mod version;
 
-use version::Range;
+use crate::ecosystem::version::{self, Range};
+use crate::ecosystem::{normalize_name, ECOSYSTEMS};
 
 /// What an advisory is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -144,39 +144,6 @@ fn eco_file(eco: Ecosystem) -> &'static str {
         Ecosystem::Npm => "npm",
         Ecosystem::PyPI => "pypi",
         Ecosystem::Go => "go",
-    }
-}
-
-/// All ecosystems.
-pub const ECOSYSTEMS: [Ecosystem; 4] = [
-    Ecosystem::CratesIo,
-    Ecosystem::Npm,
-    Ecosystem::PyPI,
-    Ecosystem::Go,
-];
-
-/// The name an ecosystem compares package names by: crates.io ignores case and `-`/`_`,
-/// PyPI follows PEP 503, npm and Go compare exactly.
-pub fn normalize_name(eco: Ecosystem, name: &str) -> String {
-    match eco {
-        Ecosystem::CratesIo => name.trim().to_ascii_lowercase().replace('-', "_"),
-        Ecosystem::PyPI => {
-            let mut out = String::with_capacity(name.len());
-            let mut sep = false;
-            for c in name.trim().chars() {
-                if c == '-' || c == '_' || c == '.' {
-                    sep = true;
-                    continue;
-                }
-                if sep && !out.is_empty() {
-                    out.push('-');
-                }
-                sep = false;
-                out.push(c.to_ascii_lowercase());
-            }
-            out
-        }
-        Ecosystem::Npm | Ecosystem::Go => name.trim().to_owned(),
     }
 }
 
@@ -780,7 +747,7 @@ pub fn read_all(dir: &Path) -> Result<(BTreeMap<String, Advisory>, Vec<SourceInf
 #[cfg(test)]
 mod tests {
     use super::*;
-    use version::Event;
+    use crate::ecosystem::version::Event;
 
     fn adv(id: &str, aliases: &[&str], eco: Ecosystem, name: &str, fixed: &str) -> Advisory {
         Advisory {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::version::{Event, Range};
 use super::{Advisory, AdvisoryKind, Affected};
-use crate::deps::Ecosystem;
+use crate::ecosystem::version::{Event, Range};
+use crate::ecosystem::Ecosystem;
 
 #[derive(Deserialize)]
 struct Raw {

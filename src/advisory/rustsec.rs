@@ -2,9 +2,9 @@
 //! `rustsec` crate. Ranges keep RustSec's own form (patched / unaffected requirements) so
 //! matching is exactly what `cargo audit` does.
 
-use super::version::Range;
 use super::{Advisory, AdvisoryKind, Affected};
-use crate::deps::Ecosystem;
+use crate::ecosystem::version::Range;
+use crate::ecosystem::Ecosystem;
 
 /// Parses one advisory file's text.
 pub fn parse(text: &str) -> Result<Advisory, String> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::import::{now_rfc3339, Collector};
 use super::{write_store, Advisory, Meta, SourceInfo};
-use crate::deps::Ecosystem;
+use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
 /// Default RustSec repository.
@@ -31,7 +31,7 @@ impl Default for UpdateOptions {
         UpdateOptions {
             rustsec_url: Some(RUSTSEC_URL.into()),
             osv_url: Some(OSV_URL.into()),
-            ecosystems: super::ECOSYSTEMS.to_vec(),
+            ecosystems: crate::ecosystem::ECOSYSTEMS.to_vec(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::checks::{Check, Context};
+use crate::checks::{Check, Context, Lane};
 use crate::config::FILE_NAME;
 use crate::diff::{FileChange, FileStatus};
 use crate::error::Result;
@@ -225,6 +225,10 @@ impl Check for GateEdits {
         "gate-edits"
     }
 
+    fn lane(&self) -> Lane {
+        Lane::Change
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         if ctx.scan {
             return Ok(Vec::new());
@@ -339,7 +343,7 @@ mod tests {
         let cs = crate::diff::ChangeSet { files };
         let cfg = crate::config::Config::default();
         let rules = crate::rules::RuleSet::compile(&[]).unwrap();
-        let ctx = Context::new(&cs, None, &cfg, &rules);
+        let ctx = Context::new(crate::checks::Shared::new(&cs, &cfg, &rules));
         GateEdits.run(&ctx).unwrap()
     }
 

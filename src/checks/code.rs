@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::checks::{Check, Context};
+use crate::checks::{Check, Context, Lane};
 use crate::diff::{FileChange, FileStatus, Hunk, Line};
 use crate::error::Result;
 use crate::finding::{sha256_hex, Finding, Kind, Severity};
@@ -447,6 +447,10 @@ impl Check for CodeRules {
         "code-rules"
     }
 
+    fn lane(&self) -> Lane {
+        Lane::Change
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         use rayon::prelude::*;
         let per_file: Vec<Vec<Finding>> = ctx
@@ -511,7 +515,7 @@ mod tests {
         let diff = b"diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,3 @@\n import os\n+os.system(\"ls \" + name)\n+y = 2\n";
         let changes = crate::diff::parse(diff).unwrap();
         let cfg = crate::config::Config::default();
-        let ctx = Context::new(&changes, None, &cfg, &rules);
+        let ctx = Context::new(crate::checks::Shared::new(&changes, &cfg, &rules));
         let found = CodeRules.run(&ctx).unwrap();
         assert!(
             found.iter().any(|f| f.line == Some(2)),
@@ -527,8 +531,10 @@ mod tests {
         let rules = crate::rules::RuleSet::builtin().unwrap();
         let cfg = crate::config::Config::default();
         let empty = crate::diff::ChangeSet::default();
-        let mut ctx = Context::new(&empty, None, &cfg, &rules);
-        ctx.scan = true;
+        let ctx = Context::new(crate::checks::Shared {
+            scan: true,
+            ..crate::checks::Shared::new(&empty, &cfg, &rules)
+        });
         let key = |fs: Vec<Finding>| -> Vec<(String, Option<u32>, Option<u32>, String)> {
             fs.into_iter()
                 .map(|f| (f.rule, f.line, f.column, f.fingerprint))

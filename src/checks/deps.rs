@@ -4,10 +4,10 @@
 //! upgrade away from a vulnerable version is reported as info ("fixed"). Versions the change did
 //! not touch are never reported.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::advisory::{self, Db, Match};
-use crate::checks::{Check, Context};
+use crate::checks::{Check, Context, Lane};
 use crate::deps::{ChangeKind, Dep, DepChange};
 use crate::error::Result;
 use crate::finding::{Finding, Kind, Package, Severity};
@@ -17,7 +17,9 @@ pub struct Advisories;
 
 /// The database directory in force: `--db` / `GUARDRAIL_DB_DIR`, else the user cache.
 pub fn db_dir(ctx: &Context<'_>) -> Option<PathBuf> {
-    ctx.db_dir.clone().or_else(advisory::default_dir)
+    ctx.db_dir
+        .map(Path::to_path_buf)
+        .or_else(advisory::default_dir)
 }
 
 pub(crate) fn package(dep: &Dep) -> Package {
@@ -118,6 +120,10 @@ impl Check for Advisories {
         "advisories"
     }
 
+    fn lane(&self) -> Lane {
+        Lane::Dependencies
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let changes = ctx.dependency_changes()?;
         let relevant: Vec<&DepChange> = changes
@@ -150,16 +156,17 @@ impl Check for Advisories {
         }
         // A name pinned exactly somewhere in the change is checked there; its manifest
         // requirement elsewhere only adds noise.
-        let exact_names: std::collections::HashSet<(crate::deps::Ecosystem, String)> = relevant
-            .iter()
-            .filter(|c| c.dep.exact)
-            .map(|c| {
-                (
-                    c.dep.ecosystem,
-                    advisory::normalize_name(c.dep.ecosystem, &c.dep.name),
-                )
-            })
-            .collect();
+        let exact_names: std::collections::HashSet<(crate::ecosystem::Ecosystem, String)> =
+            relevant
+                .iter()
+                .filter(|c| c.dep.exact)
+                .map(|c| {
+                    (
+                        c.dep.ecosystem,
+                        crate::ecosystem::normalize_name(c.dep.ecosystem, &c.dep.name),
+                    )
+                })
+                .collect();
         let mut out = Vec::new();
         for change in relevant {
             let dep = &change.dep;
@@ -171,7 +178,7 @@ impl Check for Advisories {
             if version.is_none()
                 && exact_names.contains(&(
                     dep.ecosystem,
-                    advisory::normalize_name(dep.ecosystem, &dep.name),
+                    crate::ecosystem::normalize_name(dep.ecosystem, &dep.name),
                 ))
             {
                 continue;

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::checks::{Check, Context};
+use crate::checks::{Check, Context, Lane};
 use crate::deps::{self, DepSource, Entry, Format};
 use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
@@ -44,7 +44,7 @@ fn mk(
 
 fn key(e: &Entry) -> (String, String) {
     (
-        crate::advisory::normalize_name(e.dep.ecosystem, &e.dep.name),
+        crate::ecosystem::normalize_name(e.dep.ecosystem, &e.dep.name),
         e.dep.version.clone().unwrap_or_default(),
     )
 }
@@ -247,6 +247,10 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 impl Check for LockfileIntegrity {
     fn name(&self) -> &'static str {
         "lockfile-integrity"
+    }
+
+    fn lane(&self) -> Lane {
+        Lane::Dependencies
     }
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {

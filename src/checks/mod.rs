@@ -2,12 +2,13 @@
 //! and returns findings. Every check implements the one [`Check`] trait; [`default_checks`]
 //! lists the ones `check` and `scan` run.
 
-use std::sync::{Mutex, OnceLock};
+use std::path::Path;
+use std::sync::Mutex;
 
-use crate::config::Config;
-use crate::deps::DepChange;
-use crate::diff::ChangeSet;
-use crate::error::Result;
+use crate::config::{Config, Env};
+use crate::deps::Dependencies;
+use crate::diff::{ChangeSet, Revisions};
+use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 
@@ -19,15 +20,8 @@ pub mod private;
 pub mod typosquat;
 pub mod yanked;
 
-/// Read access to files at the base and head revisions.
-pub trait Revisions: Sync {
-    /// A file at the base revision (None: absent there, or no base known).
-    fn base(&self, path: &str) -> Result<Option<Vec<u8>>>;
-    /// A file at the head revision (None: absent there, or not available).
-    fn head(&self, path: &str) -> Result<Option<Vec<u8>>>;
-}
-
-/// Everything a check may look at.
+/// Everything a check may look at. The pipeline builds one per check, so each check's notes
+/// stay its own and come out in check order whatever thread ran it.
 pub struct Context<'a> {
     /// The change.
     pub changes: &'a ChangeSet,
@@ -37,138 +31,155 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The compiled rules in force.
     pub rules: &'a RuleSet,
+    /// The environment the edge read (package-manager settings, cache locations).
+    pub env: &'a Env,
     /// Never touch the network.
     pub offline: bool,
     /// Whole-tree scan: every line counts as added and suppressions already present count.
     pub scan: bool,
     /// Advisory database directory (`--db`, `GUARDRAIL_DB_DIR`, or the user cache).
-    pub db_dir: Option<std::path::PathBuf>,
-    notes: Mutex<Vec<(u8, String)>>,
-    deps: OnceLock<Vec<DepChange>>,
-    file_deps: OnceLock<Vec<crate::deps::FileDeps>>,
-    private: OnceLock<private::PrivateSources>,
-    /// Held while the dependency files are read: checks on other threads that need them wait
-    /// for the one read instead of repeating it.
-    deps_busy: Mutex<()>,
-    /// The same for the dependency diff: the checks that want it start together, on as many
-    /// threads as there are cores, so a repeated diff would take a core from the code rules.
-    changes_busy: Mutex<()>,
+    pub db_dir: Option<&'a Path>,
+    /// The dependency stage's output; None for checks of [`Lane::Change`], which run before it
+    /// is ready.
+    deps: Option<&'a Dependencies>,
+    /// Which dependencies come from private registries; None when offline (nothing is sent).
+    private: Option<&'a private::PrivateSources>,
+    notes: Mutex<Vec<String>>,
 }
 
-impl<'a> Context<'a> {
-    /// A context over a change.
-    pub fn new(
-        changes: &'a ChangeSet,
-        revs: Option<&'a dyn Revisions>,
-        config: &'a Config,
-        rules: &'a RuleSet,
-    ) -> Self {
-        Context {
+/// What a run gives every check: the change and its settings.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    /// The change.
+    pub changes: &'a ChangeSet,
+    /// File access at base and head.
+    pub revs: Option<&'a dyn Revisions>,
+    /// The config in force.
+    pub config: &'a Config,
+    /// The compiled rules in force.
+    pub rules: &'a RuleSet,
+    /// The environment the edge read.
+    pub env: &'a Env,
+    /// Never touch the network.
+    pub offline: bool,
+    /// Whole-tree scan.
+    pub scan: bool,
+    /// Advisory database directory.
+    pub db_dir: Option<&'a Path>,
+}
+
+impl<'a> Shared<'a> {
+    /// A change with its config and rules, no revisions, an empty environment, online, not a
+    /// scan: set the fields that differ.
+    pub fn new(changes: &'a ChangeSet, config: &'a Config, rules: &'a RuleSet) -> Self {
+        Shared {
             changes,
-            revs,
+            revs: None,
             config,
             rules,
+            env: Env::empty(),
             offline: false,
             scan: false,
             db_dir: None,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    /// A context for a check that reads the change only.
+    pub fn new(shared: Shared<'a>) -> Self {
+        Context {
+            changes: shared.changes,
+            revs: shared.revs,
+            config: shared.config,
+            rules: shared.rules,
+            env: shared.env,
+            offline: shared.offline,
+            scan: shared.scan,
+            db_dir: shared.db_dir,
+            deps: None,
+            private: None,
             notes: Mutex::new(Vec::new()),
-            deps: OnceLock::new(),
-            file_deps: OnceLock::new(),
-            private: OnceLock::new(),
-            deps_busy: Mutex::new(()),
-            changes_busy: Mutex::new(()),
+        }
+    }
+
+    /// A context for a check that also reads the dependency stage's output.
+    pub fn with_dependencies(
+        shared: Shared<'a>,
+        deps: &'a Dependencies,
+        private: Option<&'a private::PrivateSources>,
+    ) -> Self {
+        Context {
+            deps: Some(deps),
+            private,
+            ..Context::new(shared)
         }
     }
 
     /// Records a note for stderr (said once per distinct text).
     pub fn note(&self, text: impl Into<String>) {
         let text = text.into();
-        let group = NOTE_GROUP.with(std::cell::Cell::get);
         if let Ok(mut n) = self.notes.lock() {
-            if !n.iter().any(|(_, t)| *t == text) {
-                n.push((group, text));
+            if !n.contains(&text) {
+                n.push(text);
             }
         }
     }
 
-    /// The change's dependency changes, computed once and shared by every check (a second
-    /// caller waits for the first).
-    pub fn dependency_changes(&self) -> Result<&[DepChange]> {
-        if let Some(d) = self.deps.get() {
-            return Ok(d);
-        }
-        let _busy = self.changes_busy.lock();
-        if let Some(d) = self.deps.get() {
-            return Ok(d);
-        }
-        let computed = with_note_group(DEPS_NOTE_GROUP, || crate::deps::collect(self))?;
-        Ok(self.deps.get_or_init(|| computed))
+    /// The dependency stage's output. An error for a check declared [`Lane::Change`]: it runs
+    /// before the stage is done, so reading dependency data there is a bug in the check.
+    pub fn dependencies(&self) -> Result<&'a Dependencies> {
+        self.deps.ok_or_else(|| {
+            Error::Usage(
+                "internal: a check of the change lane asked for dependency data".to_owned(),
+            )
+        })
     }
 
-    /// The dependency files of the change parsed at both revisions, read and parsed once (a
-    /// second caller waits for the first): the dependency diff and the integrity check both
-    /// need them.
-    pub fn file_deps(&self) -> Result<&[crate::deps::FileDeps]> {
-        if let Some(d) = self.file_deps.get() {
-            return Ok(d);
-        }
-        let _busy = self.deps_busy.lock();
-        if let Some(d) = self.file_deps.get() {
-            return Ok(d);
-        }
-        let computed = with_note_group(DEPS_NOTE_GROUP, || crate::deps::file_deps(self))?;
-        Ok(self.file_deps.get_or_init(|| computed))
+    /// The change's dependency changes.
+    pub fn dependency_changes(&self) -> Result<&'a [crate::deps::DepChange]> {
+        Ok(&self.dependencies()?.changes)
+    }
+
+    /// The dependency files of the change parsed at both revisions.
+    pub fn file_deps(&self) -> Result<&'a [crate::deps::FileDeps]> {
+        Ok(&self.dependencies()?.files)
     }
 
     /// Which of the change's dependencies come from private registries (never sent to public
-    /// ones), worked out once per run for every check that goes online.
-    pub fn private_sources(&self) -> Result<&private::PrivateSources> {
-        if let Some(p) = self.private.get() {
-            return Ok(p);
-        }
-        let changes = self.dependency_changes()?;
-        let computed = private::PrivateSources::of(self, changes.iter().map(|c| &c.dep))?;
-        Ok(self.private.get_or_init(|| computed))
+    /// ones); None offline, when nothing is sent.
+    pub fn private_sources(&self) -> Option<&'a private::PrivateSources> {
+        self.private
     }
 
     /// The notes recorded so far.
     pub fn take_notes(&self) -> Vec<String> {
-        let mut notes = self
-            .notes
+        self.notes
             .lock()
             .map(|mut n| std::mem::take(&mut *n))
-            .unwrap_or_default();
-        // Checks running side by side note in any interleaving; the order shown is by group,
-        // then by time within the group (each group runs in order).
-        notes.sort_by_key(|(g, _)| *g);
-        notes.into_iter().map(|(_, t)| t).collect()
+            .unwrap_or_default()
     }
 }
 
-thread_local! {
-    static NOTE_GROUP: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
-}
-
-/// Tags the notes this thread records from now on with `group` (see [`Context::take_notes`]).
-pub fn set_note_group(group: u8) {
-    NOTE_GROUP.with(|g| g.set(group));
-}
-
-/// The note group of the dependency checks' lane: notes from reading dependency files carry
-/// it whichever thread happens to read them first.
-pub const DEPS_NOTE_GROUP: u8 = 1;
-
-fn with_note_group<T>(group: u8, f: impl FnOnce() -> T) -> T {
-    let before = NOTE_GROUP.with(|g| g.replace(group));
-    let out = f();
-    NOTE_GROUP.with(|g| g.set(before));
-    out
+/// When a check can run: the pipeline starts the change lane at once and the others when the
+/// dependency stage is done, each lane on its own thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Reads the change and the files at both revisions only (code rules, gate edits).
+    Change,
+    /// Reads the dependency stage's output.
+    Dependencies,
+    /// Reads the dependency stage's output and local package-manager caches (mostly file
+    /// reads, so it gets a thread of its own).
+    Caches,
 }
 
 /// One kind of check.
 pub trait Check: Send + Sync {
     /// Short name, for notes and timing.
     fn name(&self) -> &'static str;
+    /// The lane it runs in.
+    fn lane(&self) -> Lane;
     /// Findings for the change.
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>>;
 }

@@ -6,8 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::checks::Context;
-use crate::deps::{Dep, Ecosystem};
+use crate::config::Env;
+use crate::deps::{Dep, Dependencies};
+use crate::diff::{ChangeSet, Revisions};
+use crate::ecosystem::Ecosystem;
 use crate::error::Result;
 
 /// Hosts of the public registries whose answers apply.
@@ -28,29 +30,37 @@ pub struct PrivateSources {
     npm: HashSet<(String, String, String)>,
     /// PyPI dependency files that use another index.
     pypi_files: HashMap<String, bool>,
+    /// Go's `GONOPROXY` (else `GOPRIVATE`) pattern list.
+    go_private: String,
 }
 
 impl PrivateSources {
-    /// Works out which of `deps` are private (reads the dependency files only when needed).
-    /// Checks ask [`Context::private_sources`], which does this once per run.
-    pub fn of<'a>(ctx: &Context<'_>, deps: impl Iterator<Item = &'a Dep>) -> Result<Self> {
+    /// Works out which of the change's dependencies are private. The pipeline does this once
+    /// per run, when names may be sent to a registry.
+    pub fn of(
+        revs: Option<&dyn Revisions>,
+        changes: &ChangeSet,
+        env: &Env,
+        deps: &Dependencies,
+    ) -> Result<Self> {
         let mut out = PrivateSources {
             npm: HashSet::new(),
             pypi_files: HashMap::new(),
+            go_private: crate::checks::yanked::go::private_patterns(env),
         };
         let mut any_npm = false;
-        for d in deps {
+        for d in deps.changes.iter().map(|c| &c.dep) {
             match d.ecosystem {
                 Ecosystem::Npm => any_npm = true,
                 Ecosystem::PyPI if !out.pypi_files.contains_key(&d.path) => {
-                    let private = pypi_private(ctx, &d.path);
+                    let private = pypi_private(revs, changes, env, &d.path);
                     out.pypi_files.insert(d.path.clone(), private);
                 }
                 _ => {}
             }
         }
         if any_npm {
-            for fd in ctx.file_deps()? {
+            for fd in &deps.files {
                 for e in fd.head.iter().filter(|e| e.dep.ecosystem == Ecosystem::Npm) {
                     if let (Some(r), Some(v)) = (&e.resolved, &e.dep.version) {
                         if !PUBLIC_NPM.contains(&host(r)) {
@@ -73,16 +83,18 @@ impl PrivateSources {
                 dep.version.clone().unwrap_or_default(),
             )),
             Ecosystem::PyPI => self.pypi_files.get(&dep.path).copied().unwrap_or(false),
-            Ecosystem::Go => !crate::checks::yanked::go::may_ask_proxy(&dep.name),
+            Ecosystem::Go => {
+                crate::checks::yanked::go::matches_prefix_patterns(&self.go_private, &dep.name)
+            }
             Ecosystem::CratesIo => false,
         }
     }
 }
 
 /// Whether a PyPI dependency file (or pip's environment) points pip at another index.
-fn pypi_private(ctx: &Context<'_>, path: &str) -> bool {
+fn pypi_private(revs: Option<&dyn Revisions>, changes: &ChangeSet, env: &Env, path: &str) -> bool {
     let env_private = ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"].iter().any(|k| {
-        std::env::var(k).ok().is_some_and(|v| {
+        env.var(k).is_some_and(|v| {
             v.split_whitespace()
                 .any(|u| !PUBLIC_PYPI.contains(&host(u)))
         })
@@ -90,24 +102,19 @@ fn pypi_private(ctx: &Context<'_>, path: &str) -> bool {
     if env_private {
         return true;
     }
-    let text: Option<String> = match ctx.revs {
+    let text: Option<String> = match revs {
         Some(revs) => revs
             .head(path)
             .ok()
             .flatten()
             .map(|b| String::from_utf8_lossy(&b).into_owned()),
-        None => ctx
-            .changes
-            .files
-            .iter()
-            .find(|f| f.path() == path)
-            .map(|f| {
-                f.added
-                    .iter()
-                    .map(|l| l.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }),
+        None => changes.files.iter().find(|f| f.path() == path).map(|f| {
+            f.added
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
     };
     text.is_some_and(|t| uses_other_index(&t))
 }

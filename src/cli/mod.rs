@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::Env;
 use crate::engine::{ChangeSource, CheckSettings};
 use crate::report::Format;
 
@@ -142,7 +143,7 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     /// The library settings for these arguments, run in `cwd`.
-    pub fn settings(&self, cwd: PathBuf) -> CheckSettings {
+    pub fn settings(&self, cwd: PathBuf, env: Env) -> CheckSettings {
         let source = if let Some(d) = &self.diff {
             ChangeSource::Diff(d.clone())
         } else if self.staged {
@@ -161,6 +162,8 @@ impl CheckArgs {
             db: self.db.clone(),
             offline: self.offline,
             record: !self.ledger.no_ledger,
+            rules_cache: crate::rules::default_cache_dir(&env),
+            env,
         }
     }
 }
@@ -195,4 +198,9 @@ pub struct ScanArgs {
     /// Ledger.
     #[command(flatten)]
     pub ledger: LedgerArgs,
+}
+
+/// The process environment, read once here at the edge and handed to the library.
+pub fn environment() -> Env {
+    Env::from_pairs(std::env::vars_os())
 }

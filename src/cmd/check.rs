@@ -3,21 +3,17 @@
 use std::path::PathBuf;
 
 use guardrail::cli::CheckArgs;
-use guardrail::engine;
 use guardrail::report::{self, Format, Report};
 
 use super::{emit, print_notes, Ui};
 
 pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
-    let settings = args.settings(cwd);
-    let mut outcome = engine::check(&settings, &mut std::io::stdin().lock())?;
-    let review = {
-        let _t = tracing::debug_span!("review").entered();
-        guardrail::review::finish(
-            &mut outcome,
-            &guardrail::review::FinishOptions::for_check(args),
-        )?
-    };
+    let settings = args.settings(cwd, guardrail::cli::environment());
+    let (outcome, review) = guardrail::review::check(
+        &settings,
+        &mut std::io::stdin().lock(),
+        &guardrail::review::FinishOptions::for_check(args),
+    )?;
     print_notes(&outcome.notes);
     print_notes(&review.notes);
     let report = Report {

@@ -83,7 +83,7 @@ fn update_cmd(a: &UpdateArgs, cwd: &Path) -> anyhow::Result<i32> {
         }
     }
     if ecosystems.is_empty() {
-        ecosystems = advisory::ECOSYSTEMS.to_vec();
+        ecosystems = guardrail::ecosystem::ECOSYSTEMS.to_vec();
     }
     let opts = update::UpdateOptions {
         rustsec_url: (!a.no_rustsec).then(|| a.rustsec_url.clone()),

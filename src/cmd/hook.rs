@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use guardrail::cli::hook::HookCommand;
-use guardrail::engine::{self, ChangeSource, CheckSettings};
+use guardrail::engine::{ChangeSource, CheckSettings};
 use guardrail::finding::Severity;
 use guardrail::git::Repo;
 use guardrail::policy::Verdict;
@@ -186,6 +186,7 @@ fn push_base(repo: &Repo, remote: &str, p: &Push) -> anyhow::Result<Option<Strin
 /// Checks one change like `guardrail check` would, records pending yellow findings in the
 /// local queue, and explains a refusal. Returns the exit code (0 lets git go on).
 fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Result<i32> {
+    let env = guardrail::cli::environment();
     let settings = CheckSettings {
         cwd: repo.root().to_owned(),
         source,
@@ -195,8 +196,9 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
         // Hooks must be fast and work on a plane; CI does the registry look-ups.
         offline: true,
         record: true,
+        rules_cache: guardrail::rules::default_cache_dir(&env),
+        env,
     };
-    let mut outcome = engine::check(&settings, &mut std::io::empty())?;
     let opts = FinishOptions {
         publish: None,
         ledger: std::env::var("GUARDRAIL_LEDGER")
@@ -206,7 +208,7 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
         enqueue: true,
         branch,
     };
-    let fin = review::finish(&mut outcome, &opts)?;
+    let (outcome, fin) = review::check(&settings, &mut std::io::empty(), &opts)?;
     print_notes(&outcome.notes);
     print_notes(&fin.notes);
     if outcome.verdict == Verdict::Pass {

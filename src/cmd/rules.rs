@@ -194,7 +194,15 @@ fn rules_in_force(sel: &RuleSelection, cwd: &Path) -> anyhow::Result<RuleSet> {
             }
         })
         .collect();
-    Ok(engine::load_rules(&cfg, &extra, None, None, cwd)?)
+    let cache = guardrail::rules::default_cache_dir(&guardrail::cli::environment());
+    Ok(engine::load_rules(
+        &cfg,
+        &extra,
+        None,
+        None,
+        cwd,
+        cache.as_deref(),
+    )?)
 }
 
 fn list(args: &ListArgs, cwd: &Path) -> anyhow::Result<i32> {

@@ -12,8 +12,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::Context;
-use crate::diff::FileChange;
+use crate::config::PathFilter;
+use crate::diff::{ChangeSet, FileChange, Revisions};
+use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
 pub mod cargo_lock;
@@ -31,35 +32,6 @@ pub mod requirements;
 pub mod tomlscan;
 pub mod uv_lock;
 pub mod yarn_lock;
-
-/// A package ecosystem, spelled as OSV spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Ecosystem {
-    /// Rust crates.
-    #[serde(rename = "crates.io")]
-    CratesIo,
-    /// npm packages.
-    #[serde(rename = "npm")]
-    Npm,
-    /// Python packages.
-    #[serde(rename = "PyPI")]
-    PyPI,
-    /// Go modules.
-    #[serde(rename = "Go")]
-    Go,
-}
-
-impl Ecosystem {
-    /// OSV's spelling (also the contract's `package.ecosystem`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Ecosystem::CratesIo => "crates.io",
-            Ecosystem::Npm => "npm",
-            Ecosystem::PyPI => "PyPI",
-            Ecosystem::Go => "Go",
-        }
-    }
-}
 
 /// Where a dependency is fetched from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -358,12 +330,50 @@ pub fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
     v
 }
 
+/// What the dependency stage reads: the change, the files at both revisions, the path filter.
+#[derive(Clone, Copy)]
+pub struct StageInput<'a> {
+    /// The change.
+    pub changes: &'a ChangeSet,
+    /// File access at base and head; None for a plain diff (then only the diff's lines count).
+    pub revs: Option<&'a dyn Revisions>,
+    /// Paths no check reads (the config's `exclude`).
+    pub filter: &'a PathFilter,
+    /// `limits.max-file-bytes`.
+    pub max_file_bytes: u64,
+}
+
+/// The dependency data of a change, computed once before any check that needs it runs and
+/// handed to the checks as plain data.
+#[derive(Debug, Default)]
+pub struct Dependencies {
+    /// Every dependency file the change touches, parsed at base and head.
+    pub files: Vec<FileDeps>,
+    /// What the change does to its dependencies (manifests, lockfiles, install commands).
+    pub changes: Vec<DepChange>,
+    /// Things to tell the user (an include that names a missing file, …).
+    pub notes: Vec<String>,
+}
+
+/// The dependency stage: parses the change's dependency files and diffs them.
+pub fn stage(input: StageInput<'_>) -> Result<Dependencies> {
+    let _t = tracing::debug_span!("deps::stage").entered();
+    let mut notes = Vec::new();
+    let files = file_deps(input, &mut notes)?;
+    let changes = collect(input.changes, &files);
+    Ok(Dependencies {
+        files,
+        changes,
+        notes,
+    })
+}
+
 /// Parses every manifest and lockfile the change touches, at base and head.
-pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
+fn file_deps(input: StageInput<'_>, notes: &mut Vec<String>) -> Result<Vec<FileDeps>> {
     let mut out = Vec::new();
     // Excluded paths (vendored code, test fixtures of broken lockfiles) are not read at all.
-    let policy = crate::policy::Policy::new(ctx.config, crate::engine::today());
-    for f in &ctx.changes.files {
+    let policy = input.filter;
+    for f in &input.changes.files {
         let path = f.path();
         let Some(format) = Format::of(path) else {
             continue;
@@ -373,7 +383,7 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
         }
         let head_path = f.new_path.as_deref();
         let base_path = f.old_path.as_deref();
-        match ctx.revs {
+        match input.revs {
             Some(revs) => {
                 let head_bytes = match head_path {
                     Some(p) => revs.head(p)?,
@@ -383,7 +393,7 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                     Some(p) => revs.base(p)?,
                     None => None,
                 };
-                let limit = ctx.config.limits.max_file_bytes;
+                let limit = input.max_file_bytes;
                 for (bytes, p) in [(&head_bytes, head_path), (&base_bytes, base_path)] {
                     if let (Some(b), Some(p)) = (bytes, p) {
                         within_limit(b, p, limit)?;
@@ -412,7 +422,7 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                 };
                 if format == Format::Requirements {
                     let touched: HashSet<&str> =
-                        ctx.changes.files.iter().map(|f| f.path()).collect();
+                        input.changes.files.iter().map(|f| f.path()).collect();
                     let skip = |p: &str| touched.contains(p) || policy.excluded(p);
                     let at_head = |p: &str| revs.head(p);
                     let at_base = |p: &str| revs.base(p);
@@ -437,7 +447,7 @@ pub fn file_deps(ctx: &Context<'_>) -> Result<Vec<FileDeps>> {
                             let missing =
                                 follow_includes(&text, p, read, side, &skip, limit, entries)?;
                             for m in missing {
-                                ctx.note(format!("{p}{side}: `-r {m}` names a file that is not in the repository; its requirements were not checked"));
+                                notes.push(format!("{p}{side}: `-r {m}` names a file that is not in the repository; its requirements were not checked"));
                             }
                         }
                     }
@@ -574,7 +584,7 @@ fn compare_versions(eco: Ecosystem, a: &str, b: &str) -> std::cmp::Ordering {
         s.trim_start_matches(['^', '~', '=', '>', '<', ' ', 'v'])
             .to_owned()
     };
-    crate::advisory::version::compare(eco, &strip(a), &strip(b)).unwrap_or_else(|| a.cmp(b))
+    crate::ecosystem::version::compare(eco, &strip(a), &strip(b)).unwrap_or_else(|| a.cmp(b))
 }
 
 /// Base vs head entries of one file → changes.
@@ -583,7 +593,7 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
     let key = |d: &Dep| {
         (
             d.ecosystem,
-            crate::advisory::normalize_name(d.ecosystem, &d.name),
+            crate::ecosystem::normalize_name(d.ecosystem, &d.name),
         )
     };
     let mut b: BTreeMap<Key, Vec<&Dep>> = BTreeMap::new();
@@ -670,22 +680,21 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
 
 /// Every dependency change in the change set: manifests and lockfiles anywhere in the tree, plus
 /// install commands (`pip install x`, `npm i x`, …) in added lines.
-pub fn collect(ctx: &Context<'_>) -> Result<Vec<DepChange>> {
-    let _t = tracing::debug_span!("deps::collect").entered();
+fn collect(changes: &ChangeSet, files: &[FileDeps]) -> Vec<DepChange> {
     let mut out = Vec::new();
-    for fd in ctx.file_deps()? {
+    for fd in files {
         if fd.format == Format::GoSum {
             continue;
         }
         out.extend(diff_entries(&fd.base, &fd.head));
     }
-    for f in &ctx.changes.files {
+    for f in &changes.files {
         if Format::of(f.path()).is_some() || f.binary {
             continue;
         }
         out.extend(install::scan_file(f));
     }
-    Ok(out)
+    out
 }
 
 /// A parse error for a dependency file.

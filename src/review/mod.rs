@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::config::ReviewConfig;
 use crate::diff::ChangeSet;
-use crate::engine::Outcome;
+use crate::engine::{self, CheckSettings, Outcome, Prepared};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Review, ReviewState, Severity};
 use crate::git::Repo;
@@ -288,11 +288,10 @@ pub struct Finished {
     pub decisions: Vec<DecisionRecord>,
 }
 
-/// After `engine::check`: detects provenance and applies the agent tier, applies review
-/// decisions (local queue, or the forge's with `publish`), recomputes the verdict, publishes,
-/// logs decisions to the ledger, and (local) records pending items in the queue.
-pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
-    let mut backend: Box<dyn Backend> = match opts.publish {
+/// The review backend for these options: the forge's with `publish`, else the local queue of
+/// the repository (none for a plain diff).
+pub fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Backend>> {
+    Ok(match opts.publish {
         #[cfg(feature = "network")]
         Some(Target::Github) => Box::new(github::GitHub::from_env(&env_var)?),
         #[cfg(feature = "network")]
@@ -308,43 +307,71 @@ pub fn finish(outcome: &mut Outcome, opts: &FinishOptions) -> Result<Finished> {
                 message: "this guardrail was built without the `network` feature".into(),
             })
         }
-        Some(Target::Local) | None => match &outcome.repo {
+        Some(Target::Local) | None => match repo {
             Some(repo) => Box::new(local::LocalQueue::open(repo, opts.enqueue)?),
             None => Box::new(local::NoQueue),
         },
-    };
-    finish_with(outcome, backend.as_mut(), opts)
+    })
 }
 
-/// [`finish`] with a given backend.
-pub fn finish_with(
-    outcome: &mut Outcome,
-    backend: &mut dyn Backend,
-    opts: &FinishOptions,
-) -> Result<Finished> {
+/// Who wrote a change: what the backend knows of it and the provenance its commits show.
+pub struct Authorship {
+    /// What the backend knows about the change (author, labels, branch).
+    pub info: ChangeInfo,
+    /// Whether a coding agent wrote it, and the evidence.
+    pub provenance: Provenance,
+}
+
+/// Works out who wrote the prepared change, before it is checked: the policy's agent tier
+/// depends on it.
+pub fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> Authorship {
     let mut info = backend.change_info();
     if info.branch.is_none() {
         info.branch = opts.branch.clone().or_else(|| env_branch(&env_var));
     }
     if info.branch.is_none() && matches!(opts.publish, None | Some(Target::Local)) {
-        info.branch = outcome.repo.as_ref().and_then(Repo::current_branch);
+        info.branch = p.repo.as_ref().and_then(Repo::current_branch);
     }
-    let commits = match (&outcome.repo, &outcome.base, &outcome.head) {
+    let commits = match (&p.repo, &p.base, &p.head) {
         (Some(repo), Some(base), Some(head)) => repo.commits(base, head).unwrap_or_default(),
         _ => Vec::new(),
     };
-    let prov = provenance::detect(&outcome.config.review, &info, &commits);
+    let provenance = provenance::detect(&p.config.review, &info, &commits);
+    Authorship { info, provenance }
+}
+
+/// `guardrail check` with review: prepares the change, works out who wrote it, checks it
+/// (the agent tier applied by the policy), then [`finish_with`].
+pub fn check(
+    settings: &CheckSettings,
+    stdin: &mut dyn std::io::Read,
+    opts: &FinishOptions,
+) -> Result<(Outcome, Finished)> {
+    let prepared = engine::prepare(settings, stdin)?;
+    let mut backend = backend(opts, prepared.repo.as_ref())?;
+    let who = authorship(backend.as_ref(), opts, &prepared);
+    let mut outcome = engine::run(prepared, settings, who.provenance.agent)?;
+    let finished = {
+        let _t = tracing::debug_span!("review").entered();
+        finish_with(&mut outcome, backend.as_mut(), opts, &who)?
+    };
+    Ok((outcome, finished))
+}
+
+/// After the check: applies review decisions (local queue, or the forge's with `publish`),
+/// recomputes the verdict, publishes, logs decisions to the ledger, and (local) records
+/// pending items in the queue.
+pub fn finish_with(
+    outcome: &mut Outcome,
+    backend: &mut dyn Backend,
+    opts: &FinishOptions,
+    who: &Authorship,
+) -> Result<Finished> {
     let mut notes = Vec::new();
-    if prov.agent {
-        notes.extend(provenance::apply_agent_tier(
-            &outcome.config,
-            &mut outcome.findings,
-        ));
-    }
-    let provenance = prov.summary();
+    let provenance = who.provenance.summary();
     let rules = DecisionRules {
         config: &outcome.config.review,
-        author: info.author.as_deref(),
+        author: who.info.author.as_deref(),
     };
     let decisions = backend.apply_decisions(&mut outcome.findings, &rules)?;
     crate::policy::sort(&mut outcome.findings);

@@ -3,8 +3,7 @@
 //! agents, agent branch prefixes and labels. When any signal fires, the config's `agent` tier
 //! applies on top of the base policy.
 
-use crate::config::{Config, ReviewConfig};
-use crate::finding::{Finding, Kind, Review, ReviewState, Severity};
+use crate::config::ReviewConfig;
 use crate::git::CommitInfo;
 
 use super::ChangeInfo;
@@ -129,42 +128,6 @@ pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> 
     p
 }
 
-/// Applies the config's agent tier: agent-kind findings become red, dependency and typosquat
-/// findings below yellow become yellow (every new dependency needs a human). Returns notes.
-pub fn apply_agent_tier(cfg: &Config, findings: &mut [Finding]) -> Vec<String> {
-    let tier = &cfg.review.agent;
-    let mut raised = 0usize;
-    for f in findings.iter_mut() {
-        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity != Severity::Red {
-            f.severity = Severity::Red;
-            f.review = None;
-            f.notes.push(
-                "raised to red: agent-written change (review.agent.agent-findings-red)".into(),
-            );
-            raised += 1;
-        } else if tier.new_dependencies_yellow
-            && matches!(f.kind, Kind::Dependency | Kind::Typosquat)
-            && f.severity == Severity::Info
-        {
-            f.severity = Severity::Yellow;
-            f.review = Some(Review {
-                state: ReviewState::Pending,
-                by: None,
-                reason: None,
-            });
-            f.notes.push("raised to yellow: new dependency in an agent-written change (review.agent.new-dependencies-yellow)".into());
-            raised += 1;
-        }
-    }
-    if raised > 0 {
-        vec![format!(
-            "agent-written change: the agent policy tier raised {raised} finding(s)"
-        )]
-    } else {
-        Vec::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,48 +190,5 @@ mod tests {
             &[commit("C", "1234+codex@users.noreply.github.com", "x")],
         );
         assert!(by_email.agent, "{by_email:?}");
-    }
-
-    #[test]
-    fn agent_tier_raises_agent_and_dependency_findings() {
-        let cfg = Config::default();
-        let mut fs = vec![
-            Finding::new(
-                "test-skipped",
-                Kind::Agent,
-                Severity::Yellow,
-                "t.py",
-                Some(1),
-                "m",
-            )
-            .with_fingerprint("a", 0),
-            Finding::new(
-                "new-dependency",
-                Kind::Dependency,
-                Severity::Info,
-                "Cargo.toml",
-                Some(3),
-                "m",
-            )
-            .with_fingerprint("b", 0),
-            Finding::new(
-                "python-eval",
-                Kind::Code,
-                Severity::Yellow,
-                "a.py",
-                Some(2),
-                "m",
-            )
-            .with_fingerprint("c", 0),
-        ];
-        let notes = apply_agent_tier(&cfg, &mut fs);
-        assert_eq!(fs[0].severity, Severity::Red);
-        assert_eq!(fs[1].severity, Severity::Yellow);
-        assert_eq!(
-            fs[1].review.as_ref().map(|r| r.state),
-            Some(ReviewState::Pending)
-        );
-        assert_eq!(fs[2].severity, Severity::Yellow);
-        assert!(notes[0].contains("raised 2"));
     }
 }

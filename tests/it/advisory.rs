@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use guardrail::advisory::{import, AdvisoryKind, Db};
-use guardrail::deps::{self, Ecosystem, Text};
+use guardrail::deps::{self, Text};
+use guardrail::ecosystem::Ecosystem;
 
 use crate::common::{guardrail, shared_data};
 

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use guardrail::deps::{self, DepSource, Ecosystem, Format, Text};
+use guardrail::deps::{self, DepSource, Format, Text};
+use guardrail::ecosystem::Ecosystem;
 
 use crate::common::{guardrail, root, TempRepo};
 

@@ -274,7 +274,7 @@ fn eval() {
 #[test]
 fn top_5000_of_each_list_is_not_flagged() {
     use guardrail::checks::typosquat::{heuristics, popular};
-    use guardrail::deps::Ecosystem;
+    use guardrail::ecosystem::Ecosystem;
     for eco in [Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI] {
         let pop = popular::get(eco).expect("list");
         let flagged: Vec<&str> = pop

@@ -14,7 +14,7 @@ use super::popular::{
     lookalike, normalize, split_scope, squash, Popular, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN,
     EDIT2_TOP, PREFIXES, STRICT_TOP, SUFFIXES,
 };
-use crate::deps::Ecosystem;
+use crate::ecosystem::Ecosystem;
 
 /// Shortest normalized name that edit-distance signals consider (shorter names are a few
 /// keystrokes from hundreds of real packages).

@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 
-use crate::checks::{Check, Context};
+use crate::checks::{Check, Context, Lane};
 use crate::config::AllowedPackage;
-use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
+use crate::deps::{ChangeKind, Dep, DepSource};
+use crate::ecosystem::Ecosystem;
 use crate::error::Result;
 use crate::finding::{Finding, Kind, Package, Severity};
 
@@ -243,6 +244,10 @@ impl Check for Typosquat {
         "typosquat"
     }
 
+    fn lane(&self) -> Lane {
+        Lane::Dependencies
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let cfg = &ctx.config.typosquat;
         let deps: Vec<&Dep> = added_deps(ctx)?
@@ -253,11 +258,7 @@ impl Check for Typosquat {
         let mut queries: Vec<(usize, Query)> = Vec::new();
         // Names from private registries are never sent to the public ones (worked out only
         // when something will be sent).
-        let private = if ctx.offline {
-            None
-        } else {
-            Some(ctx.private_sources()?)
-        };
+        let private = ctx.private_sources();
         for (i, d) in deps.iter().enumerate() {
             let pop = popular::get(d.ecosystem);
             let s = pop.and_then(|p| heuristics::assess(p, &d.name));
@@ -288,7 +289,7 @@ impl Check for Typosquat {
                     queries.len()
                 ));
             } else {
-                let client = Client::from_env();
+                let client = Client::from_env(ctx.env);
                 let qs: Vec<Query> = queries.iter().map(|(_, q)| q.clone()).collect();
                 let mut failed = Vec::new();
                 for ((i, q), r) in queries.iter().zip(client.lookup_all(&qs)) {

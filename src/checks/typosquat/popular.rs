@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use super::index::{self, Index, Table};
 use super::keys::{self, hash_str, Registry};
-use crate::deps::Ecosystem;
+use crate::ecosystem::Ecosystem;
 
 pub use super::keys::{
     deletion_hashes, lookalike, split_scope, squash, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN,

@@ -17,7 +17,8 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::deps::Ecosystem;
+use crate::config::Env;
+use crate::ecosystem::Ecosystem;
 
 /// What a registry says about a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,27 +104,27 @@ pub struct Client {
 #[cfg(feature = "network")]
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-fn env_or(key: &str, default: &str) -> String {
-    std::env::var(key)
-        .ok()
+fn env_or(env: &Env, key: &str, default: &str) -> String {
+    env.var(key)
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| default.to_owned())
+        .unwrap_or(default)
         .trim_end_matches('/')
         .to_owned()
 }
 
 impl Client {
     /// Endpoints and cache directory from the environment, with the public registries as defaults.
-    pub fn from_env() -> Client {
-        let cache_dir = std::env::var_os("GUARDRAIL_REGISTRY_CACHE")
+    pub fn from_env(env: &Env) -> Client {
+        let cache_dir = env
+            .var_os("GUARDRAIL_REGISTRY_CACHE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
             .or_else(|| dirs::cache_dir().map(|d| d.join("guardrail").join("registry")));
         Client {
-            crates: env_or("GUARDRAIL_CRATES_API", "https://crates.io"),
-            crates_index: env_or("GUARDRAIL_CRATES_INDEX", "https://index.crates.io"),
-            npm: env_or("GUARDRAIL_NPM_REGISTRY", "https://registry.npmjs.org"),
-            pypi: env_or("GUARDRAIL_PYPI_URL", "https://pypi.org"),
+            crates: env_or(env, "GUARDRAIL_CRATES_API", "https://crates.io"),
+            crates_index: env_or(env, "GUARDRAIL_CRATES_INDEX", "https://index.crates.io"),
+            npm: env_or(env, "GUARDRAIL_NPM_REGISTRY", "https://registry.npmjs.org"),
+            pypi: env_or(env, "GUARDRAIL_PYPI_URL", "https://pypi.org"),
             cache_dir,
             timeout: Duration::from_secs(5),
             concurrency: 8,
@@ -581,7 +582,7 @@ mod tests {
             &json!({"info": {"yanked": false, "yanked_reason": "stale text"}}),
         );
         assert!(ok.listed && !ok.withdrawn && ok.reason.is_none());
-        let mut c = Client::from_env();
+        let mut c = Client::from_env(&Env::default());
         (c.crates, c.npm, c.pypi) = ("http://c".into(), "http://n".into(), "http://p".into());
         let q = |e, n: &str| Query {
             ecosystem: e,
@@ -616,7 +617,7 @@ mod tests {
 
     #[test]
     fn urls_encode_npm_scopes() {
-        let mut c = Client::from_env();
+        let mut c = Client::from_env(&Env::default());
         c.npm = "http://r".into();
         let q = Query {
             ecosystem: Ecosystem::Npm,

@@ -3,14 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::Env;
+
 use super::{versions_line, Summaries};
 
 /// Cache files larger than this are not read (the biggest crates' files are a few MB).
 const MAX_CACHE_FILE: u64 = 32 << 20;
 
 /// Where cargo keeps its home: `CARGO_HOME`, else `~/.cargo`.
-pub fn cargo_home() -> Option<PathBuf> {
-    match std::env::var_os("CARGO_HOME") {
+pub fn cargo_home(env: &Env) -> Option<PathBuf> {
+    match env.var_os("CARGO_HOME") {
         Some(h) if !h.is_empty() => Some(PathBuf::from(h)),
         _ => dirs::home_dir().map(|h| h.join(".cargo")),
     }

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::advisory::version;
-use crate::deps::Ecosystem;
+use crate::config::Env;
+use crate::ecosystem::version;
+use crate::ecosystem::Ecosystem;
 
 /// Largest `list` / `.mod` file read from the module cache.
 const MAX_FILE: u64 = 4 << 20;
@@ -180,11 +181,12 @@ pub fn retracted<'a>(rs: &'a [Retraction], v: &str) -> Option<&'a Retraction> {
 
 /// The module cache: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else
 /// `~/go/pkg/mod`.
-pub fn mod_cache() -> Option<PathBuf> {
-    if let Some(c) = std::env::var_os("GOMODCACHE").filter(|v| !v.is_empty()) {
+pub fn mod_cache(env: &Env) -> Option<PathBuf> {
+    if let Some(c) = env.var_os("GOMODCACHE").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(c));
     }
-    let gopath = std::env::var_os("GOPATH")
+    let gopath = env
+        .var_os("GOPATH")
         .filter(|v| !v.is_empty())
         .and_then(|p| std::env::split_paths(&p).next())
         .or_else(|| dirs::home_dir().map(|h| h.join("go")))?;
@@ -212,11 +214,11 @@ pub fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>>
 
 /// A Go setting: the environment, else the `go env -w` file (`$GOENV`, else
 /// `<user config dir>/go/env`), as `go` itself reads it.
-pub fn setting(key: &str) -> Option<String> {
-    if let Ok(v) = std::env::var(key) {
-        return Some(v);
+pub fn setting(env: &Env, key: &str) -> Option<String> {
+    if let Some(v) = env.var_os(key).and_then(|v| v.to_str()) {
+        return Some(v.to_owned());
     }
-    let file = match std::env::var_os("GOENV") {
+    let file = match env.var_os("GOENV") {
         Some(f) if f == "off" => return None,
         Some(f) if !f.is_empty() => PathBuf::from(f),
         _ => dirs::config_dir()?.join("go").join("env"),
@@ -230,8 +232,8 @@ pub fn setting(key: &str) -> Option<String> {
 
 /// The proxy to ask: the first URL in `GOPROXY` (default proxy.golang.org); None when
 /// `GOPROXY` is `off` or names only `direct` (which would mean cloning repositories).
-pub fn proxy() -> Option<String> {
-    let v = setting("GOPROXY").unwrap_or_default();
+pub fn proxy(env: &Env) -> Option<String> {
+    let v = setting(env, "GOPROXY").unwrap_or_default();
     let v = if v.trim().is_empty() {
         "https://proxy.golang.org,direct".to_owned()
     } else {
@@ -276,12 +278,16 @@ pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
 
 /// Whether `module` may be sent to the public proxy (not private per `GOPRIVATE` /
 /// `GONOPROXY`).
-pub fn may_ask_proxy(module: &str) -> bool {
-    let private = setting("GONOPROXY")
+pub fn may_ask_proxy(env: &Env, module: &str) -> bool {
+    !matches_prefix_patterns(&private_patterns(env), module)
+}
+
+/// The pattern list that keeps modules from the proxy: `GONOPROXY`, else `GOPRIVATE`.
+pub fn private_patterns(env: &Env) -> String {
+    setting(env, "GONOPROXY")
         .filter(|v| !v.trim().is_empty())
-        .or_else(|| setting("GOPRIVATE"))
-        .unwrap_or_default();
-    !matches_prefix_patterns(&private, module)
+        .or_else(|| setting(env, "GOPRIVATE"))
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]

@@ -22,8 +22,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::checks::typosquat::registry::{Client, Fetched, Query};
-use crate::checks::{Check, Context};
-use crate::deps::{ChangeKind, Dep, DepSource, Ecosystem};
+use crate::checks::{Check, Context, Lane};
+use crate::config::Env;
+use crate::deps::{ChangeKind, Dep, DepSource};
+use crate::ecosystem::Ecosystem;
 use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
@@ -44,8 +46,8 @@ const MAX_SUMMARY: u64 = 64 << 20;
 
 /// Where the summaries live: `$GUARDRAIL_YANKED_CACHE` (empty: in memory for one run only),
 /// else `guardrail/yanked` in the user cache directory.
-pub fn default_summary_dir() -> Option<PathBuf> {
-    match std::env::var_os("GUARDRAIL_YANKED_CACHE") {
+pub fn default_summary_dir(env: &Env) -> Option<PathBuf> {
+    match env.var_os("GUARDRAIL_YANKED_CACHE") {
         Some(v) if v.is_empty() => None,
         Some(v) => Some(PathBuf::from(v)),
         None => dirs::cache_dir().map(|d| d.join("guardrail").join("yanked")),
@@ -376,6 +378,10 @@ impl Check for Yanked {
         "yanked"
     }
 
+    fn lane(&self) -> Lane {
+        Lane::Caches
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         let changes = ctx.dependency_changes()?;
         let mut pending: Vec<Pending<'_>> = [
@@ -399,8 +405,8 @@ impl Check for Yanked {
         // Offline first: the package managers' caches. Sequential on purpose: the engine runs
         // this check on a thread of its own, beside the code rules, whose rayon pool would
         // otherwise queue these reads behind rule matching.
-        let mut summaries = Summaries::open(default_summary_dir());
-        let cargo_home = cargo::cargo_home();
+        let mut summaries = Summaries::open(default_summary_dir(ctx.env));
+        let cargo_home = cargo::cargo_home(ctx.env);
         let mut crates = cargo::Index::new(
             cargo_home.as_deref().map(cache_dirs).unwrap_or_default(),
             &mut summaries,
@@ -410,7 +416,11 @@ impl Check for Yanked {
                 p.status = crates.lookup(&p.dep.name, p.version).map(|y| (y, None));
             }
         }
-        let mut npm_cache = npm::Index::new(npm::cache_root(), npm::registry(), &mut summaries);
+        let mut npm_cache = npm::Index::new(
+            npm::cache_root(ctx.env),
+            npm::registry(ctx.env),
+            &mut summaries,
+        );
         for p in pending.iter_mut() {
             if p.dep.ecosystem == Ecosystem::Npm {
                 p.status = npm_cache.lookup(&p.dep.name, p.version).map(|d| {
@@ -425,7 +435,7 @@ impl Check for Yanked {
         summaries.save();
         // Go's cache can prove a retraction, never its absence (see `go`).
         let mut go_known: HashMap<&str, Option<Vec<go::Retraction>>> = HashMap::new();
-        if let Some(cache) = go::mod_cache() {
+        if let Some(cache) = go::mod_cache(ctx.env) {
             for p in pending.iter_mut() {
                 if p.dep.ecosystem == Ecosystem::Go {
                     let rs = go_known
@@ -445,13 +455,13 @@ impl Check for Yanked {
                 p.unasked = Some(Unasked::Offline);
             }
         } else {
-            let private = ctx.private_sources()?;
-            let go_proxy = go::proxy();
+            let private = ctx.private_sources();
+            let go_proxy = go::proxy(ctx.env);
             for p in pending.iter_mut().filter(|p| p.status.is_none()) {
                 // A Go module also needs a proxy to ask and a path the proxy could serve.
                 let unaskable_go = p.dep.ecosystem == Ecosystem::Go
                     && (go_proxy.is_none() || go::escape(&p.dep.name).is_none());
-                if unaskable_go || private.contains(p.dep) {
+                if unaskable_go || private.is_some_and(|s| s.contains(p.dep)) {
                     p.unasked = Some(Unasked::Private);
                 }
             }
@@ -472,7 +482,7 @@ impl Check for Yanked {
                 })
                 .collect();
             if !queries.is_empty() {
-                let answers = Client::from_env().version_status_all(&queries);
+                let answers = Client::from_env(ctx.env).version_status_all(&queries);
                 for (&i, a) in todo.iter().zip(answers) {
                     match a {
                         Ok(s) if s.listed => pending[i].status = Some((s.withdrawn, s.reason)),
@@ -489,7 +499,8 @@ impl Check for Yanked {
                 .filter(|&i| askable(&pending[i]) && pending[i].dep.ecosystem == Ecosystem::Go)
                 .collect();
             if let (false, Some(proxy)) = (go_todo.is_empty(), go_proxy) {
-                let (found, error, asked) = go_online(&proxy, &pending, &go_todo, go_budget);
+                let (found, error, asked) =
+                    go_online(ctx.env, &proxy, &pending, &go_todo, go_budget);
                 for i in go_todo {
                     let name = pending[i].dep.name.as_str();
                     if let Some(rs) = found.get(name) {
@@ -590,6 +601,7 @@ fn go_status(rs: &[go::Retraction], v: &str) -> (bool, Option<String>) {
 /// modules; the caller leaves private ones out): `@latest`, then that version's `go.mod`.
 /// Returns the modules answered, the first error, and the modules asked.
 fn go_online<'p>(
+    env: &Env,
     proxy: &str,
     pending: &[Pending<'p>],
     todo: &[usize],
@@ -603,7 +615,7 @@ fn go_online<'p>(
     modules.sort_unstable();
     modules.dedup();
     modules.truncate(budget);
-    let client = Client::from_env();
+    let client = Client::from_env(env);
     let query = |m: &str, v: Option<String>| Query {
         ecosystem: Ecosystem::Go,
         name: m.to_owned(),

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde::Deserialize;
 
+use crate::config::Env;
+
 use super::{clean_reason, read_limited, versions_line, Summaries};
 
 /// Content files larger than this are not read (the biggest packuments are tens of MB).
@@ -25,21 +27,21 @@ const MAX_BUCKET: u64 = 4 << 20;
 
 /// npm's cache directory: `$npm_config_cache` (npm's own variable) or `~/.npm`, plus
 /// `_cacache`.
-pub fn cache_root() -> Option<PathBuf> {
+pub fn cache_root(env: &Env) -> Option<PathBuf> {
     let base = ["npm_config_cache", "NPM_CONFIG_CACHE"]
         .iter()
-        .find_map(|v| std::env::var_os(v).filter(|v| !v.is_empty()))
+        .find_map(|v| env.var_os(v).filter(|v| !v.is_empty()))
         .map(PathBuf::from)
         .or_else(|| dirs::home_dir().map(|h| h.join(".npm")))?;
     Some(base.join("_cacache"))
 }
 
 /// The registry whose documents are looked up: `$npm_config_registry`, else npm's.
-pub fn registry() -> String {
+pub fn registry(env: &Env) -> String {
     ["npm_config_registry", "NPM_CONFIG_REGISTRY"]
         .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "https://registry.npmjs.org".to_owned())
+        .find_map(|v| env.var(v).filter(|v| !v.trim().is_empty()))
+        .unwrap_or("https://registry.npmjs.org")
         .trim_end_matches('/')
         .to_owned()
 }

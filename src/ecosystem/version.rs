@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deps::Ecosystem;
+use crate::ecosystem::Ecosystem;
 
 /// A parsed version that orders with its ecosystem's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
