@@ -12,7 +12,7 @@ use crate::finding::{sha256_hex, Finding};
 use crate::git::{Repo, Rev};
 use crate::pipeline;
 use crate::policy::{self, Verdict};
-use crate::rules::{self, RuleSet, Source};
+use crate::rules::RuleSet;
 
 /// Where the change comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,94 +251,6 @@ fn load_config(
     }
 }
 
-/// Rule files of a directory at a commit.
-fn rules_at(repo: &Repo, commit: &str, dir: &str) -> Result<Vec<Source>> {
-    let listing = repo.run(&["ls-tree", "-r", "--name-only", "-z", commit, "--", dir])?;
-    let mut out = Vec::new();
-    for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8_lossy(name).into_owned();
-        let file = name.rsplit('/').next().unwrap_or(&name);
-        if !rules::is_rule_file(file) {
-            continue;
-        }
-        if let Some(bytes) = repo.read_file(&Rev::Commit(commit.to_owned()), &name)? {
-            let shown = PathBuf::from(format!("{name}@{}", &commit[..commit.len().min(12)]));
-            out.push(Source {
-                text: config::utf8(&bytes, &shown)?.to_owned(),
-                path: shown,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Compiles the rules in force: built-in packs (unless disabled), the config's extra
-/// directories (at the base revision), and `--rules` paths.
-pub fn load_rules(
-    cfg: &Config,
-    extra: &[PathBuf],
-    repo: Option<&Repo>,
-    base: Option<&str>,
-    cwd: &Path,
-    cache: Option<&Path>,
-) -> Result<RuleSet> {
-    load_rules_with(cfg, extra, repo, base, cwd, cache, None)
-}
-
-/// The built-in packs alone, loaded on another thread while git works: what most configs use.
-type Preloaded = std::thread::JoinHandle<Result<RuleSet>>;
-
-fn preload_builtin_rules(cache: Option<PathBuf>) -> Preloaded {
-    std::thread::spawn(move || {
-        let _t = tracing::debug_span!("preload_builtin_rules").entered();
-        RuleSet::compile_cached(&rules::builtin_sources(), cache.as_deref())
-    })
-}
-
-/// [`load_rules`], taking the preloaded built-in set when the config asks for exactly that.
-fn load_rules_with(
-    cfg: &Config,
-    extra: &[PathBuf],
-    repo: Option<&Repo>,
-    base: Option<&str>,
-    cwd: &Path,
-    cache: Option<&Path>,
-    preloaded: Option<Preloaded>,
-) -> Result<RuleSet> {
-    if let Some(handle) = preloaded {
-        if cfg.rules.builtin && cfg.rules.extra.is_empty() && extra.is_empty() {
-            if let Ok(Ok(mut set)) = handle.join() {
-                set.disable(&cfg.rules.disable);
-                return Ok(set);
-            }
-        }
-    }
-    let _t = tracing::debug_span!("builtin_sources").entered();
-    let mut sources = if cfg.rules.builtin {
-        rules::builtin_sources()
-    } else {
-        Vec::new()
-    };
-    for dir in &cfg.rules.extra {
-        match (repo, base) {
-            (Some(r), Some(b)) => sources.extend(rules_at(r, b, dir)?),
-            _ => sources.extend(rules::dir_sources(&cwd.join(dir))?),
-        }
-    }
-    for p in extra {
-        sources.extend(rules::dir_sources(p)?);
-    }
-    drop(_t);
-    let mut set = RuleSet::compile_cached(&sources, cache)?;
-    set.disable(&cfg.rules.disable);
-    Ok(set)
-}
-
-/// Today's date in UTC.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// A change read and ready to check: what [`run`] needs, and what the caller may look at
 /// first (the repository and revisions, to work out who wrote the change).
 pub struct Prepared {
@@ -367,7 +279,7 @@ pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
 /// Reads the change, the config and the rules.
 pub fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
     let started = time::OffsetDateTime::now_utc();
-    let preloaded = preload_builtin_rules(s.rules_cache.clone());
+    let preloaded = pipeline::preload_builtin_rules(s.rules_cache.clone());
     let limit_default = config::Limits::default().max_diff_bytes;
     let change = {
         let _t = tracing::debug_span!("get_change").entered();
@@ -410,7 +322,7 @@ pub fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
     }
     let rules = {
         let _t = tracing::debug_span!("load_rules").entered();
-        load_rules_with(
+        pipeline::load_rules_with(
             &cfg,
             &s.rules,
             change.repo.as_ref(),
@@ -467,7 +379,7 @@ pub fn run(p: Prepared, s: &CheckSettings, agent_written: bool) -> Result<Outcom
         scan: false,
         db_dir: s.db.as_deref(),
         agent_written,
-        today: today(),
+        today: pipeline::today(),
     })?;
     notes.extend(checked.notes);
     drop(revs);

@@ -7,17 +7,18 @@
 //! done. Findings and notes come out in [`default_checks`]' order whichever lane finishes
 //! first, so a run's output does not depend on thread timing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::checks::private::PrivateSources;
 use crate::checks::{default_checks, Check, Context, Lane, Shared};
-use crate::config::{Config, Env, PathFilter};
+use crate::config::{self, Config, Env, PathFilter};
 use crate::deps::{self, Dependencies, StageInput};
 use crate::diff::{ChangeSet, Revisions};
 use crate::error::Result;
 use crate::finding::Finding;
+use crate::git::{Repo, Rev};
 use crate::policy::{Policy, Verdict};
-use crate::rules::RuleSet;
+use crate::rules::{self, RuleSet, Source};
 
 /// What one run looks at.
 #[derive(Clone, Copy)]
@@ -192,4 +193,92 @@ fn join(h: std::thread::ScopedJoinHandle<'_, LaneResult>) -> LaneResult {
         Ok(r) => r,
         Err(p) => std::panic::resume_unwind(p),
     }
+}
+
+/// Today's date in UTC.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Rule files of a directory at a commit.
+fn rules_at(repo: &Repo, commit: &str, dir: &str) -> Result<Vec<Source>> {
+    let listing = repo.run(&["ls-tree", "-r", "--name-only", "-z", commit, "--", dir])?;
+    let mut out = Vec::new();
+    for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        if !rules::is_rule_file(file) {
+            continue;
+        }
+        if let Some(bytes) = repo.read_file(&Rev::Commit(commit.to_owned()), &name)? {
+            let shown = PathBuf::from(format!("{name}@{}", &commit[..commit.len().min(12)]));
+            out.push(Source {
+                text: config::utf8(&bytes, &shown)?.to_owned(),
+                path: shown,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Compiles the rules in force: built-in packs (unless disabled), the config's extra
+/// directories (at the base revision), and `--rules` paths.
+pub fn load_rules(
+    cfg: &Config,
+    extra: &[PathBuf],
+    repo: Option<&Repo>,
+    base: Option<&str>,
+    cwd: &Path,
+    cache: Option<&Path>,
+) -> Result<RuleSet> {
+    load_rules_with(cfg, extra, repo, base, cwd, cache, None)
+}
+
+/// The built-in packs alone, loaded on another thread while git works: what most configs use.
+pub(crate) type Preloaded = std::thread::JoinHandle<Result<RuleSet>>;
+
+pub(crate) fn preload_builtin_rules(cache: Option<PathBuf>) -> Preloaded {
+    std::thread::spawn(move || {
+        let _t = tracing::debug_span!("preload_builtin_rules").entered();
+        RuleSet::compile_cached(&rules::builtin_sources(), cache.as_deref())
+    })
+}
+
+/// [`load_rules`], taking the preloaded built-in set when the config asks for exactly that.
+pub(crate) fn load_rules_with(
+    cfg: &Config,
+    extra: &[PathBuf],
+    repo: Option<&Repo>,
+    base: Option<&str>,
+    cwd: &Path,
+    cache: Option<&Path>,
+    preloaded: Option<Preloaded>,
+) -> Result<RuleSet> {
+    if let Some(handle) = preloaded {
+        if cfg.rules.builtin && cfg.rules.extra.is_empty() && extra.is_empty() {
+            if let Ok(Ok(mut set)) = handle.join() {
+                set.disable(&cfg.rules.disable);
+                return Ok(set);
+            }
+        }
+    }
+    let _t = tracing::debug_span!("builtin_sources").entered();
+    let mut sources = if cfg.rules.builtin {
+        rules::builtin_sources()
+    } else {
+        Vec::new()
+    };
+    for dir in &cfg.rules.extra {
+        match (repo, base) {
+            (Some(r), Some(b)) => sources.extend(rules_at(r, b, dir)?),
+            _ => sources.extend(rules::dir_sources(&cwd.join(dir))?),
+        }
+    }
+    for p in extra {
+        sources.extend(rules::dir_sources(p)?);
+    }
+    drop(_t);
+    let mut set = RuleSet::compile_cached(&sources, cache)?;
+    set.disable(&cfg.rules.disable);
+    Ok(set)
 }

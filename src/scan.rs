@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::checks::code::whole_file;
 use crate::config::{self, Config, Env, PathFilter};
 use crate::diff::{ChangeSet, FileChange, Revisions};
-use crate::engine;
 use crate::error::{Error, Result};
 use crate::finding::{sha256_hex, Finding};
 use crate::pipeline;
@@ -283,7 +282,7 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     if s.no_builtin {
         cfg.rules.builtin = false;
     }
-    let rules = engine::load_rules(
+    let rules = pipeline::load_rules(
         &cfg,
         &s.rules,
         None,
@@ -368,7 +367,7 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
         scan: true,
         db_dir: s.db.as_deref(),
         agent_written: false,
-        today: engine::today(),
+        today: pipeline::today(),
     };
     let checked = match &pool {
         Some(p) => p.install(|| pipeline::run(&input))?,

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::Env;
 use crate::engine::{ChangeSource, CheckSettings};
 use crate::report::Format;
+use crate::review::{FinishOptions, Target};
 
 pub mod db;
 pub mod hook;
@@ -203,4 +204,21 @@ pub struct ScanArgs {
 /// The process environment, read once here at the edge and handed to the library.
 pub fn environment() -> Env {
     Env::from_pairs(std::env::vars_os())
+}
+
+impl CheckArgs {
+    /// The review options `guardrail check` runs with: publish where asked, else the local
+    /// queue (recording pending items when checking revisions or the index of a repository).
+    pub fn finish_options(&self) -> FinishOptions {
+        FinishOptions {
+            publish: self.publish.map(|f| match f {
+                Forge::Github => Target::Github,
+                Forge::Gitlab => Target::Gitlab,
+            }),
+            ledger: self.ledger.ledger.clone(),
+            no_ledger: self.ledger.no_ledger,
+            enqueue: self.publish.is_none() && self.diff.is_none(),
+            branch: None,
+        }
+    }
 }

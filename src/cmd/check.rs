@@ -12,7 +12,7 @@ pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let (outcome, review) = guardrail::review::check(
         &settings,
         &mut std::io::stdin().lock(),
-        &guardrail::review::FinishOptions::for_check(args),
+        &args.finish_options(),
     )?;
     print_notes(&outcome.notes);
     print_notes(&review.notes);

@@ -7,7 +7,6 @@ use guardrail::cli::rules::{
     ExplainArgs, ListArgs, ListFormat, RuleSelection, RulesCommand, TestArgs, TestFormat,
 };
 use guardrail::config::{self, Config};
-use guardrail::engine;
 use guardrail::rules::{Rule, RuleSet};
 use guardrail::ruletest::{self, TestReport};
 
@@ -195,7 +194,7 @@ fn rules_in_force(sel: &RuleSelection, cwd: &Path) -> anyhow::Result<RuleSet> {
         })
         .collect();
     let cache = guardrail::rules::default_cache_dir(&guardrail::cli::environment());
-    Ok(engine::load_rules(
+    Ok(guardrail::pipeline::load_rules(
         &cfg,
         &extra,
         None,

@@ -260,23 +260,6 @@ pub struct FinishOptions {
     pub branch: Option<String>,
 }
 
-impl FinishOptions {
-    /// The options `guardrail check` runs with: publish where asked, else the local queue
-    /// (recording pending items when checking revisions or the index of a repository).
-    pub fn for_check(args: &crate::cli::CheckArgs) -> FinishOptions {
-        FinishOptions {
-            publish: args.publish.map(|f| match f {
-                crate::cli::Forge::Github => Target::Github,
-                crate::cli::Forge::Gitlab => Target::Gitlab,
-            }),
-            ledger: args.ledger.ledger.clone(),
-            no_ledger: args.ledger.no_ledger,
-            enqueue: args.publish.is_none() && args.diff.is_none(),
-            branch: None,
-        }
-    }
-}
-
 /// What [`finish`] tells the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Finished {

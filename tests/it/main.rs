@@ -9,6 +9,7 @@ mod forge_github;
 mod forge_gitlab;
 mod hooks;
 mod hostile;
+mod layering;
 mod leaks;
 mod ledger;
 mod report;
