@@ -109,6 +109,11 @@ pub trait Revisions: Sync {
     fn base(&self, path: &str) -> Result<Option<Vec<u8>>>;
     /// A file at the head revision (None: absent there, or not available).
     fn head(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// Every file path at the head and at the base revision (asked only when a change touches
+    /// a file that might be included by a dependency file); empty when unknown.
+    fn list(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 /// All files of a change.

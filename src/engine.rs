@@ -110,6 +110,33 @@ impl Revisions for GitRevs<'_> {
     fn head(&self, path: &str) -> Result<Option<Vec<u8>>> {
         self.repo.read_file(&self.head, path)
     }
+
+    fn list(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let head = match &self.head {
+            Rev::Commit(c) => self
+                .repo
+                .run(&["ls-tree", "-r", "--name-only", "-z", c.as_str()])?,
+            Rev::Index => self.repo.run(&["ls-files", "-z"])?,
+        };
+        let base = match &self.base {
+            Some(b) => self
+                .repo
+                .run(&["ls-tree", "-r", "--name-only", "-z", b.as_str()])?,
+            None => Vec::new(),
+        };
+        for listing in [head, base] {
+            out.extend(
+                listing
+                    .split(|&b| b == 0)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| String::from_utf8_lossy(n).into_owned()),
+            );
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
 }
 
 /// Reads at most `limit` bytes; more is an error naming the input.

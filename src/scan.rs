@@ -118,6 +118,11 @@ impl Revisions for TreeRevs<'_> {
         Ok(None)
     }
 
+    fn list(&self) -> Result<Vec<String>> {
+        // The scan's change set already holds every file of the tree.
+        Ok(Vec::new())
+    }
+
     fn head(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let p = self.root.join(path);
         match std::fs::read(&p) {

@@ -200,10 +200,13 @@ impl Format {
             "uv.lock" => Format::UvLock,
             "go.mod" => Format::GoMod,
             "go.sum" => Format::GoSum,
-            n if n.ends_with(".txt")
+            // pip-tools inputs (`requirements.in`) and constraints files pin what pip installs
+            // just as requirements files do.
+            n if (n.ends_with(".txt") || n.ends_with(".in"))
                 && (n.starts_with("requirements")
                     || n.contains("-requirements")
-                    || parent == "requirements") =>
+                    || parent == "requirements")
+                || (n.ends_with(".txt") && n.starts_with("constraints")) =>
             {
                 Format::Requirements
             }
@@ -359,7 +362,8 @@ pub struct Dependencies {
 pub fn stage(input: StageInput<'_>) -> Result<Dependencies> {
     let _t = tracing::debug_span!("deps::stage").entered();
     let mut notes = Vec::new();
-    let files = file_deps(input, &mut notes)?;
+    let included = included_requirements(input)?;
+    let files = file_deps(input, &included, &mut notes)?;
     let changes = collect(input.changes, &files);
     Ok(Dependencies {
         files,
@@ -369,13 +373,19 @@ pub fn stage(input: StageInput<'_>) -> Result<Dependencies> {
 }
 
 /// Parses every manifest and lockfile the change touches, at base and head.
-fn file_deps(input: StageInput<'_>, notes: &mut Vec<String>) -> Result<Vec<FileDeps>> {
+fn file_deps(
+    input: StageInput<'_>,
+    included: &HashSet<String>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<FileDeps>> {
     let mut out = Vec::new();
     // Excluded paths (vendored code, test fixtures of broken lockfiles) are not read at all.
     let policy = input.filter;
     for f in &input.changes.files {
         let path = f.path();
-        let Some(format) = Format::of(path) else {
+        let Some(format) =
+            Format::of(path).or_else(|| included.contains(path).then_some(Format::Requirements))
+        else {
             continue;
         };
         if f.binary || policy.excluded(path) {
@@ -464,6 +474,75 @@ fn file_deps(input: StageInput<'_>, notes: &mut Vec<String>) -> Result<Vec<FileD
         }
     }
     Ok(out)
+}
+
+/// How many requirements files are read, per revision, to find what they include.
+const MAX_INCLUDE_SEARCH: usize = 256;
+
+/// Changed files that requirements files include (`-r common.txt`, `-c constraints.txt`)
+/// although their names do not say so: an edit there changes what pip installs, so they are
+/// parsed as requirements files. Asked only when the change touches such a candidate (a
+/// `.txt` or `.in` file no format claims); then every requirements file of both revisions
+/// is followed.
+fn included_requirements(input: StageInput<'_>) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    let Some(revs) = input.revs else {
+        return Ok(found);
+    };
+    let candidate = |p: &str| {
+        Format::of(p).is_none()
+            && !input.filter.excluded(p)
+            && (p.ends_with(".txt") || p.ends_with(".in"))
+    };
+    let wanted: HashSet<&str> = input
+        .changes
+        .files
+        .iter()
+        .filter(|f| !f.binary)
+        .flat_map(|f| [f.new_path.as_deref(), f.old_path.as_deref()])
+        .flatten()
+        .filter(|p| candidate(p))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    let mut roots: Vec<String> = revs
+        .list()?
+        .into_iter()
+        .chain(input.changes.files.iter().map(|f| f.path().to_owned()))
+        .filter(|p| Format::of(p) == Some(Format::Requirements) && !input.filter.excluded(p))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let at_head = |p: &str| revs.head(p);
+    let at_base = |p: &str| revs.base(p);
+    for read in [&at_head as &Reader<'_>, &at_base as &Reader<'_>] {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut queue: Vec<(String, usize)> = roots.iter().map(|r| (r.clone(), 0)).collect();
+        while let Some((path, depth)) = queue.pop() {
+            if depth > MAX_INCLUDE_DEPTH
+                || seen.len() >= MAX_INCLUDE_SEARCH
+                || !seen.insert(path.clone())
+            {
+                continue;
+            }
+            let Some(bytes) = read(&path)? else {
+                continue;
+            };
+            if bytes.len() as u64 > input.max_file_bytes {
+                continue;
+            }
+            for target in requirements::includes(&String::from_utf8_lossy(&bytes)) {
+                if let Some(inc) = resolve_include(&path, &target) {
+                    if wanted.contains(inc.as_str()) {
+                        found.insert(inc.clone());
+                    }
+                    queue.push((inc, depth + 1));
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// A dependency file over `limits.max-file-bytes` is an error naming it: parsers need about 40×

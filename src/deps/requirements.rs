@@ -119,11 +119,14 @@ pub fn includes(text: &str) -> Vec<String> {
         };
         let mut words = line.split_whitespace();
         while let Some(w) = words.next() {
+            // `-c` constraints pin what gets installed as much as `-r` includes do.
             let file = match w {
-                "-r" | "--requirement" => words.next(),
+                "-r" | "--requirement" | "-c" | "--constraint" => words.next(),
                 _ => w
                     .strip_prefix("--requirement=")
-                    .or_else(|| w.strip_prefix("-r").filter(|r| !r.is_empty())),
+                    .or_else(|| w.strip_prefix("--constraint="))
+                    .or_else(|| w.strip_prefix("-r").filter(|r| !r.is_empty()))
+                    .or_else(|| w.strip_prefix("-c").filter(|r| !r.is_empty())),
             };
             if let Some(f) = file {
                 if !f.contains("://") {

@@ -827,6 +827,93 @@ fn requirements_includes_are_followed_at_both_revisions() {
     );
 }
 
+/// Issue 16 item 7: an edit inside a file that a requirements file includes (`-r`) or
+/// constrains with (`-c`), whatever the included file is called, is a dependency change; so
+/// is one in a pip-tools `requirements.in`.
+#[test]
+fn edits_inside_included_and_constraint_files_of_any_name_are_checked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let osv = tmp.path().join("pypi.jsonl");
+    // PYSEC-2018-28 (CVE-2018-18074): requests < 2.20.0; PYSEC-2019-10 (CVE-2019-6975):
+    // django 2.1 < 2.1.6.
+    std::fs::write(&osv, "{\"id\":\"PYSEC-2018-28\",\"aliases\":[\"CVE-2018-18074\"],\"summary\":\"requests Authorization header leak on redirect\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"requests\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.20.0\"}]}]}]}\n{\"id\":\"PYSEC-2019-10\",\"aliases\":[\"CVE-2019-6975\"],\"summary\":\"django memory exhaustion in number formatting\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"django\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"2.1\"},{\"fixed\":\"2.1.6\"}]}]}]}\n").expect("write");
+    import(tmp.path(), &db, &[osv]);
+    let repo = TempRepo::new();
+    repo.write("requirements.txt", "-r common.txt\n-c pins/lock.txt\n");
+    repo.write("common.txt", "flask==3.0.0\n");
+    repo.write("pins/lock.txt", "click==8.1.7\n");
+    repo.write("README.txt", "-r is how pip includes files\n");
+    repo.commit("base");
+    repo.write("common.txt", "flask==3.0.0\ndjango==2.1.0\n");
+    repo.write("pins/lock.txt", "click==8.1.7\nrequests==2.19.0\n");
+    repo.write(
+        "README.txt",
+        "-r is how pip includes files\nrequests==2.19.0\n",
+    );
+    repo.commit("pins in included files");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let findings = json_findings(&out.stdout);
+    let mut deps: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    deps.sort();
+    assert_eq!(
+        deps,
+        [
+            ("PYSEC-2018-28".to_owned(), "pins/lock.txt".to_owned()),
+            ("PYSEC-2019-10".to_owned(), "common.txt".to_owned()),
+        ],
+        "a README that nothing includes is no dependency file; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without a severity in the records the advisories are held for review, not passed.
+    assert_eq!(out.status.code(), Some(3));
+
+    // A pip-tools input is a requirements file by name.
+    repo.write("requirements.in", "django==2.1.0\n");
+    repo.commit("pip-tools input");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert!(
+        json_findings(&out.stdout)
+            .iter()
+            .any(|f| f["rule"] == "PYSEC-2019-10" && f["path"] == "requirements.in"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 /// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.
 fn cargo_cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
     let mut b = vec![3u8, 2, 0, 0, 0];
