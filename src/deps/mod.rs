@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 
 pub mod cargo_lock;
 pub mod cargo_toml;
+pub mod conda_env;
 pub mod go_mod;
 pub mod install;
 pub mod jsonscan;
@@ -29,6 +30,8 @@ pub mod pnpm_lock;
 pub mod poetry_lock;
 pub mod pyproject;
 pub mod requirements;
+pub mod setup_cfg;
+pub mod setup_py;
 pub mod tomlscan;
 pub mod uv_lock;
 pub mod yarn_lock;
@@ -174,6 +177,12 @@ pub enum Format {
     GoMod,
     /// `go.sum` (integrity only: it lists every version ever considered, not the build list).
     GoSum,
+    /// `setup.cfg` (`install_requires`, extras).
+    SetupCfg,
+    /// `setup.py` (static `install_requires` / `extras_require` literals).
+    SetupPy,
+    /// Conda `environment.yml` (its `pip:` list).
+    CondaEnv,
 }
 
 impl Format {
@@ -200,6 +209,9 @@ impl Format {
             "uv.lock" => Format::UvLock,
             "go.mod" => Format::GoMod,
             "go.sum" => Format::GoSum,
+            "setup.cfg" => Format::SetupCfg,
+            "setup.py" => Format::SetupPy,
+            "environment.yml" | "environment.yaml" => Format::CondaEnv,
             // pip-tools inputs (`requirements.in`) and constraints files pin what pip installs
             // just as requirements files do.
             n if (n.ends_with(".txt") || n.ends_with(".in"))
@@ -254,6 +266,9 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::UvLock => uv_lock::parse(text, path),
         Format::GoMod => go_mod::parse(text, path),
         Format::GoSum => go_mod::parse_sum(text, path),
+        Format::SetupCfg => setup_cfg::parse(text, path),
+        Format::SetupPy => setup_py::parse(text, path),
+        Format::CondaEnv => conda_env::parse(text, path),
     }
 }
 

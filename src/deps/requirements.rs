@@ -1,7 +1,7 @@
 //! `requirements*.txt`: pins (`==`, `===`), ranges, extras, environment markers, `--hash`
 //! options, line continuations, VCS / URL requirements and `-e` editables. `-r` includes are
-//! listed by [`includes`] and followed by the caller (it reads the included files at the same
-//! revision); `-c` constraints install nothing and are not followed. Index options
+//! listed by [`includes`] (with `-c` constraints files, which pin what gets installed) and
+//! followed by the caller (it reads the included files at the same revision). Index options
 //! (`--index-url`, `--extra-index-url`) are the integrity check's business.
 
 use super::{Dep, DepSource, Ecosystem, Entry, Text};
@@ -266,6 +266,7 @@ mod tests {
                 "dev/extra.txt",
                 "../shared.txt",
                 "nospace.txt",
+                "constraints.txt",
                 "continued.txt"
             ]
         );

@@ -914,6 +914,80 @@ fn edits_inside_included_and_constraint_files_of_any_name_are_checked() {
     );
 }
 
+/// Issue 16 item 7: `setup.cfg` / `setup.py` `install_requires` and conda's `pip:` list are
+/// dependency files: a vulnerable pin added there is reported on its line.
+#[test]
+fn setup_files_and_conda_pip_sections_are_dependency_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let osv = tmp.path().join("pypi.jsonl");
+    // PYSEC-2018-28 (CVE-2018-18074): requests < 2.20.0.
+    std::fs::write(&osv, "{\"id\":\"PYSEC-2018-28\",\"aliases\":[\"CVE-2018-18074\"],\"summary\":\"requests Authorization header leak on redirect\",\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"requests\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.20.0\"}]}]}]}\n").expect("write");
+    import(tmp.path(), &db, &[osv]);
+    let repo = TempRepo::new();
+    repo.write("a/setup.py", "from setuptools import setup\nsetup(\n    name='a',\n    install_requires=[\n        'click>=8',\n    ],\n)\n");
+    repo.write(
+        "b/setup.cfg",
+        "[metadata]\nname = b\n[options]\ninstall_requires =\n    click>=8\n",
+    );
+    repo.write(
+        "c/environment.yml",
+        "name: c\ndependencies:\n  - python=3.11\n  - pip:\n    - click>=8\n",
+    );
+    repo.commit("base");
+    repo.write("a/setup.py", "from setuptools import setup\nsetup(\n    name='a',\n    install_requires=[\n        'click>=8',\n        'requests==2.19.0',\n    ],\n)\n");
+    repo.write(
+        "b/setup.cfg",
+        "[metadata]\nname = b\n[options]\ninstall_requires =\n    click>=8\n    requests==2.19.0\n",
+    );
+    repo.write("c/environment.yml", "name: c\ndependencies:\n  - python=3.11\n  - requests=2.19.0\n  - pip:\n    - click>=8\n    - requests==2.19.0\n");
+    repo.commit("pins");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    got.sort();
+    // The conda package `requests=2.19.0` (line 4) comes from a conda channel: not PyPI's.
+    assert_eq!(
+        got,
+        [
+            ("PYSEC-2018-28".to_owned(), "a/setup.py".to_owned(), Some(6)),
+            (
+                "PYSEC-2018-28".to_owned(),
+                "b/setup.cfg".to_owned(),
+                Some(6)
+            ),
+            (
+                "PYSEC-2018-28".to_owned(),
+                "c/environment.yml".to_owned(),
+                Some(7)
+            ),
+        ],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.
 fn cargo_cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
     let mut b = vec![3u8, 2, 0, 0, 0];

@@ -857,6 +857,9 @@ fn feed(target: &str, data: &[u8]) {
                 "uv_lock" => Format::UvLock,
                 "go_mod" => Format::GoMod,
                 "go_sum" => Format::GoSum,
+                "setup_cfg" => Format::SetupCfg,
+                "setup_py" => Format::SetupPy,
+                "conda_env" => Format::CondaEnv,
                 other => panic!("fuzz corpus for unknown parser {other}"),
             };
             if let Some(t) = text {
