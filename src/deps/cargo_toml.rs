@@ -1,12 +1,17 @@
 //! `Cargo.toml`: `[dependencies]`, `[dev-dependencies]`, `[build-dependencies]`, their
 //! `[target.….*]` and `[workspace.dependencies]` forms, inline tables and `[dependencies.name]`
-//! tables. Requirements are not exact unless written `=x.y.z`.
+//! tables, and `[patch.<registry>]` / `[replace]` entries (they swap a dependency's source for a
+//! git repository or a path under every crate that depends on it). Requirements are not exact
+//! unless written `=x.y.z`.
 
 use super::tomlscan::{check_syntax, inline_value};
 use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 fn is_dep_table(h: &str) -> bool {
+    if h == "replace" || (h.starts_with("patch.") && h.matches('.').count() == 1) {
+        return true;
+    }
     let last = h.rsplit('.').next().unwrap_or(h);
     matches!(
         last,
@@ -85,7 +90,7 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             in_table = is_dep_table(h);
             if !in_table {
                 // `[dependencies.serde]` / `[target.x.dependencies.serde]`
-                if let Some((table, name)) = h.rsplit_once('.') {
+                if let Some((table, name)) = h.rsplit_once('.').filter(|(t, _)| *t != "patch") {
                     if is_dep_table(table) {
                         named = Some((name.trim_matches('"').to_owned(), no, None, String::new()));
                     }

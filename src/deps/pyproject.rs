@@ -1,5 +1,6 @@
 //! `pyproject.toml`: PEP 621 `project.dependencies` / `project.optional-dependencies` (PEP 508
-//! strings) and Poetry's `[tool.poetry.dependencies]` / `dev-dependencies` / `group.*` tables.
+//! strings), Poetry's `[tool.poetry.dependencies]` / `dev-dependencies` / `group.*` tables, and
+//! uv's `[tool.uv.sources]` (a git, URL or path source for a dependency declared elsewhere).
 
 use super::requirements::parse_requirement;
 use super::tomlscan::{check_syntax, inline_value};
@@ -7,7 +8,8 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 fn poetry_table(h: &str) -> bool {
-    h == "tool.poetry.dependencies"
+    h == "tool.uv.sources"
+        || h == "tool.poetry.dependencies"
         || h == "tool.poetry.dev-dependencies"
         || (h.starts_with("tool.poetry.group.") && h.ends_with(".dependencies"))
 }
@@ -81,6 +83,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
                 continue;
             }
             let v = v.trim();
+            if section == "tool.uv.sources" && !v.starts_with('{') {
+                continue;
+            }
             let (req, source) = if v.starts_with('"') {
                 (super::quoted(v), DepSource::Registry)
             } else {

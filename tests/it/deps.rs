@@ -988,6 +988,76 @@ fn setup_files_and_conda_pip_sections_are_dependency_files() {
     );
 }
 
+/// Issue 16 item 7: a Cargo `[patch]` git source and a uv `[tool.uv.sources]` git/URL source
+/// take a dependency off the registry; a change that adds one is an integrity finding.
+#[test]
+fn cargo_patch_and_uv_sources_that_leave_the_registry_are_findings() {
+    let repo = TempRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n",
+    );
+    repo.write(
+        "py/pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0.1\"\ndependencies = [\"httpx>=0.27\"]\n",
+    );
+    repo.commit("base");
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n\n[patch.crates-io]\nserde = { git = \"https://github.com/someone/serde\" }\n",
+    );
+    repo.write(
+        "py/pyproject.toml",
+        "[project]\nname = \"p\"\nversion = \"0.1\"\ndependencies = [\"httpx>=0.27\"]\n\n[tool.uv.sources]\nhttpx = { url = \"https://example.com/httpx-0.27.0.tar.gz\" }\n",
+    );
+    repo.commit("sources");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+        ])
+        .output()
+        .expect("run");
+    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("dependency-") && r.ends_with("-source"))
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "dependency-git-source".to_owned(),
+                "Cargo.toml".to_owned(),
+                Some(9)
+            ),
+            (
+                "dependency-url-source".to_owned(),
+                "py/pyproject.toml".to_owned(),
+                Some(7)
+            ),
+        ],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.
 fn cargo_cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
     let mut b = vec![3u8, 2, 0, 0, 0];
