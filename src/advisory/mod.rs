@@ -20,9 +20,14 @@ use crate::error::{Error, Result};
 use crate::finding::Severity;
 
 pub mod import;
+mod index;
 pub mod osv;
 pub mod rustsec;
+mod store;
 pub mod update;
+
+use index::{load_index, EcoIndex};
+pub use store::{read_all, write_store};
 
 use crate::ecosystem::version::{self, Range};
 use crate::ecosystem::{normalize_name, ECOSYSTEMS};
@@ -163,79 +168,6 @@ pub fn sources_in(dir: Option<&Path>) -> Vec<SourceInfo> {
 /// The default store directory: `<user cache>/guardrail/db`.
 pub fn default_dir() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("guardrail").join("db"))
-}
-
-struct EcoIndex {
-    lookup: Lookup,
-    file: Option<Mutex<File>>,
-}
-
-/// How an index finds a name's records.
-enum Lookup {
-    /// Lines sorted by name: binary search over the bytes as read (look(1)), so opening npm's
-    /// 20k-name index costs one read.
-    Sorted(Vec<u8>),
-    /// An unsorted index (older stores): hashed once.
-    Map(HashMap<String, Vec<(u64, u32)>>),
-}
-
-fn malformed(line: usize) -> String {
-    format!("line {line}: malformed index entry; re-import the database")
-}
-
-/// `name TAB offset TAB length` → (offset, length).
-fn index_spot(line: &[u8]) -> Option<(u64, u32)> {
-    let line = std::str::from_utf8(line).ok()?;
-    let mut parts = line.split('\t').skip(1);
-    let (Some(off), Some(len), None) = (parts.next(), parts.next(), parts.next()) else {
-        return None;
-    };
-    Some((off.parse().ok()?, len.parse().ok()?))
-}
-
-impl Lookup {
-    /// Where the records of `norm` are; an error names the malformed line.
-    fn spots(&self, norm: &str) -> std::result::Result<Vec<(u64, u32)>, String> {
-        let text = match self {
-            Lookup::Map(map) => return Ok(map.get(norm).cloned().unwrap_or_default()),
-            Lookup::Sorted(text) => text.as_slice(),
-        };
-        let norm = norm.as_bytes();
-        // The line holding byte `pos`: (start, end without the newline).
-        let line_at = |pos: usize| {
-            let start = memchr::memrchr(b'\n', &text[..pos]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
-            (start, end)
-        };
-        let name_of = |(s, e): (usize, usize)| {
-            let l = &text[s..e];
-            &l[..memchr::memchr(b'\t', l).unwrap_or(l.len())]
-        };
-        // `lo` is always a line start; lines starting before it sort below `norm`, lines
-        // starting at or after `hi` do not.
-        let (mut lo, mut hi) = (0, text.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let (s, e) = line_at(mid);
-            if name_of((s, e)) < norm {
-                lo = (e + 1).min(text.len());
-            } else {
-                hi = s;
-            }
-        }
-        let mut out = Vec::new();
-        while lo < text.len() {
-            let (s, e) = line_at(lo);
-            if name_of((s, e)) != norm {
-                break;
-            }
-            let spot = index_spot(&text[s..e])
-                .ok_or_else(|| malformed(memchr::memchr_iter(b'\n', &text[..s]).count() + 1))?;
-            out.push(spot);
-            lo = e + 1;
-        }
-        Ok(out)
-    }
 }
 
 /// An opened store. Cheap to open: `meta.json` only; indexes load on first use.
@@ -563,185 +495,6 @@ impl Db {
             .map(|t| (now - t).whole_days())
             .max()
     }
-}
-
-fn load_index(dir: &Path, eco: Ecosystem, sorted: bool) -> std::result::Result<EcoIndex, String> {
-    let _t = tracing::debug_span!("advisory::load_index", eco = eco.as_str()).entered();
-    let idx_path = dir.join(format!("{}.idx", eco_file(eco)));
-    let bytes = match std::fs::read(&idx_path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(EcoIndex {
-                lookup: Lookup::Map(HashMap::new()),
-                file: None,
-            })
-        }
-        Err(e) => return Err(e.to_string()),
-    };
-    let lookup = if sorted {
-        Lookup::Sorted(bytes)
-    } else {
-        let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
-        let mut map: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
-        for (i, line) in text.lines().enumerate() {
-            let (Some((name, _)), Some(spot)) =
-                (line.split_once('\t'), index_spot(line.as_bytes()))
-            else {
-                return Err(malformed(i + 1));
-            };
-            map.entry(name.to_owned()).or_default().push(spot);
-        }
-        Lookup::Map(map)
-    };
-    let data_path = dir.join(format!("{}.jsonl", eco_file(eco)));
-    let file = File::open(&data_path).map_err(|e| format!("{}: {e}", data_path.display()))?;
-    Ok(EcoIndex {
-        lookup,
-        file: Some(Mutex::new(file)),
-    })
-}
-
-/// Writes a complete store for `records` into `dir`, atomically replacing what is there: the
-/// new store is written to a sibling temporary directory and renamed into place.
-pub fn write_store(
-    dir: &Path,
-    records: &BTreeMap<String, Advisory>,
-    sources: Vec<SourceInfo>,
-) -> Result<Meta> {
-    use std::io::Write;
-    let db_err = |path: &Path, message: String| Error::Db {
-        path: path.to_owned(),
-        message,
-    };
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| db_err(parent, format!("cannot create directory: {e}")))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "db".into());
-    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
-    let tmp = parent.join(format!(".{name}.tmp-{}-{stamp}", std::process::id()));
-    std::fs::create_dir(&tmp).map_err(|e| db_err(&tmp, format!("cannot create directory: {e}")))?;
-    let result = (|| -> Result<Meta> {
-        let mut counts = BTreeMap::new();
-        for eco in ECOSYSTEMS {
-            let data_path = tmp.join(format!("{}.jsonl", eco_file(eco)));
-            let mut data = std::io::BufWriter::new(
-                File::create(&data_path).map_err(|e| Error::io(&data_path, e))?,
-            );
-            let mut index: Vec<(String, u64, usize)> = Vec::new();
-            let mut off: u64 = 0;
-            let mut n = 0;
-            for adv in records.values() {
-                let mut names: Vec<String> = adv
-                    .affected
-                    .iter()
-                    .filter(|a| a.ecosystem == eco)
-                    .map(|a| normalize_name(eco, &a.name))
-                    .collect();
-                if names.is_empty() {
-                    continue;
-                }
-                names.sort();
-                names.dedup();
-                let line =
-                    serde_json::to_vec(adv).map_err(|e| db_err(&data_path, e.to_string()))?;
-                data.write_all(&line)
-                    .and_then(|_| data.write_all(b"\n"))
-                    .map_err(|e| Error::io(&data_path, e))?;
-                for nm in names {
-                    if nm.contains(['\t', '\n']) {
-                        continue;
-                    }
-                    index.push((nm, off, line.len()));
-                }
-                off += line.len() as u64 + 1;
-                n += 1;
-            }
-            data.flush().map_err(|e| Error::io(&data_path, e))?;
-            let idx_path = tmp.join(format!("{}.idx", eco_file(eco)));
-            // Sorted by name (stable: a name's records stay in file order), so `check` can
-            // binary-search the index as it reads it.
-            index.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut text = String::with_capacity(index.len() * 32);
-            for (nm, off, len) in &index {
-                text.push_str(&format!("{nm}\t{off}\t{len}\n"));
-            }
-            std::fs::write(&idx_path, text).map_err(|e| Error::io(&idx_path, e))?;
-            counts.insert(eco.as_str().to_owned(), n);
-        }
-        let meta = Meta {
-            format: FORMAT,
-            sources,
-            counts,
-            sorted_index: true,
-        };
-        let meta_path = tmp.join("meta.json");
-        let text =
-            serde_json::to_vec_pretty(&meta).map_err(|e| db_err(&meta_path, e.to_string()))?;
-        std::fs::write(&meta_path, text).map_err(|e| Error::io(&meta_path, e))?;
-        Ok(meta)
-    })();
-    let meta = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    let old = parent.join(format!(".{name}.old-{}-{stamp}", std::process::id()));
-    let had_old = dir.exists();
-    if had_old {
-        if let Err(e) = std::fs::rename(dir, &old) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(db_err(dir, format!("cannot replace the store: {e}")));
-        }
-    }
-    if let Err(e) = std::fs::rename(&tmp, dir) {
-        if had_old {
-            let _ = std::fs::rename(&old, dir);
-        }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(db_err(dir, format!("cannot replace the store: {e}")));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(meta)
-}
-
-/// Reads every record of a store (for merging a new import into it).
-pub fn read_all(dir: &Path) -> Result<(BTreeMap<String, Advisory>, Vec<SourceInfo>)> {
-    let db = Db::open(dir)?;
-    let mut records = BTreeMap::new();
-    for eco in ECOSYSTEMS {
-        let path = dir.join(format!("{}.jsonl", eco_file(eco)));
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    || e.kind() == std::io::ErrorKind::NotADirectory =>
-            {
-                continue
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        for (i, line) in text.lines().enumerate() {
-            let adv: Advisory = serde_json::from_str(line).map_err(|e| Error::Db {
-                path: path.clone(),
-                message: format!(
-                    "line {}: corrupt record ({e}); delete the store and import again",
-                    i + 1
-                ),
-            })?;
-            records.insert(adv.id.clone(), adv);
-        }
-    }
-    Ok((records, db.meta.sources))
 }
 
 #[cfg(test)]
