@@ -124,6 +124,10 @@ pub fn is_test_file(path: &str) -> bool {
             || stem.ends_with("tests") && (ext == "java" || ext == "cs"))
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "a constant pattern: a test compiles it, no input reaches it"
+)]
 fn assertion_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {

@@ -7,7 +7,7 @@ use guardrail::report::{self, Format, Report};
 
 use super::{emit, print_notes, Ui};
 
-pub fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(args: &CheckArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let settings = args.settings(cwd, guardrail::cli::environment());
     let (outcome, review) = guardrail::review::check(
         &settings,

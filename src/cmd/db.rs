@@ -10,7 +10,7 @@ use guardrail::config::{self, Config};
 
 use super::{emit_stdout, Ui};
 
-pub fn run(cmd: &DbCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(cmd: &DbCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     match cmd {
         DbCommand::Status(a) => status(a, &cwd),
         DbCommand::Import(a) => import_cmd(a, &cwd),

@@ -21,7 +21,7 @@ use super::{print_notes, Ui};
 const MARK: &str = "# installed by `guardrail hook install`";
 const ZERO: &str = "0000000000000000000000000000000000000000";
 
-pub fn run(cmd: &HookCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(cmd: &HookCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     match cmd {
         HookCommand::Install { pre_commit, force } => install(&cwd, *pre_commit, *force),
         HookCommand::Run { hook, args } => {

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::{emit_stdout, Ui};
 
-pub fn run(cmd: &LedgerCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(cmd: &LedgerCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     match cmd {
         LedgerCommand::Verify(a) => cmd_verify(a, &cwd),
         LedgerCommand::Show(a) => cmd_show(a, &cwd),

@@ -5,26 +5,26 @@ use std::path::Path;
 
 use guardrail::cli::ColorChoice;
 
-pub mod check;
-pub mod db;
-pub mod hook;
-pub mod ledger;
-pub mod review;
-pub mod rules;
-pub mod scan;
+pub(crate) mod check;
+pub(crate) mod db;
+pub(crate) mod hook;
+pub(crate) mod ledger;
+pub(crate) mod review;
+pub(crate) mod rules;
+pub(crate) mod scan;
 
 /// Terminal facts for printing.
-pub struct Ui {
+pub(crate) struct Ui {
     color: ColorChoice,
 }
 
 impl Ui {
-    pub fn new(color: ColorChoice) -> Self {
+    pub(crate) fn new(color: ColorChoice) -> Self {
         Ui { color }
     }
 
     /// Whether to colour stdout.
-    pub fn color_stdout(&self) -> bool {
+    pub(crate) fn color_stdout(&self) -> bool {
         match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -36,13 +36,13 @@ impl Ui {
     }
 
     /// Whether stderr is a terminal (progress bars).
-    pub fn stderr_is_terminal(&self) -> bool {
+    pub(crate) fn stderr_is_terminal(&self) -> bool {
         std::io::stderr().is_terminal()
     }
 }
 
 /// Writes a finished buffer to stdout; a closed pipe (`| head`) is not an error.
-pub fn emit_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn emit_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -52,7 +52,7 @@ pub fn emit_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Writes a report to FILE atomically (temp file + rename) or to stdout.
-pub fn emit(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
+pub(crate) fn emit(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     match output {
         None => emit_stdout(bytes),
         Some(p) => {
@@ -73,7 +73,7 @@ pub fn emit(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// Replaces control characters (from hostile paths) so stderr cannot drive the terminal.
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_control() && c != '\t' {
@@ -86,7 +86,7 @@ pub fn clean(s: &str) -> String {
 }
 
 /// Prints notes to stderr, one line each.
-pub fn print_notes(notes: &[String]) {
+pub(crate) fn print_notes(notes: &[String]) {
     for n in notes {
         eprintln!("guardrail: note: {}", clean(n));
     }

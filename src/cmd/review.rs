@@ -9,7 +9,7 @@ use guardrail::review::local::{Item, ItemState, Queue};
 
 use super::{emit_stdout, Ui};
 
-pub fn run(cmd: &ReviewCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(cmd: &ReviewCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     let repo = Repo::discover(&cwd)?;
     match cmd {
         ReviewCommand::List { all, json } => {

@@ -12,7 +12,7 @@ use guardrail::ruletest::{self, TestReport};
 
 use super::{emit_stdout, Ui};
 
-pub fn run(cmd: &RulesCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(cmd: &RulesCommand, cwd: PathBuf, _ui: &Ui) -> anyhow::Result<i32> {
     match cmd {
         RulesCommand::Test(a) => test(a, &cwd),
         RulesCommand::List(a) => list(a, &cwd),
@@ -273,7 +273,7 @@ fn text_table(set: &RuleSet) -> String {
 }
 
 /// `docs/rules.md`: generated, so a test can keep it in sync.
-pub fn markdown(set: &RuleSet) -> String {
+pub(crate) fn markdown(set: &RuleSet) -> String {
     let mut s = String::new();
     s.push_str("# Rules\n\n");
     s.push_str(

@@ -8,7 +8,7 @@ use guardrail::scan::{self, ScanSettings};
 
 use super::{emit, print_notes, Ui};
 
-pub fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
+pub(crate) fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32> {
     let abs = |p: &PathBuf| {
         if p.is_absolute() {
             p.clone()

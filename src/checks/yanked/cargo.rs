@@ -159,7 +159,7 @@ mod tests {
     }
 
     /// A cache file as cargo writes it.
-    pub fn cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
+    pub(crate) fn cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
         let mut b = vec![3u8, 2, 0, 0, 0];
         b.extend_from_slice(b"etag: \"abc\"\0");
         for (v, yanked) in versions {

@@ -209,7 +209,7 @@ pub(crate) mod tests {
 
     /// Writes `doc` into an npm cache at `root` under `name`'s key the way npm does: content by
     /// its sha512, an index line `<sha1>\t<json>` appended to the bucket.
-    pub fn put(root: &Path, registry: &str, name: &str, doc: &[u8]) {
+    pub(crate) fn put(root: &Path, registry: &str, name: &str, doc: &[u8]) {
         use sha2::{Digest, Sha512};
         let digest = Sha512::digest(doc);
         let integrity = format!(
