@@ -14,8 +14,10 @@ use crate::rules::RuleSet;
 pub mod agent;
 pub mod code;
 pub mod deps;
+pub mod hidden;
 pub mod integrity;
 pub mod private;
+pub mod redact;
 pub mod typosquat;
 pub mod yanked;
 
@@ -178,6 +180,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(code::CodeRules),
         Box::new(agent::GateEdits),
+        Box::new(hidden::HiddenText),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
         Box::new(integrity::LockfileIntegrity),
