@@ -205,7 +205,12 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
         no_ledger: false,
         enqueue: true,
         branch,
+        env: review::ForgeEnv::from_fn(|k| std::env::var(k).ok()),
+        local_decisions: Vec::new(),
     };
+    let mut opts = opts;
+    opts.local_decisions =
+        guardrail::ledger::local_decisions(opts.ledger.as_deref(), Some(repo)).unwrap_or_default();
     let fin = review::finish(&mut outcome, &opts)?;
     print_notes(&outcome.notes);
     print_notes(&fin.notes);
