@@ -16,4 +16,5 @@ mod review;
 mod rules;
 mod scan;
 mod semgrep;
+mod trust;
 mod typosquat;
