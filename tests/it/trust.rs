@@ -639,3 +639,86 @@ fn a_failed_ledger_append_publishes_error_not_success() {
         s.check_runs
     );
 }
+
+/// Item 15: the per-file size limit counts bytes (line endings too, so many short lines are
+/// no way around it), a diff whose lines end in lone CRs is an error rather than an empty
+/// change, and `--config` naming a FIFO is refused instead of hanging.
+#[test]
+fn size_limit_counts_bytes_lone_cr_diffs_and_fifo_configs_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("small.yml"), "limits:\n  max-file-bytes: 1000\n").expect("write");
+    // 600 one-character lines: 600 bytes of content, 1,200 bytes of file.
+    let mut diff = String::from("diff --git a/a.txt b/a.txt\nnew file mode 100644\n--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1,600 @@\n");
+    for _ in 0..600 {
+        diff.push_str("+x\n");
+    }
+    std::fs::write(d.join("short-lines.diff"), &diff).expect("write");
+    let out = guardrail(d)
+        .args([
+            "check",
+            "--offline",
+            "--no-ledger",
+            "--diff",
+            "short-lines.diff",
+            "--config",
+            "small.yml",
+        ])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("max-file-bytes") && err.contains("a.txt"),
+        "{err}"
+    );
+
+    let lone =
+        "diff --git a/a.py b/a.py\r--- a/a.py\r+++ b/a.py\r@@ -0,0 +1,2 @@\r+import os\r+eval(x)\r";
+    std::fs::write(d.join("lone-cr.diff"), lone).expect("write");
+    let out = guardrail(d)
+        .args([
+            "check",
+            "--offline",
+            "--no-ledger",
+            "--diff",
+            "lone-cr.diff",
+        ])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("lone-cr.diff") && err.contains("lone CR"),
+        "{err}"
+    );
+
+    #[cfg(unix)]
+    {
+        let fifo = d.join("config.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let out = guardrail(d)
+            .args([
+                "check",
+                "--offline",
+                "--no-ledger",
+                "--diff",
+                "short-lines.diff",
+                "--config",
+            ])
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("config.fifo") && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+}
