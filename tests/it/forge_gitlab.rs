@@ -748,7 +748,10 @@ fn an_edited_decision_note_is_refused_and_logged() {
         .all(|st| st["status"] != "success"));
     let refused: Vec<Value> = ledger_decisions(&env.ledger)
         .into_iter()
-        .filter(|d| d["decision"] == "refused" && d["comment_id"] == note_id.to_string())
+        .filter(|d| {
+            d["decision"] == "refused"
+                && d["comment_id"].as_str().and_then(|c| c.parse::<u64>().ok()) == Some(note_id)
+        })
         .collect();
     assert_eq!(refused.len(), 1);
     assert!(refused[0]["refused_because"]

@@ -568,7 +568,7 @@ fn an_edited_decision_comment_on_github_is_refused_and_logged() {
         let c = s
             .review_comments
             .iter_mut()
-            .find(|c| c["id"].to_string() == comment_id)
+            .find(|c| c["id"].as_u64() == comment_id.parse::<u64>().ok())
             .expect("the reviewer's comment");
         c["body"] = Value::from("/guardrail accept fine after all");
         c["updated_at"] = Value::from("2026-11-21T11:30:00Z");
