@@ -495,10 +495,9 @@ impl CodeRules {
             let folded: Vec<Option<String>> = if nfkc || cells.is_some() {
                 w.iter()
                     .map(|l| {
-                        let code = match &cells {
-                            Some(c) => Some(c.get(&l.no).cloned().unwrap_or_default()),
-                            None => None,
-                        };
+                        let code = cells
+                            .as_ref()
+                            .map(|c| c.get(&l.no).cloned().unwrap_or_default());
                         let text = code.as_deref().unwrap_or(l.text);
                         nfkc_line(text).or(code)
                     })

@@ -50,6 +50,9 @@ pub fn nfkc_line(line: &str) -> Option<String> {
 /// ASCII identifier, with its folded spelling; identifiers inside a `#` comment or a quoted
 /// string are left alone (full-width text in prose is ordinary).
 fn folding_identifier(line: &str) -> Option<(String, String)> {
+    if line.is_ascii() {
+        return None;
+    }
     let mut quote: Option<char> = None;
     let mut token = String::new();
     let mut found = None;
@@ -74,7 +77,11 @@ fn folding_identifier(line: &str) -> Option<(String, String)> {
             }
             continue;
         }
-        if c.is_alphanumeric() || c == '_' || (!c.is_ascii() && !c.is_whitespace()) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            token.push(c);
+            continue;
+        }
+        if !c.is_ascii() && !c.is_whitespace() {
             let folded: String = c.to_string().nfkc().collect();
             if folded.chars().all(|f| f.is_alphanumeric() || f == '_') {
                 token.push(c);
