@@ -18,6 +18,7 @@ pub mod hidden;
 pub mod integrity;
 pub mod private;
 pub mod redact;
+pub mod runs_as;
 pub mod typosquat;
 pub mod yanked;
 
