@@ -362,12 +362,11 @@ pub fn finish_recorded(
     opts: &FinishOptions,
     record: &mut dyn FnMut(&Outcome) -> Result<Vec<String>>,
 ) -> Result<Finished> {
-    let env = |k: &str| opts.env.get(k);
     let mut backend: Box<dyn Backend> = match opts.publish {
         #[cfg(feature = "network")]
-        Some(Target::Github) => Box::new(github::GitHub::from_env(&env)?),
+        Some(Target::Github) => Box::new(github::GitHub::from_env(&|k: &str| opts.env.get(k))?),
         #[cfg(feature = "network")]
-        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&env)?),
+        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&|k: &str| opts.env.get(k))?),
         #[cfg(not(feature = "network"))]
         Some(forge @ (Target::Github | Target::Gitlab)) => {
             return Err(Error::Forge {
