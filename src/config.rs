@@ -17,6 +17,32 @@ use crate::finding::Severity;
 /// The default config file name, at the repository root.
 pub const FILE_NAME: &str = ".guardrail.yml";
 
+/// Reads a config file given on the command line: only a regular file (a FIFO, a device or a
+/// directory would block or never end), at most 16 MiB.
+pub fn read_file(p: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+    if !meta.is_file() {
+        return Err(Error::parse(
+            p,
+            None,
+            "not a regular file (a FIFO, device or directory cannot be a config)",
+        ));
+    }
+    const MAX: u64 = 16 * 1024 * 1024;
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(p, e))?;
+    if bytes.len() as u64 > MAX {
+        return Err(Error::Limit {
+            path: p.to_owned(),
+            message: format!("a config file over {MAX} bytes"),
+        });
+    }
+    Ok(bytes)
+}
+
 /// Parses YAML into `T`, turning serde-saphyr's error into a one-line [`Error::Parse`] with the
 /// line number.
 pub fn from_yaml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {

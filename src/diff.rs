@@ -135,6 +135,137 @@ impl ChangeSet {
     }
 }
 
+/// Whether a path is of a kind that is always text to the tools that use it (source code,
+/// scripts, manifests, lockfiles, CI workflows, configuration): such a file is read as text even
+/// when it holds a NUL byte or the repository's `.gitattributes` calls it binary, because the
+/// interpreter, package manager or CI runner still reads it. Only other files may be skipped
+/// as binary.
+pub fn is_text_kind(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    const NAMES: &[&str] = &[
+        "makefile",
+        "gnumakefile",
+        "dockerfile",
+        "containerfile",
+        "gemfile",
+        "rakefile",
+        "pipfile",
+        "procfile",
+        "jenkinsfile",
+        "vagrantfile",
+        "justfile",
+        "build",
+        "workspace",
+        "go.mod",
+        "go.sum",
+        ".gitattributes",
+        ".gitignore",
+        ".gitmodules",
+        ".npmrc",
+        ".yarnrc",
+        ".pypirc",
+        ".bashrc",
+        ".profile",
+        ".envrc",
+        ".env",
+    ];
+    const EXTS: &[&str] = &[
+        "py",
+        "pyi",
+        "pyw",
+        "pth",
+        "ipynb",
+        "js",
+        "jsx",
+        "mjs",
+        "cjs",
+        "ts",
+        "tsx",
+        "mts",
+        "cts",
+        "java",
+        "kt",
+        "kts",
+        "go",
+        "rs",
+        "rb",
+        "erb",
+        "rake",
+        "gemspec",
+        "php",
+        "phtml",
+        "cs",
+        "swift",
+        "scala",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "cxx",
+        "hpp",
+        "hh",
+        "m",
+        "mm",
+        "sh",
+        "bash",
+        "zsh",
+        "fish",
+        "ksh",
+        "ps1",
+        "psm1",
+        "bat",
+        "cmd",
+        "pl",
+        "pm",
+        "lua",
+        "r",
+        "jl",
+        "ex",
+        "exs",
+        "erl",
+        "hs",
+        "ml",
+        "clj",
+        "groovy",
+        "gradle",
+        "dart",
+        "vue",
+        "svelte",
+        "html",
+        "htm",
+        "xml",
+        "json",
+        "jsonc",
+        "json5",
+        "yml",
+        "yaml",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "txt",
+        "in",
+        "lock",
+        "mod",
+        "sum",
+        "tf",
+        "tfvars",
+        "hcl",
+        "sql",
+        "mk",
+        "dockerfile",
+        "nix",
+        "cmake",
+        "properties",
+        "md",
+    ];
+    if NAMES.contains(&name.as_str()) || name.starts_with("requirements") {
+        return true;
+    }
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXTS.contains(&ext))
+}
+
 /// Why a diff could not be parsed; `line` is 1-based in the diff text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffError {
@@ -318,6 +449,12 @@ fn parse_hunk_header(line: &[u8]) -> Option<Hunk> {
 
 /// Parses unified diff text into a [`ChangeSet`].
 pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
+    if let Some(line) = lone_cr_headers(input) {
+        return Err(err(
+            line,
+            "lines are separated by lone CR characters (classic Mac line endings): convert the diff to LF or CRLF line endings",
+        ));
+    }
     let lines = split_lines(input);
     let mut set = ChangeSet::default();
     let mut cur: Option<FileChange> = None;
@@ -459,6 +596,19 @@ pub fn parse(input: &[u8]) -> Result<ChangeSet, DiffError> {
     Ok(set)
 }
 
+/// The 1-based line of the first diff header (`diff --git`, `---`/`+++`, `@@`) that follows a
+/// lone `\r` instead of a newline: such a diff would otherwise read as one long line, an
+/// empty change.
+fn lone_cr_headers(input: &[u8]) -> Option<usize> {
+    const HEADS: [&[u8]; 4] = [b"\rdiff --git ", b"\r--- ", b"\r+++ ", b"\r@@ -"];
+    let at = memchr::memmem::find_iter(input, b"\r").find(|&i| {
+        HEADS
+            .iter()
+            .any(|h| input[i..].starts_with(h) && input.get(i + 1) != Some(&b'\n'))
+    })?;
+    Some(input[..at].iter().filter(|&&b| b == b'\n').count() + 1)
+}
+
 /// Reads the body of one hunk starting at `start`; returns the index after it.
 fn parse_hunk_body(
     lines: &[&[u8]],
@@ -487,7 +637,9 @@ fn parse_hunk_body(
                 if new_left == 0 {
                     return Err(err(lineno, "more added lines than the hunk header counts"));
                 }
-                f.added_bytes += line.len() as u64 - 1;
+                // The file's bytes: the content and its line ending (the `+` stands in for
+                // the `\n`), so many short lines count as much as one long one.
+                f.added_bytes += raw.len() as u64;
                 f.added.push(Line {
                     no: new_no,
                     text: decode(&line[1..], &mut f.lossy),

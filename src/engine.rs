@@ -246,7 +246,7 @@ fn load_config(
     base: Option<&str>,
 ) -> Result<(Config, Option<String>)> {
     if let Some(p) = &s.config {
-        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let bytes = config::read_file(p)?;
         return Ok((Config::parse(&bytes, p)?, Some(sha256_hex(&bytes))));
     }
     let shown = PathBuf::from(config::FILE_NAME);

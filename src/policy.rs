@@ -178,6 +178,8 @@ impl<'a> Policy<'a> {
             if self.agent_written && self.agent_tier(&mut f) {
                 *raised += 1;
             }
+            // The one place text leaves a finding: no secret goes further in full.
+            crate::checks::redact::scrub(&mut f);
             out.push(f);
         }
         sort(&mut out);

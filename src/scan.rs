@@ -159,7 +159,7 @@ fn load_config(s: &ScanSettings) -> Result<(Config, Option<String>)> {
     };
     match path {
         Some(p) => {
-            let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+            let bytes = config::read_file(&p)?;
             Ok((Config::parse(&bytes, &p)?, Some(sha256_hex(&bytes))))
         }
         None => Ok((Config::default(), None)),
@@ -313,7 +313,7 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     let lossy = std::sync::Mutex::new(Vec::<String>::new());
     let per_file = |t: &Target| -> Result<Option<FileChange>> {
         let content = std::fs::read(&t.abs).map_err(|e| Error::io(&t.abs, e))?;
-        let result = if is_binary(&content) {
+        let result = if is_binary(&content) && !crate::diff::is_text_kind(&t.rel) {
             binary.fetch_add(1, Ordering::Relaxed);
             None
         } else {

@@ -166,6 +166,56 @@ fn head_line_of_removal(f: &FileChange, b: u32) -> Option<u32> {
     Some(h.new_start.saturating_add(offset).min(last).max(1))
 }
 
+/// The first attribute of a `.gitattributes` line that makes git show matching files as
+/// binary or through a filter instead of their text (`-diff`, `!diff`, `binary`, `diff=DRIVER`).
+pub fn hides_diff(line: &str) -> Option<&str> {
+    let t = line.trim();
+    if t.starts_with('#') {
+        return None;
+    }
+    t.split_whitespace()
+        .skip(1)
+        .find(|a| matches!(*a, "-diff" | "!diff" | "binary") || a.starts_with("diff="))
+}
+
+/// Lines added to a `.gitattributes` that stop files from diffing as text: guardrail reads
+/// diffs with the repository's attributes neutralised, but reviewers, forges and other tools
+/// do not, so the change hides code from them.
+fn attributes_hiding_diffs(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in &ctx.changes.files {
+        let name = f.path().rsplit('/').next().unwrap_or_default();
+        if f.binary || name != ".gitattributes" {
+            continue;
+        }
+        let Some((l, attr)) = f
+            .added
+            .iter()
+            .find_map(|l| hides_diff(&l.text).map(|a| (l, a)))
+        else {
+            continue;
+        };
+        let pattern = l.text.split_whitespace().next().unwrap_or_default();
+        let msg = format!(
+            "This change {} `{}` so that files matching `{pattern}` stop diffing as text (`{attr}`): reviewers and forges then see \"binary files differ\" instead of the code. guardrail read the diff as text anyway; a maintainer must confirm the attribute is needed.",
+            verb(f),
+            f.path()
+        );
+        let mut finding = Finding::new(
+            "gitattributes-hides-diff",
+            Kind::Agent,
+            Severity::Yellow,
+            f.path(),
+            Some(l.no),
+            msg,
+        );
+        finding.cwe = vec!["CWE-693".into()];
+        finding.snippet = Some(l.text.clone());
+        out.push(finding.with_fingerprint(&format!("gitattributes:{}", l.text.trim()), 0));
+    }
+    out
+}
+
 fn removed_assertions(ctx: &Context<'_>) -> Vec<Finding> {
     struct Loss<'a> {
         f: &'a FileChange,
@@ -255,6 +305,7 @@ impl Check for GateEdits {
             finding.snippet = f.added.first().map(|l| l.text.clone());
             out.push(finding.with_fingerprint(&format!("{}:{}", verb(f), f.path()), 0));
         }
+        out.extend(attributes_hiding_diffs(ctx));
         out.extend(removed_assertions(ctx));
         Ok(out)
     }

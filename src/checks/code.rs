@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use crate::checks::hidden::{nfkc_applies, nfkc_line};
+use crate::checks::runs_as::{notebook_code, rule_path};
 use crate::checks::{Check, Context, Lane};
 use crate::diff::{FileChange, FileStatus, Hunk, Line};
 use crate::error::Result;
@@ -60,6 +62,87 @@ struct Window<'w, 'l> {
     text: &'w str,
     starts: &'w [usize],
     hits: &'w [bool],
+    /// The file's lines at the base as far as the diff shows them (None in scan mode).
+    base: Option<&'w BaseLines<'l>>,
+}
+
+/// The base revision's lines of one file as far as the diff shows them (removed and context
+/// lines, base numbering), to tell which line a suppression comment already at the base was
+/// written for.
+struct BaseLines<'a> {
+    /// Base line number → text.
+    lines: HashMap<u32, &'a str>,
+    /// Head line number of a context line → its base line number.
+    context: HashMap<u32, u32>,
+    /// Base line numbers the change removed (or replaced).
+    removed: std::collections::HashSet<u32>,
+}
+
+/// Whether a line holds nothing but a comment (a suppression written for the line below it);
+/// a suppression trailing code, or inside a docstring or string, is for its own line only.
+fn comment_only(text: &str) -> bool {
+    let t = text.trim_start();
+    ["#", "//", "/*", "*", "--", "<!--", ";"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && !t.starts_with("#!")
+}
+
+impl<'a> BaseLines<'a> {
+    fn of(f: &'a FileChange) -> Self {
+        let mut lines: HashMap<u32, &'a str> =
+            f.removed.iter().map(|l| (l.no, l.text.as_str())).collect();
+        let removed: std::collections::HashSet<u32> = f.removed.iter().map(|l| l.no).collect();
+        let mut context = HashMap::new();
+        for h in &f.hunks {
+            // A hunk's base lines that were not removed are its context lines, in order.
+            let old_end = h.old_start.saturating_add(h.old_len);
+            let new_end = h.new_start.saturating_add(h.new_len);
+            let free = (h.old_start..old_end).filter(|b| !removed.contains(b));
+            let from = f.context.partition_point(|c| c.no < h.new_start);
+            let ctx = f.context[from..].iter().take_while(|c| c.no < new_end);
+            for (b, c) in free.zip(ctx) {
+                lines.insert(b, c.text.as_str());
+                context.insert(c.no, b);
+            }
+        }
+        BaseLines {
+            lines,
+            context,
+            removed,
+        }
+    }
+
+    /// Whether a suppression on head line `sup` (an added line or not) was written at the
+    /// base for the line whose content is now `target`: the same line (modulo indentation) at
+    /// the base, or — for a comment-only line right above — the line right after it there
+    /// (kept, or rewritten in its place; a line *inserted* under an old comment is not it).
+    fn covers(&self, sup: &WLine<'_>, same_line: bool, target: &str) -> bool {
+        let target = target.trim();
+        let next_is = |b: u32| {
+            self.lines
+                .get(&b.saturating_add(1))
+                .is_some_and(|t| t.trim() == target)
+        };
+        if same_line {
+            // The suppressed line itself was at the base: moved or re-indented.
+            return self.lines.values().any(|t| t.trim() == target);
+        }
+        if !comment_only(sup.text) {
+            return false;
+        }
+        if !sup.added {
+            // The base line after the comment is this one, or was replaced by it.
+            return self
+                .context
+                .get(&sup.no)
+                .is_some_and(|b| next_is(*b) || self.removed.contains(&b.saturating_add(1)));
+        }
+        let written = sup.text.trim();
+        self.lines
+            .iter()
+            .any(|(b, t)| t.trim() == written && next_is(*b))
+    }
 }
 
 /// The rules that apply to `path`, without the `agent` rules unless asked for.
@@ -192,10 +275,26 @@ impl CodeRules {
         if text.is_empty() {
             return out;
         }
-        let rules = rules_for(ctx, path, !ctx.scan);
+        let rpath = rule_path(path, text.lines().next());
+        let rules = rules_for(ctx, &rpath, !ctx.scan);
         if rules.is_empty() {
             return out;
         }
+        // A notebook: its code cells' source, on the lines where the JSON holds it.
+        let cells;
+        let text: &str = if path.to_ascii_lowercase().ends_with(".ipynb") {
+            let code = notebook_code(text);
+            let mut t = String::with_capacity(text.len());
+            for (i, _) in text.lines().enumerate() {
+                let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                t.push_str(code.get(&no).map_or("", String::as_str));
+                t.push('\n');
+            }
+            cells = t;
+            &cells
+        } else {
+            text
+        };
         // The window text `whole_file` + `windows` would build: lines without their `\r\n` /
         // `\n` ending (and one more trailing `\r`), each followed by `\n`.
         let owned;
@@ -211,7 +310,15 @@ impl CodeRules {
             owned = t;
             &owned
         };
-        let hits = ctx.rules.prefilter_for(path, text);
+        let folded;
+        let text: &str = match nfkc_applies(&rpath).then(|| nfkc_line(text)).flatten() {
+            Some(t) => {
+                folded = t;
+                &folded
+            }
+            None => text,
+        };
+        let hits = ctx.rules.prefilter_for(&rpath, text);
         if !hits.iter().any(|h| *h) {
             return out;
         }
@@ -237,6 +344,7 @@ impl CodeRules {
                 text,
                 starts: &starts,
                 hits: &hits,
+                base: None,
             },
             &mut occurrences,
             &mut out,
@@ -255,15 +363,80 @@ impl CodeRules {
             return;
         }
         let path = f.path();
-        let rules = rules_for(ctx, path, agent_rules);
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let notebook = name.to_ascii_lowercase().ends_with(".ipynb");
+        let diff_first_line = f
+            .added
+            .iter()
+            .chain(&f.context)
+            .find(|l| l.no == 1)
+            .map(|l| l.text.as_str());
+        // The head text, when neither the name nor the diff says how the file runs.
+        let extensionless = !name.trim_start_matches('.').contains('.');
+        let head_text = if notebook || (extensionless && diff_first_line.is_none()) {
+            ctx.revs
+                .and_then(|r| r.head(path).ok().flatten())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        } else {
+            None
+        };
+        let first_line =
+            diff_first_line.or_else(|| head_text.as_deref().and_then(|t| t.lines().next()));
+        let rpath = rule_path(path, first_line);
+        let rules = rules_for(ctx, &rpath, agent_rules);
         if rules.is_empty() {
             return;
         }
+        let cells: Option<HashMap<u32, String>> = notebook.then(|| match &head_text {
+            Some(t) => notebook_code(t),
+            // No head revision (a plain diff): every JSON string line of the change.
+            None => f
+                .added
+                .iter()
+                .chain(&f.context)
+                .filter_map(|l| {
+                    let t = l.text.trim();
+                    let lit = t.strip_suffix(',').unwrap_or(t);
+                    serde_json::from_str::<String>(lit)
+                        .ok()
+                        .map(|c| (l.no, c.trim_end_matches('\n').to_owned()))
+                })
+                .collect(),
+        });
         let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
+        let base = (!ctx.scan).then(|| BaseLines::of(f));
+        let nfkc = nfkc_applies(&rpath);
         for w in windows(f) {
             if !w.iter().any(|l| l.added) {
                 continue;
             }
+            // Python runs identifiers NFKC-folded (`ｅｖａｌ` is `eval`): its rules see that.
+            // A notebook's rules see its code cells' source, on the JSON's own lines.
+            let folded: Vec<Option<String>> = if nfkc || cells.is_some() {
+                w.iter()
+                    .map(|l| {
+                        let code = cells
+                            .as_ref()
+                            .map(|c| c.get(&l.no).cloned().unwrap_or_default());
+                        let text = code.as_deref().unwrap_or(l.text);
+                        nfkc_line(text).or(code)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let w: Vec<WLine<'_>> = if folded.iter().any(Option::is_some) {
+                w.iter()
+                    .zip(&folded)
+                    .map(|(l, n)| WLine {
+                        no: l.no,
+                        text: n.as_deref().unwrap_or(l.text),
+                        added: l.added,
+                    })
+                    .collect()
+            } else {
+                w
+            };
             let mut text = String::with_capacity(w.iter().map(|l| l.text.len() + 1).sum());
             let mut starts = Vec::with_capacity(w.len());
             for l in &w {
@@ -271,7 +444,7 @@ impl CodeRules {
                 text.push_str(l.text);
                 text.push('\n');
             }
-            let hits = ctx.rules.prefilter_for(path, &text);
+            let hits = ctx.rules.prefilter_for(&rpath, &text);
             if !hits.iter().any(|h| *h) {
                 continue;
             }
@@ -284,6 +457,7 @@ impl CodeRules {
                     text: &text,
                     starts: &starts,
                     hits: &hits,
+                    base: base.as_ref(),
                 },
                 &mut occurrences,
                 out,
@@ -305,6 +479,7 @@ impl CodeRules {
             text,
             starts,
             hits,
+            base,
         } = win;
         for rule in rules {
             for m in ctx.rules.matches(rule, text, hits) {
@@ -317,9 +492,17 @@ impl CodeRules {
                 else {
                     continue;
                 };
-                if let Some(fd) =
-                    self.finding(ctx, rule, path, w, hit_idx, text, starts, &m, occurrences)
-                {
+                if let Some(fd) = self.finding(
+                    ctx,
+                    rule,
+                    path,
+                    (w, base),
+                    hit_idx,
+                    text,
+                    starts,
+                    &m,
+                    occurrences,
+                ) {
                     out.push(fd);
                 }
             }
@@ -332,7 +515,7 @@ impl CodeRules {
         ctx: &Context<'_>,
         rule: &Rule,
         path: &str,
-        w: &[WLine<'_>],
+        (w, base): (&[WLine<'_>], Option<&BaseLines<'_>>),
         idx: usize,
         text: &str,
         starts: &[usize],
@@ -414,7 +597,14 @@ impl CodeRules {
             if !suppression_names(&sup, &rule.id) {
                 continue;
             }
-            let pre_existing = !l.added || ctx.scan;
+            // A suppression already at the base covers only the line it was written for
+            // there; on another line (a comment, docstring or string above new code) it is
+            // not this finding's suppression at all.
+            let written_for_it = base.is_none_or(|b| b.covers(l, i == idx, line.text));
+            if !l.added && !written_for_it {
+                continue;
+            }
+            let pre_existing = ctx.scan || written_for_it;
             if pre_existing && sup.has_reason {
                 return None;
             }

@@ -15,8 +15,11 @@ use crate::rules::RuleSet;
 pub mod agent;
 pub mod code;
 pub mod deps;
+pub mod hidden;
 pub mod integrity;
 pub mod private;
+pub mod redact;
+pub mod runs_as;
 pub mod typosquat;
 pub mod yanked;
 
@@ -189,6 +192,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(code::CodeRules),
         Box::new(agent::GateEdits),
+        Box::new(hidden::HiddenText),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
         Box::new(integrity::LockfileIntegrity),

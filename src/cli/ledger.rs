@@ -58,6 +58,10 @@ pub struct VerifyArgs {
     /// one of them (repeatable).
     #[arg(long = "pubkey", value_name = "KEY")]
     pub pubkeys: Vec<String>,
+    /// With --pubkey: entries older than this must be covered by a signed checkpoint
+    /// (`90m`, `24h`, `7d`, `3600s`).
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub checkpoint_window: Window,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = LedgerFormat::Text)]
     pub format: LedgerFormat,
@@ -175,4 +179,31 @@ pub struct DebugAppendArgs {
     /// Which ledger.
     #[command(flatten)]
     pub loc: Location,
+}
+
+/// A duration written as a number and a unit (`s`, `m`, `h`, `d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window(pub time::Duration);
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration such as 24h or 7d"))?;
+        let secs = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3_600,
+            "d" | "" => 86_400,
+            _ => return Err(format!("`{s}`: the unit must be s, m, h or d")),
+        };
+        n.checked_mul(secs)
+            .map(|v| Window(time::Duration::seconds(v)))
+            .ok_or_else(|| format!("`{s}` is too long"))
+    }
 }

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::Env;
 use crate::engine::{ChangeSource, CheckSettings};
 use crate::report::Format;
-use crate::review::{FinishOptions, Target};
+use crate::review::{FinishOptions, ForgeEnv, Target};
 
 pub mod db;
 pub mod hook;
@@ -208,7 +208,8 @@ pub fn environment() -> Env {
 
 impl CheckArgs {
     /// The review options `guardrail check` runs with: publish where asked, else the local
-    /// queue (recording pending items when checking revisions or the index of a repository).
+    /// queue (recording pending items when checking revisions or the index of a repository);
+    /// the forge variables read here, at the edge.
     pub fn finish_options(&self) -> FinishOptions {
         FinishOptions {
             publish: self.publish.map(|f| match f {
@@ -219,6 +220,7 @@ impl CheckArgs {
             no_ledger: self.ledger.no_ledger,
             enqueue: self.publish.is_none() && self.diff.is_none(),
             branch: None,
+            env: ForgeEnv::from_fn(|k| std::env::var(k).ok()),
         }
     }
 }

@@ -70,7 +70,21 @@ fn cmd_verify(a: &VerifyArgs, cwd: &Path) -> anyhow::Result<i32> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let snap = store.read()?;
-    match verify::verify(&snap, &keys) {
+    let cover = verify::Coverage {
+        window: a.checkpoint_window.0,
+        now: time::OffsetDateTime::now_utc(),
+    };
+    let history = store
+        .history_problem()?
+        .map(|message| guardrail::ledger::chain::Invalid {
+            line: None,
+            message,
+        });
+    let result = match history {
+        Some(bad) => Err(bad),
+        None => verify::verify_covered(&snap, &keys, &cover),
+    };
+    match result {
         Ok(r) => {
             match a.format {
                 LedgerFormat::Json => print_json(&json!({

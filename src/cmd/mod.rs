@@ -72,22 +72,58 @@ pub(crate) fn emit(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     }
 }
 
-/// Replaces control characters (from hostile paths) so stderr cannot drive the terminal.
-pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+/// The ledger's record of a finished `check` run.
+pub(crate) fn check_record(o: &guardrail::engine::Outcome) -> guardrail::ledger::RunRecord {
+    use guardrail::ledger;
+    ledger::RunRecord {
+        command: "check".to_owned(),
+        repo: o
+            .repo
+            .as_ref()
+            .and_then(guardrail::git::Repo::remote_url)
+            .map(|u| ledger::redact_url(&u)),
+        base: o.base.clone(),
+        head: o.head.clone(),
+        diff_sha256: Some(o.diff_sha256.clone()),
+        rules_sha256: o.rules.sha256().to_owned(),
+        config_sha256: o.config_sha256.clone(),
+        db_sources: ledger::db_sources(o.db.as_deref()),
+        verdict: o.verdict.as_str().to_owned(),
+        findings: ledger::findings(&o.findings),
+    }
 }
+
+/// The ledger's record of a finished `scan` run; `repo` is the repository holding the scanned
+/// tree (its `HEAD` is recorded as the head).
+pub(crate) fn scan_record(
+    o: &guardrail::scan::ScanOutcome,
+    repo: Option<&guardrail::git::Repo>,
+) -> guardrail::ledger::RunRecord {
+    use guardrail::ledger;
+    ledger::RunRecord {
+        command: "scan".to_owned(),
+        repo: repo
+            .and_then(guardrail::git::Repo::remote_url)
+            .map(|u| ledger::redact_url(&u)),
+        base: None,
+        head: repo.and_then(|r| r.resolve("HEAD").ok()),
+        diff_sha256: None,
+        rules_sha256: o.rules.sha256().to_owned(),
+        config_sha256: o.config_sha256.clone(),
+        db_sources: ledger::db_sources(o.db.as_deref()),
+        verdict: o.verdict.as_str().to_owned(),
+        findings: ledger::findings(&o.findings),
+    }
+}
+
+pub(crate) use guardrail::report::text::clean;
 
 /// Prints notes to stderr, one line each.
 pub(crate) fn print_notes(notes: &[String]) {
     for n in notes {
-        eprintln!("guardrail: note: {}", clean(n));
+        eprintln!(
+            "guardrail: note: {}",
+            clean(&guardrail::checks::redact::text(n))
+        );
     }
 }

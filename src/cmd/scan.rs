@@ -52,7 +52,7 @@ pub(crate) fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32>
 
     if !args.ledger.no_ledger {
         let repo = guardrail::git::Repo::discover(&outcome.root).ok();
-        let rec = guardrail::ledger::RunRecord::from_scan(&outcome, repo.as_ref());
+        let rec = super::scan_record(&outcome, repo.as_ref());
         let note = guardrail::ledger::append_run_in(
             args.ledger.ledger.as_deref(),
             repo.as_ref(),

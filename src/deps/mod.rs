@@ -7,7 +7,7 @@
 //! parsed, leniently. Install commands in added lines (`pip install x`, `npm i x`, …) count as
 //! added dependencies too ([`install`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -382,20 +382,43 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
     let mut out = Vec::new();
     for (k, heads) in &h {
         let bases = b.get(k).cloned().unwrap_or_default();
-        // Versions present on both sides are unchanged.
-        let mut gone: Vec<&Dep> = bases
+        // Versions present on both sides are unchanged. Sets and a sorted pairing keep this
+        // O(n log n) for one name with very many versions (a hostile lockfile).
+        let head_versions: HashSet<String> = heads.iter().map(|d| version_key(d)).collect();
+        let base_versions: HashSet<String> = bases.iter().map(|d| version_key(d)).collect();
+        let gone: Vec<&Dep> = bases
             .iter()
-            .filter(|bd| !heads.iter().any(|hd| version_key(hd) == version_key(bd)))
+            .filter(|bd| !head_versions.contains(&version_key(bd)))
             .copied()
             .collect();
         let new: Vec<&Dep> = heads
             .iter()
-            .filter(|hd| !bases.iter().any(|bd| version_key(hd) == version_key(bd)))
+            .filter(|hd| !base_versions.contains(&version_key(hd)))
             .copied()
             .collect();
-        let mut seen_new: Vec<String> = Vec::new();
+        let gone_keys: Vec<String> = gone.iter().map(|d| version_key(d)).collect();
+        // `gone` indices sorted by version, and each one's place in that order.
+        let mut by_version: Vec<usize> = (0..gone.len()).collect();
+        by_version.sort_by(|&x, &y| compare_versions(k.0, &gone_keys[x], &gone_keys[y]));
+        let mut pos_of = vec![0usize; gone.len()];
+        for (p, &g) in by_version.iter().enumerate() {
+            pos_of[g] = p;
+        }
+        let mut taken = vec![false; gone.len()];
+        // Union-find over sorted positions: the nearest untaken position at or below.
+        let mut below: Vec<usize> = (0..=gone.len()).collect();
+        fn find(below: &mut [usize], mut i: usize) -> usize {
+            while below[i] != i {
+                below[i] = below[below[i]];
+                i = below[i];
+            }
+            i
+        }
+        let mut first_free = 0usize;
+        let mut seen_new: HashSet<String> = HashSet::new();
         for hd in new {
-            if seen_new.contains(&version_key(hd)) {
+            let hv = version_key(hd);
+            if !seen_new.insert(hv.clone()) {
                 // The same version declared twice (e.g. dependencies and dev-dependencies).
                 out.push(DepChange {
                     dep: hd.clone(),
@@ -403,25 +426,29 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
                 });
                 continue;
             }
-            seen_new.push(version_key(hd));
-            if gone.is_empty() {
-                out.push(DepChange {
-                    dep: hd.clone(),
-                    kind: ChangeKind::Added,
-                });
-                continue;
-            }
             // Pair with the closest version below, else the first remaining one.
-            let hv = version_key(hd);
-            let idx = gone
-                .iter()
-                .enumerate()
-                .filter(|(_, bd)| compare_versions(k.0, &version_key(bd), &hv).is_lt())
-                .max_by(|x, y| compare_versions(k.0, &version_key(x.1), &version_key(y.1)))
-                .map(|(i, _)| i)
-                .unwrap_or(0);
-            let from = gone.remove(idx);
-            let fv = version_key(from);
+            let lower =
+                by_version.partition_point(|&g| compare_versions(k.0, &gone_keys[g], &hv).is_lt());
+            // Positions are 1-based in `below` so that 0 means "none below".
+            let slot = find(&mut below, lower);
+            let idx = if slot > 0 {
+                by_version[slot - 1]
+            } else {
+                while first_free < gone.len() && taken[first_free] {
+                    first_free += 1;
+                }
+                if first_free >= gone.len() {
+                    out.push(DepChange {
+                        dep: hd.clone(),
+                        kind: ChangeKind::Added,
+                    });
+                    continue;
+                }
+                first_free
+            };
+            taken[idx] = true;
+            below[pos_of[idx] + 1] = pos_of[idx];
+            let fv = gone_keys[idx].clone();
             let kind = if compare_versions(k.0, &hv, &fv).is_lt() {
                 ChangeKind::Downgraded { from: fv }
             } else {
@@ -432,6 +459,12 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
                 kind,
             });
         }
+        let gone: Vec<&Dep> = gone
+            .iter()
+            .zip(&taken)
+            .filter(|(_, t)| !**t)
+            .map(|(d, _)| *d)
+            .collect();
         for bd in gone {
             out.push(DepChange {
                 dep: bd.clone(),

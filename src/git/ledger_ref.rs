@@ -250,3 +250,93 @@ pub fn push_cas(
         first_line(&out.stderr),
     ))
 }
+
+/// The first commit of `refname` (oldest first, following first parents) whose `files` are not
+/// an append to its parent's, with what is wrong; None when the whole history only appends.
+/// A ref moved forward onto a rewritten ledger (even one whose hash chain verifies) is
+/// caught here: its commit removes or changes lines of the parent's ledger. Merge commits are
+/// refused: the ledger's writers never make them.
+pub fn first_non_append(repo: &Repo, refname: &str, files: &[&str]) -> Result<Option<String>> {
+    let merges = repo.run(&["rev-list", "--min-parents=2", "--end-of-options", refname])?;
+    if let Some(m) = String::from_utf8_lossy(&merges).lines().next() {
+        return Ok(Some(format!(
+            "commit {m} is a merge; ledger commits extend one parent"
+        )));
+    }
+    let mut args = vec![
+        "-c",
+        "core.attributesFile=/dev/null",
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--format=guardrail-ledger-commit %H",
+        "-p",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--text",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--end-of-options",
+        refname,
+        "--",
+    ];
+    args.extend_from_slice(files);
+    let out = repo.run(&args)?;
+    let mut lines_in: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for chunk in split_commits(&out) {
+        let (commit, diff) = chunk;
+        let set = crate::diff::parse(diff).map_err(|e| {
+            git_err(
+                &format!("log {refname}"),
+                format!("commit {commit}: unreadable diff ({e})"),
+            )
+        })?;
+        for f in &set.files {
+            let name = f.path().to_owned();
+            let have = lines_in.get(&name).copied().unwrap_or(0);
+            if f.new_path.is_none() || !f.removed.is_empty() {
+                return Ok(Some(format!(
+                    "commit {commit} removes or rewrites lines of `{name}` that its parent had (the ref was moved onto a rewritten ledger)"
+                )));
+            }
+            let mut total = have;
+            for h in &f.hunks {
+                if h.old_len != 0 || h.old_start != have {
+                    return Ok(Some(format!(
+                        "commit {commit} inserts lines into `{name}` before its end (line {})",
+                        h.old_start.saturating_add(1)
+                    )));
+                }
+                total = total.saturating_add(h.new_len);
+            }
+            lines_in.insert(name, total);
+        }
+    }
+    Ok(None)
+}
+
+/// `git log` output split at the commit markers: (commit id, its diff).
+fn split_commits(out: &[u8]) -> Vec<(String, &[u8])> {
+    const MARK: &[u8] = b"guardrail-ledger-commit ";
+    let mut starts: Vec<usize> = Vec::new();
+    let mut pos = 0;
+    while pos < out.len() {
+        if out[pos..].starts_with(MARK) {
+            starts.push(pos);
+        }
+        pos = memchr::memchr(b'\n', &out[pos..]).map_or(out.len(), |i| pos + i + 1);
+    }
+    let mut res = Vec::new();
+    for (k, &s) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(out.len());
+        let line_end = memchr::memchr(b'\n', &out[s..end]).map_or(end, |i| s + i + 1);
+        let id = String::from_utf8_lossy(&out[s + MARK.len()..line_end])
+            .trim()
+            .to_owned();
+        res.push((id, &out[line_end..end]));
+    }
+    res
+}

@@ -371,8 +371,15 @@ impl Repo {
         ))
     }
 
+    /// The diff options every change is read with. The repository's own attributes are
+    /// neutralised (read from the empty tree): a change cannot add `*.py -diff` or
+    /// `Cargo.lock binary` to `.gitattributes` and so turn its own code into "binary files
+    /// differ"; no textconv, no external diff driver.
     fn diff_args() -> Vec<&'static str> {
         vec![
+            ATTR_SOURCE_EMPTY,
+            "-c",
+            "core.attributesFile=/dev/null",
             "diff",
             "--no-color",
             "--no-ext-diff",
@@ -387,19 +394,76 @@ impl Repo {
     /// `git diff BASE...HEAD` as bytes, at most `limit` bytes (more is [`Error::Limit`]).
     pub fn diff(&self, base: &str, head: &str, limit: u64) -> Result<Vec<u8>> {
         let range = format!("{base}...{head}");
-        let mut args = Self::diff_args();
-        args.push(&range);
-        args.push("--");
-        self.run_limited(&args, limit)
+        self.diff_with(&[&range], limit)
     }
 
     /// The staged change (index against `HEAD`, or against the empty tree before the first
     /// commit), at most `limit` bytes.
     pub fn diff_staged(&self, limit: u64) -> Result<Vec<u8>> {
+        self.diff_with(&["--cached"], limit)
+    }
+
+    /// Runs the diff with `extra` arguments, then diffs again as text (`--text`) the files git
+    /// still called binary (a NUL byte) whose kind is always text to the tools that run them
+    /// ([`crate::diff::is_text_kind`]: source, scripts, manifests, lockfiles, workflows), and
+    /// puts those sections in place of the "Binary files differ" ones. Real binaries stay
+    /// skipped, so an image in a change does not inflate the diff.
+    fn diff_with(&self, extra: &[&str], limit: u64) -> Result<Vec<u8>> {
         let mut args = Self::diff_args();
-        args.push("--cached");
+        args.extend_from_slice(extra);
         args.push("--");
-        self.run_limited(&args, limit)
+        let first = match self.run_limited(&args, limit) {
+            // git before 2.40 has no `--attr-source`: read everything as text instead, which
+            // ignores `-diff`/`binary` just the same (at the cost of real binaries' bytes).
+            Err(Error::Git { message, .. }) if message.contains("attr-source") => {
+                let mut args: Vec<&str> = Self::diff_args()
+                    .into_iter()
+                    .filter(|a| *a != ATTR_SOURCE_EMPTY)
+                    .collect();
+                args.push("--text");
+                args.extend_from_slice(extra);
+                args.push("--");
+                return self.run_limited(&args, limit);
+            }
+            other => other?,
+        };
+        let sections = split_sections(&first);
+        let text_paths: Vec<String> = sections
+            .iter()
+            .filter_map(|s| binary_text_kind_path(s))
+            .flatten()
+            .collect();
+        if text_paths.is_empty() {
+            return Ok(first);
+        }
+        let mut args = Self::diff_args();
+        args.push("--text");
+        args.extend_from_slice(extra);
+        args.push("--");
+        let literal: Vec<String> = text_paths
+            .iter()
+            .map(|p| format!(":(literal){p}"))
+            .collect();
+        args.extend(literal.iter().map(String::as_str));
+        let again = self.run_limited(&args, limit)?;
+        let replacements = split_sections(&again);
+        let mut out = Vec::with_capacity(first.len() + again.len());
+        for s in sections {
+            let header = s.split(|&b| b == b'\n').next().unwrap_or_default();
+            let swap = binary_text_kind_path(s).and_then(|_| {
+                replacements
+                    .iter()
+                    .find(|r| r.split(|&b| b == b'\n').next() == Some(header))
+            });
+            out.extend_from_slice(swap.copied().unwrap_or(s));
+        }
+        if out.len() as u64 > limit {
+            return Err(Error::Limit {
+                path: PathBuf::from(format!("git {}", describe(&args))),
+                message: format!("the diff is larger than {limit} bytes (limits.max-diff-bytes)"),
+            });
+        }
+        Ok(out)
     }
 
     /// Runs git and reads at most `limit` bytes of stdout; when git produces more, it is killed
@@ -576,6 +640,56 @@ impl Repo {
 }
 
 /// A full SHA-1 or SHA-256 object id.
+/// `--attr-source` naming the empty tree (git knows it without it being stored): attributes
+/// come from nowhere, whatever `.gitattributes` the checkout or the change holds.
+const ATTR_SOURCE_EMPTY: &str = "--attr-source=4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// A git diff split into its per-file sections (each starting with `diff --git `; text before
+/// the first one is a section of its own).
+fn split_sections(diff: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    while pos < diff.len() {
+        let end = memchr::memchr(b'\n', &diff[pos..]).map_or(diff.len(), |i| pos + i + 1);
+        if pos > start && diff[pos..end].starts_with(b"diff --git ") {
+            out.push(&diff[start..pos]);
+            start = pos;
+        }
+        pos = end;
+    }
+    if start < diff.len() {
+        out.push(&diff[start..]);
+    }
+    out
+}
+
+/// The base and head paths of a section git showed as "Binary files … differ" when that path
+/// is of a kind that is always text; None otherwise.
+fn binary_text_kind_path(section: &[u8]) -> Option<Vec<String>> {
+    if !section.starts_with(b"diff --git ") {
+        return None;
+    }
+    let binary = section
+        .split(|&b| b == b'\n')
+        .take_while(|l| !l.starts_with(b"@@ "))
+        .any(|l| l.starts_with(b"Binary files "));
+    if !binary {
+        return None;
+    }
+    let parsed = crate::diff::parse(section).ok()?;
+    let f = parsed.files.first()?;
+    let paths: Vec<String> = [f.old_path.as_deref(), f.new_path.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    // Both sides, so a rename is still found as one; a path with a newline cannot be given
+    // back to git as a pathspec.
+    (paths.iter().any(|p| crate::diff::is_text_kind(p)) && !paths.iter().any(|p| p.contains('\n')))
+        .then_some(paths)
+}
+
 fn is_object_id(s: &str) -> bool {
     matches!(s.len(), 40 | 64) && s.bytes().all(|c| c.is_ascii_hexdigit())
 }

@@ -45,6 +45,10 @@ pub struct DecisionRecord {
     pub forge: String,
     /// Id of the forge comment the decision came from.
     pub comment_id: Option<String>,
+    /// sha256 of that comment's body as read when the decision was taken: binds the decision
+    /// to the words it was made with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_sha256: Option<String>,
     /// Why a decision was refused (for `refused`).
     pub refused_because: Option<String>,
 }
@@ -77,7 +81,7 @@ pub struct DbSource {
 }
 
 /// The advisory database sources in force (empty when there is no database).
-fn db_sources(dir: Option<&std::path::Path>) -> Vec<DbSource> {
+pub fn db_sources(dir: Option<&std::path::Path>) -> Vec<DbSource> {
     crate::advisory::sources_in(dir)
         .into_iter()
         .map(|s| DbSource {
@@ -90,7 +94,8 @@ fn db_sources(dir: Option<&std::path::Path>) -> Vec<DbSource> {
         .collect()
 }
 
-/// What one `check` or `scan` run saw and decided.
+/// What one `check` or `scan` run saw and decided. The caller (the command that ran) builds
+/// it: the ledger knows nothing of the engine or the scanner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecord {
     /// `check` or `scan`.
@@ -113,47 +118,6 @@ pub struct RunRecord {
     pub verdict: String,
     /// The findings in force.
     pub findings: Vec<FindingRecord>,
-}
-
-impl RunRecord {
-    /// The record of a finished `check` run.
-    pub fn from_outcome(o: &crate::engine::Outcome, command: &str) -> RunRecord {
-        RunRecord {
-            command: command.to_owned(),
-            repo: o
-                .repo
-                .as_ref()
-                .and_then(Repo::remote_url)
-                .map(|u| redact_url(&u)),
-            base: o.base.clone(),
-            head: o.head.clone(),
-            diff_sha256: Some(o.diff_sha256.clone()),
-            rules_sha256: o.rules.sha256().to_owned(),
-            config_sha256: o.config_sha256.clone(),
-            db_sources: db_sources(o.db.as_deref()),
-            verdict: o.verdict.as_str().to_owned(),
-            findings: findings(&o.findings),
-        }
-    }
-}
-
-impl RunRecord {
-    /// The record of a finished `scan` run; `repo` is the repository holding the scanned tree
-    /// (its `HEAD` is recorded as the head).
-    pub fn from_scan(o: &crate::scan::ScanOutcome, repo: Option<&Repo>) -> RunRecord {
-        RunRecord {
-            command: "scan".to_owned(),
-            repo: repo.and_then(Repo::remote_url).map(|u| redact_url(&u)),
-            base: None,
-            head: repo.and_then(|r| r.resolve("HEAD").ok()),
-            diff_sha256: None,
-            rules_sha256: o.rules.sha256().to_owned(),
-            config_sha256: o.config_sha256.clone(),
-            db_sources: db_sources(o.db.as_deref()),
-            verdict: o.verdict.as_str().to_owned(),
-            findings: findings(&o.findings),
-        }
-    }
 }
 
 /// The ledger's view of findings.
@@ -191,7 +155,16 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }
 
-/// Wraps a record's fields into an entry: schema version, type, timestamp, tool version.
+/// A random 128-bit entry id, hex.
+pub fn entry_id() -> String {
+    use rand_core::RngCore;
+    let mut b = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Wraps a record's fields into an entry: schema version, type, timestamp, unique id, tool
+/// version.
 pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
     let body =
         serde_json::to_value(body).map_err(|e| Error::Usage(format!("ledger entry: {e}")))?;
@@ -199,6 +172,9 @@ pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
     obj.insert("v".into(), Value::from(SCHEMA_VERSION));
     obj.insert("type".into(), Value::from(kind));
     obj.insert("ts".into(), Value::from(now_rfc3339()));
+    // Unique per entry: two identical runs in the same second are still two entries (and
+    // two distinct commits on a git-ref ledger, so neither push can pass for the other).
+    obj.insert("id".into(), Value::from(entry_id()));
     obj.insert(
         "tool".into(),
         Value::from(concat!("guardrail ", env!("CARGO_PKG_VERSION"))),
@@ -220,6 +196,23 @@ pub fn append_decision(
 ) -> Result<()> {
     let store = Store::resolve(spec, repo, None)?;
     store.append(&[entry("decision", rec)?])
+}
+
+/// The local review decisions (`forge: local`) recorded in the ledger `spec` names (see
+/// [`append_decision`]), up to its first invalid entry; none when there is no ledger.
+pub fn local_decisions(spec: Option<&str>, repo: Option<&Repo>) -> Result<Vec<DecisionRecord>> {
+    if spec.is_none() && repo.is_none() {
+        return Ok(Vec::new());
+    }
+    let store = Store::resolve(spec, repo, None)?;
+    let snap = store.read()?;
+    let (lines, _) = chain::verify_prefix(&snap.ledger);
+    Ok(lines
+        .into_iter()
+        .filter(|l| l.entry.get("type").and_then(Value::as_str) == Some("decision"))
+        .filter_map(|l| serde_json::from_value::<DecisionRecord>(l.entry).ok())
+        .filter(|d| d.forge == "local")
+        .collect())
 }
 
 /// Appends one run entry (see [`append_decision`] for `spec`).

@@ -123,6 +123,25 @@ impl Store {
         }
     }
 
+    /// For a git-ref store, the first commit of the ref that does not extend its parent's
+    /// ledger and checkpoints by appending (None: every commit appends; a file store has no
+    /// history to check).
+    pub fn history_problem(&self) -> Result<Option<String>> {
+        match self {
+            Store::File(_) => Ok(None),
+            Store::Git { repo, refname } => {
+                if ledger_ref::tip(repo, refname)?.is_none() {
+                    return Ok(None);
+                }
+                ledger_ref::first_non_append(
+                    repo,
+                    refname,
+                    &[GIT_LEDGER_FILE, GIT_CHECKPOINTS_FILE],
+                )
+            }
+        }
+    }
+
     /// Whether the store exists.
     pub fn exists(&self) -> Result<bool> {
         match self {
@@ -412,6 +431,14 @@ fn update_git(
                 expect.as_deref(),
             )? {
                 ledger_ref::Push::Done => {
+                    // A push can "succeed" without our commit being there (an identical commit
+                    // already pushed, "up to date"): done only once the remote ref holds what
+                    // this append added.
+                    let added = next.ledger.get(base.ledger.len()..).unwrap_or_default();
+                    if !pushed_holds(repo, refname, &commit, added)? {
+                        last_reason = "the pushed ref does not hold this entry".into();
+                        continue;
+                    }
                     // Best effort: the remote is the authority; a stale local ref is replayed
                     // or fast-forwarded next time.
                     let _ =
@@ -430,6 +457,22 @@ fn update_git(
         shown,
         format!("gave up after {GIT_MAX_ATTEMPTS} attempts to update the ref: {last_reason}"),
     ))
+}
+
+/// Whether the remote's `refname` now holds `commit`'s appended lines `added`: its tip is
+/// `commit`, or a later ledger that still contains them.
+fn pushed_holds(repo: &Repo, refname: &str, commit: &str, added: &[u8]) -> Result<bool> {
+    let Some(tip) = ledger_ref::fetch_tip(repo, ledger_ref::REMOTE, refname)? else {
+        return Ok(false);
+    };
+    if tip == commit {
+        return Ok(true);
+    }
+    if added.is_empty() {
+        return ledger_ref::is_ancestor(repo, commit, &tip);
+    }
+    let remote = read_commit(repo, &tip)?;
+    Ok(memchr::memmem::find(&remote.ledger, added).is_some())
 }
 
 /// `base` plus the entries (re-chained) and checkpoints that commit `local` has beyond it.

@@ -19,6 +19,8 @@ pub struct Report {
     pub root: Hash,
     /// Caveats (e.g. signatures not checked for want of a key).
     pub notes: Vec<String>,
+    /// Entries covered by the largest checkpoint.
+    pub covered: usize,
 }
 
 /// The Merkle leaves of verified lines.
@@ -26,9 +28,90 @@ pub fn leaves(lines: &[Line]) -> Vec<Hash> {
     lines.iter().map(|l| merkle::leaf_hash(&l.hash)).collect()
 }
 
+/// What a verification with keys demands of checkpoint coverage.
+#[derive(Debug, Clone, Copy)]
+pub struct Coverage {
+    /// Entries older than this (by their `ts`) must be covered by a signed checkpoint.
+    pub window: time::Duration,
+    /// The time to measure the window from.
+    pub now: time::OffsetDateTime,
+}
+
+impl Default for Coverage {
+    /// Seven days from now: a ledger signed at least weekly verifies.
+    fn default() -> Self {
+        Coverage {
+            window: time::Duration::days(7),
+            now: time::OffsetDateTime::now_utc(),
+        }
+    }
+}
+
 /// Verifies a ledger and its checkpoints. With `keys`, every checkpoint must carry a valid
 /// signature by one of them; without, signatures are not checked (and a note says so).
+/// With keys, checkpoints are required (see [`verify_covered`]) with the default window.
 pub fn verify(s: &Snapshot, keys: &[Verifier]) -> Result<Report, Invalid> {
+    verify_covered(s, keys, &Coverage::default())
+}
+
+/// [`verify`] with a given coverage window. With `keys`, a ledger with entries must have
+/// signed checkpoints (a rewrite with recomputed hashes and the checkpoints file deleted
+/// verifies as a chain, but not as a signed ledger), and every entry older than the window
+/// must be covered by one.
+pub fn verify_covered(
+    s: &Snapshot,
+    keys: &[Verifier],
+    cover: &Coverage,
+) -> Result<Report, Invalid> {
+    let report = verify_unrequired(s, keys)?;
+    if keys.is_empty() || report.entries == 0 {
+        return Ok(report);
+    }
+    if report.checkpoints == 0 {
+        return Err(Invalid {
+            line: None,
+            message: format!(
+                "no signed checkpoints, yet --pubkey was given: a ledger verified with a key must be covered by checkpoints signed with it ({} entries uncovered; the checkpoints file is missing or empty)",
+                report.entries
+            ),
+        });
+    }
+    let covered = report.covered;
+    let lines = chain::verify(&s.ledger)?;
+    let limit = cover.now - cover.window;
+    for l in lines.iter().skip(covered) {
+        let ts = l
+            .entry
+            .get("ts")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            });
+        if ts.is_none_or(|t| t < limit) {
+            return Err(Invalid {
+                line: Some(l.number),
+                message: format!(
+                    "not covered by a signed checkpoint although older than the checkpoint window ({}); the last checkpoint covers {covered} entries",
+                    describe_window(cover.window)
+                ),
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn describe_window(d: time::Duration) -> String {
+    let s = d.whole_seconds();
+    if s % 86_400 == 0 {
+        format!("{}d", s / 86_400)
+    } else if s % 3_600 == 0 {
+        format!("{}h", s / 3_600)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn verify_unrequired(s: &Snapshot, keys: &[Verifier]) -> Result<Report, Invalid> {
     let lines = chain::verify(&s.ledger)?;
     let leaves = leaves(&lines);
     let text = std::str::from_utf8(&s.checkpoints).map_err(|_| Invalid {
@@ -71,6 +154,7 @@ pub fn verify(s: &Snapshot, keys: &[Verifier]) -> Result<Report, Invalid> {
         signatures,
         root: merkle::root(&leaves),
         notes,
+        covered: cps.iter().map(|c| c.size as usize).max().unwrap_or(0),
     })
 }
 

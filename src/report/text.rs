@@ -8,12 +8,13 @@ use anstyle::{AnsiColor, Style};
 use super::{counts, Report};
 use crate::finding::{ReviewState, Severity};
 
-/// Replaces control characters (escape sequences in hostile paths or code) so nothing taken from
-/// the diff can drive the terminal.
-fn clean(s: &str) -> String {
+/// Replaces control characters (escape sequences in hostile paths or code) and bidirectional
+/// controls (which reorder what a terminal shows) so nothing taken from the diff can drive the
+/// terminal. The one sanitiser for terminal output: reports and the binary's stderr.
+pub fn clean(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if (c.is_control() && c != '\t') || crate::checks::hidden::is_bidi_control(c) {
                 '\u{fffd}'
             } else {
                 c

@@ -19,8 +19,8 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, ReviewState, Severity};
 use crate::ledger::DecisionRecord;
 use crate::policy::Verdict;
-use crate::report::markdown::escape_inline;
 
+use super::decide::{edited, judge, outcome, Judged, Vote};
 use super::http::{self, CallError, Limits};
 use super::{
     body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo,
@@ -55,6 +55,10 @@ struct ReviewComment {
     user: Option<User>,
     #[serde(default)]
     in_reply_to_id: Option<u64>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    updated_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -603,82 +607,6 @@ fn ack_id(body: &str) -> Option<&str> {
     Some(&rest[..rest.find(" -->")?])
 }
 
-/// Evaluates a thread's command replies against a finding. Shared by both forges: `perm_ok`
-/// answers whether the author has enough access.
-pub(crate) struct Vote<'a> {
-    pub id: String,
-    pub login: &'a str,
-    pub is_bot: bool,
-    pub body: &'a str,
-}
-
-/// Result of judging one command.
-pub(crate) enum Judged {
-    Counted { accept: bool, reason: String },
-    Refused { because: String },
-}
-
-pub(crate) fn judge(
-    rules: &DecisionRules<'_>,
-    own: &str,
-    f: &Finding,
-    v: &Vote<'_>,
-    cmd: &super::Command,
-    perm: &mut dyn FnMut(&str) -> Result<Option<String>>,
-) -> Result<Judged> {
-    if let Some(why) = rules.identity_refusal(v.login, v.is_bot, own) {
-        return Ok(Judged::Refused { because: why });
-    }
-    if cmd.accept && f.severity == Severity::Red {
-        return Ok(Judged::Refused {
-            because: "red findings cannot be accepted by a comment; only a config ignore (with reason and expiry) at the base revision can waive them".into(),
-        });
-    }
-    if cmd.reason.trim().is_empty() {
-        return Ok(Judged::Refused {
-            because: "a decision needs a reason: `/guardrail accept <reason>`".into(),
-        });
-    }
-    if let Some(why) = perm(v.login)? {
-        return Ok(Judged::Refused { because: why });
-    }
-    Ok(Judged::Counted {
-        accept: cmd.accept,
-        reason: cmd.reason.trim().to_owned(),
-    })
-}
-
-/// Turns a judged command into a ledger record and the thread answer.
-pub(crate) fn outcome(
-    j: &Judged,
-    v: &Vote<'_>,
-    f: &Finding,
-    forge: &str,
-) -> (DecisionRecord, String) {
-    let mut rec = super::record("refused", v.login, &FindingRef::from(f), forge);
-    rec.comment_id = Some(v.id.clone());
-    let text = match j {
-        Judged::Counted { accept, reason } => {
-            rec.decision = if *accept { "accept" } else { "reject" }.into();
-            rec.reason = Some(reason.clone());
-            format!(
-                "Recorded: **{}** by {} — {}",
-                if *accept { "accepted" } else { "rejected" },
-                escape_inline(v.login),
-                escape_inline(reason)
-            )
-        }
-        Judged::Refused { because } => {
-            rec.refused_because = Some(because.clone());
-            rec.reason = parse_command(v.body)
-                .map(|c| c.reason)
-                .filter(|r| !r.is_empty());
-            format!("Not counted: {}.", escape_inline(because))
-        }
-    };
-    (rec, body::ack(&v.id, &text))
-}
-
 impl Backend for GitHub {
     fn name(&self) -> &'static str {
         "github"
@@ -766,6 +694,7 @@ impl Backend for GitHub {
                     login: &user.login,
                     is_bot: user.kind.as_deref() == Some("Bot"),
                     body: &c.body,
+                    edited: edited(c.created_at.as_deref(), c.updated_at.as_deref(), None),
                 };
                 let own = self.own.clone();
                 let mut perm = |login: &str| -> Result<Option<String>> {
@@ -785,7 +714,7 @@ impl Backend for GitHub {
                     };
                     super::set_review(&mut findings[i], state, &user.login, reason);
                 }
-                if !acked.contains(&v.id) {
+                if !acked.contains(&v.ack_key()) {
                     let (rec, answer) = outcome(&j, &v, &findings[i], "github");
                     records.push(rec);
                     self.replies.push((root, answer));
@@ -901,6 +830,9 @@ impl Backend for GitHub {
 fn status_for(p: &Publication<'_>) -> (&'static str, String) {
     let (r, y, _) = crate::report::counts(p.findings);
     let pending = super::pending(p.findings).len();
+    if let Some(why) = &p.failed {
+        return ("error", format!("error: {why}"));
+    }
     match p.verdict {
         Verdict::Pass => (
             "success",
@@ -937,13 +869,17 @@ fn annotation(f: &Finding) -> Option<Value> {
 impl GitHub {
     fn check_run(&mut self, p: &Publication<'_>, head: &str) -> Result<()> {
         let (status_state, description) = status_for(p);
-        let conclusion = match p.verdict {
-            Verdict::Pass => "success",
-            Verdict::Block => "failure",
-            Verdict::Review => "action_required",
+        let conclusion = match (p.verdict, &p.failed) {
+            (_, Some(_)) => "failure",
+            (Verdict::Pass, None) => "success",
+            (Verdict::Block, None) => "failure",
+            (Verdict::Review, None) => "action_required",
         };
         let _ = status_state;
-        let title = format!("guardrail: {}", p.verdict.as_str());
+        let title = match &p.failed {
+            Some(_) => "guardrail: error".to_owned(),
+            None => format!("guardrail: {}", p.verdict.as_str()),
+        };
         let annotations: Vec<Value> = p
             .findings
             .iter()

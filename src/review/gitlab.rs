@@ -20,7 +20,7 @@ use crate::finding::{Finding, ReviewState};
 use crate::ledger::DecisionRecord;
 use crate::policy::Verdict;
 
-use super::github::{judge, outcome, Judged, Vote};
+use super::decide::{edited, judge, outcome, Judged, Vote};
 use super::http::{self, CallError, Limits};
 use super::{
     body, marker_fingerprint, on_diff, parse_command, publishable, Backend, ChangeInfo,
@@ -81,6 +81,12 @@ struct Note {
     system: bool,
     #[serde(default)]
     resolved: Option<bool>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    updated_at: Option<String>,
+    #[serde(default)]
+    resolved_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -511,6 +517,11 @@ impl Backend for GitLab {
                     login: &a.username,
                     is_bot: looks_like_bot(a),
                     body: &n.body,
+                    edited: edited(
+                        n.created_at.as_deref(),
+                        n.updated_at.as_deref(),
+                        n.resolved_at.as_deref(),
+                    ),
                 };
                 let own = self.own.clone();
                 let uid = a.id;
@@ -528,7 +539,7 @@ impl Backend for GitLab {
                     };
                     super::set_review(&mut findings[i], state, &a.username, reason);
                 }
-                if !acked.contains(v.id.as_str()) {
+                if !acked.contains(v.ack_key().as_str()) {
                     let (rec, answer) = outcome(&j, &v, &findings[i], "gitlab");
                     records.push(rec);
                     self.replies.push((d.id.clone(), answer));
@@ -644,16 +655,17 @@ impl Backend for GitLab {
         }
         // Commit status.
         let sha = self.mr.head_sha.clone();
-        let (state, description) = match p.verdict {
-            Verdict::Pass => ("success", "guardrail: pass".to_owned()),
-            Verdict::Review => (
+        let (state, description) = match (p.verdict, &p.failed) {
+            (_, Some(why)) => ("failed", format!("guardrail: error: {why}")),
+            (Verdict::Pass, None) => ("success", "guardrail: pass".to_owned()),
+            (Verdict::Review, None) => (
                 "pending",
                 format!(
                     "guardrail: {} yellow finding(s) await review",
                     super::pending(p.findings).len()
                 ),
             ),
-            Verdict::Block => (
+            (Verdict::Block, None) => (
                 "failed",
                 "guardrail: blocked by a red or rejected finding".to_owned(),
             ),

@@ -12,8 +12,6 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-pub use super::env_var;
-
 /// Time and retry limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

@@ -81,6 +81,46 @@ pub struct Item {
     pub decided_at: Option<String>,
     /// First time queued (RFC 3339).
     pub first_seen: String,
+    /// Authors (`name <email>`) of the change's commits when queued: they may not decide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+}
+
+/// The part of an identity that names the person: the address in `name <email>`, else the
+/// whole text; lowercase.
+fn identity_key(who: &str) -> String {
+    let who = who.trim();
+    match (who.find('<'), who.rfind('>')) {
+        (Some(a), Some(b)) if a < b => who[a + 1..b].trim().to_ascii_lowercase(),
+        _ => who.to_ascii_lowercase(),
+    }
+}
+
+/// Whether two identities (`name <email>`, a name, or an address) are the same person: same
+/// address, or the same name.
+fn same_person(a: &str, b: &str) -> bool {
+    let name = |s: &str| s.split('<').next().unwrap_or(s).trim().to_ascii_lowercase();
+    identity_key(a) == identity_key(b) || (!name(a).is_empty() && name(a) == name(b))
+}
+
+/// Why `by` may not decide a local item whose change `authors` wrote, if so: the rules the
+/// forges apply (no bots, no configured agent account, not the change's author).
+pub fn local_refusal(by: &str, authors: &[String], agents: &[String]) -> Option<String> {
+    let lower = by.to_ascii_lowercase();
+    if lower.contains("[bot]") || lower.contains("bot@") && lower.contains("noreply") {
+        return Some(format!("{by} is a bot; bots cannot decide on findings"));
+    }
+    if agents.iter().any(|a| same_person(a, by)) {
+        return Some(format!(
+            "{by} is a configured agent account (review.agents); agents cannot decide"
+        ));
+    }
+    if authors.iter().any(|a| same_person(a, by)) {
+        return Some(format!(
+            "{by} wrote this change; someone else must decide (set GUARDRAIL_REVIEWER or git user.name/user.email to the reviewer)"
+        ));
+    }
+    None
 }
 
 /// The queue file.
@@ -216,6 +256,9 @@ impl Queue {
             ));
         }
         let i = self.find(id)?;
+        if let Some(why) = local_refusal(by, &self.file.items[i].authors, &[]) {
+            return Err(Error::Usage(format!("not allowed to decide: {why}")));
+        }
         let now = super::now_rfc3339();
         let it = &mut self.file.items[i];
         it.state = if accept {
@@ -236,14 +279,22 @@ impl Queue {
             reason: Some(reason.to_owned()),
             forge: "local".into(),
             comment_id: None,
+            comment_sha256: None,
             refused_because: None,
         };
         Ok((it.clone(), rec))
     }
 
     /// Applies decisions to yellow findings; an item whose line changed is re-opened.
+    /// An acceptance counts only when the audit ledger holds it (`ledger`: the local decisions
+    /// recorded there) and its reviewer may decide (`refusal`); a rejection always counts.
     /// Returns notes.
-    pub fn apply(&mut self, findings: &mut [Finding]) -> Vec<String> {
+    pub fn apply(
+        &mut self,
+        findings: &mut [Finding],
+        ledger: &[DecisionRecord],
+        refusal: &dyn Fn(&str, &[String]) -> Option<String>,
+    ) -> Vec<String> {
         let mut notes = Vec::new();
         for f in findings
             .iter_mut()
@@ -282,6 +333,30 @@ impl Queue {
                 ItemState::Rejected => ReviewState::Rejected,
                 ItemState::Pending => continue,
             };
+            if state == ReviewState::Accepted {
+                let by = it.by.as_deref().unwrap_or("");
+                if let Some(why) = refusal(by, &it.authors) {
+                    notes.push(format!(
+                        "review item {} is accepted in the queue but not counted: {why}",
+                        it.id
+                    ));
+                    continue;
+                }
+                let logged = ledger.iter().any(|d| {
+                    d.forge == "local"
+                        && d.decision == "accept"
+                        && d.fingerprint == it.fingerprint
+                        && d.line_sha256 == it.line_sha256
+                        && d.by == by
+                });
+                if !logged {
+                    notes.push(format!(
+                        "review item {} is accepted in the queue but the audit ledger has no such decision: not counted (decide with `guardrail review accept`, which records it)",
+                        it.id
+                    ));
+                    continue;
+                }
+            }
             super::set_review(
                 f,
                 state,
@@ -292,8 +367,9 @@ impl Queue {
         notes
     }
 
-    /// Records pending yellow findings (new ones are added; known pending ones are refreshed).
-    pub fn enqueue(&mut self, findings: &[Finding]) {
+    /// Records pending yellow findings (new ones are added; known pending ones are refreshed),
+    /// with the change's `authors`.
+    pub fn enqueue(&mut self, findings: &[Finding], authors: &[String]) {
         let now = super::now_rfc3339();
         for f in super::pending(findings) {
             match self
@@ -304,11 +380,15 @@ impl Queue {
             {
                 Some(it) => {
                     if it.state == ItemState::Pending
-                        && (it.line != f.line || it.line_sha256 != f.line_hash || it.path != f.path)
+                        && (it.line != f.line
+                            || it.line_sha256 != f.line_hash
+                            || it.path != f.path
+                            || it.authors != authors)
                     {
                         it.line = f.line;
                         it.line_sha256 = f.line_hash.clone();
                         it.path = f.path.clone();
+                        it.authors = authors.to_vec();
                         self.dirty = true;
                     }
                 }
@@ -329,6 +409,7 @@ impl Queue {
                         reason: None,
                         decided_at: None,
                         first_seen: now.clone(),
+                        authors: authors.to_vec(),
                     });
                     self.dirty = true;
                 }
@@ -355,15 +436,20 @@ pub struct LocalQueue {
     queue: Queue,
     enqueue: bool,
     notes: Vec<String>,
+    ledger: Vec<DecisionRecord>,
+    authors: Vec<String>,
 }
 
 impl LocalQueue {
-    /// Opens the queue of `repo`; `enqueue` records pending items on publish.
-    pub fn open(repo: &Repo, enqueue: bool) -> Result<LocalQueue> {
+    /// Opens the queue of `repo`; `enqueue` records pending items on publish; `ledger` holds
+    /// the local decisions the audit ledger records (only those acceptances count).
+    pub fn open(repo: &Repo, enqueue: bool, ledger: Vec<DecisionRecord>) -> Result<LocalQueue> {
         Ok(LocalQueue {
             queue: Queue::open(repo)?,
             enqueue,
             notes: Vec::new(),
+            ledger,
+            authors: Vec::new(),
         })
     }
 }
@@ -380,16 +466,23 @@ impl Backend for LocalQueue {
     fn apply_decisions(
         &mut self,
         findings: &mut [Finding],
-        _rules: &DecisionRules<'_>,
+        rules: &DecisionRules<'_>,
     ) -> Result<Vec<DecisionRecord>> {
-        self.notes = self.queue.apply(findings);
+        self.authors = rules.change_authors.to_vec();
+        let agents = &rules.config.agents;
+        let current = &self.authors;
+        let refusal = |by: &str, queued: &[String]| {
+            let all: Vec<String> = queued.iter().chain(current).cloned().collect();
+            local_refusal(by, &all, agents)
+        };
+        self.notes = self.queue.apply(findings, &self.ledger, &refusal);
         // Local decisions are logged when they are made (`guardrail review accept|reject`).
         Ok(Vec::new())
     }
 
     fn publish(&mut self, p: &Publication<'_>) -> Result<Vec<String>> {
         if self.enqueue {
-            self.queue.enqueue(p.findings);
+            self.queue.enqueue(p.findings, &self.authors);
         }
         self.queue.save()?;
         Ok(std::mem::take(&mut self.notes))
@@ -452,7 +545,10 @@ mod tests {
         let f = yellow("x = eval(y)");
         {
             let mut q = Queue::open_at(&path).unwrap();
-            q.enqueue(std::slice::from_ref(&f));
+            q.enqueue(
+                std::slice::from_ref(&f),
+                &["Agent <agent@example.com>".to_owned()],
+            );
             q.save().unwrap();
         }
         let mut q = Queue::open_at(&path).unwrap();
@@ -460,18 +556,27 @@ mod tests {
         let id = q.file.items[0].id.clone();
         assert_eq!(id.len(), 8);
         assert!(q.decide(&id, true, "  ", "me").is_err());
+        // Bots and the change's author may not decide.
+        assert!(q.decide(&id, true, "fine", "renovate[bot]").is_err());
+        assert!(q.decide(&id, true, "fine", "agent@example.com").is_err());
         let (_, rec) = q.decide(&id, true, "trusted input", "me").unwrap();
         assert_eq!(rec.decision, "accept");
         assert_eq!(rec.line_sha256, f.line_hash);
+        let never = |_: &str, _: &[String]| None;
+        // Not in the ledger: not counted.
         let mut fs = vec![f.clone()];
-        q.apply(&mut fs);
+        let notes = q.apply(&mut fs, &[], &never);
+        assert_eq!(fs[0].review.as_ref().unwrap().state, ReviewState::Pending);
+        assert!(notes[0].contains("audit ledger"), "{notes:?}");
+        let mut fs = vec![f.clone()];
+        q.apply(&mut fs, std::slice::from_ref(&rec), &never);
         assert_eq!(fs[0].review.as_ref().unwrap().state, ReviewState::Accepted);
         // Same fingerprint (whitespace-normalised) but a different line: re-opened.
         let mut edited = yellow("x =  eval(y)");
         assert_eq!(edited.fingerprint, f.fingerprint);
         edited.line_hash = Some(sha256_hex(b"x =  eval(y)"));
         let mut fs = vec![edited];
-        let notes = q.apply(&mut fs);
+        let notes = q.apply(&mut fs, std::slice::from_ref(&rec), &never);
         assert_eq!(fs[0].review.as_ref().unwrap().state, ReviewState::Pending);
         assert!(notes[0].contains("re-opened"), "{notes:?}");
         assert_eq!(q.file.items[0].state, ItemState::Pending);

@@ -19,6 +19,8 @@ use crate::rules::RuleSet;
 
 pub mod body;
 #[cfg(feature = "network")]
+pub mod decide;
+#[cfg(feature = "network")]
 pub mod github;
 #[cfg(feature = "network")]
 pub mod gitlab;
@@ -29,9 +31,52 @@ pub mod provenance;
 
 pub use provenance::Provenance;
 
-/// The process environment, as the backends' `from_env` constructors take it.
-pub fn env_var(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
+/// The environment variables the review backends consult, read once at the edge (the
+/// command that runs) and handed down: the library reads no environment variable.
+#[derive(Debug, Clone, Default)]
+pub struct ForgeEnv(std::collections::BTreeMap<String, String>);
+
+impl ForgeEnv {
+    /// Every variable the backends may consult (forge CI variables, tokens, limits).
+    pub const NAMES: &'static [&'static str] = &[
+        "GITHUB_API_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_TOKEN",
+        "GITHUB_HEAD_REF",
+        "GUARDRAIL_GITHUB_LOGIN",
+        "CI_API_V4_URL",
+        "CI_PROJECT_ID",
+        "CI_MERGE_REQUEST_IID",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+        "CI_COMMIT_SHA",
+        "GUARDRAIL_GITLAB_TOKEN",
+        "GITLAB_TOKEN",
+        "GUARDRAIL_FORGE_TIMEOUT_SECS",
+        "GUARDRAIL_FORGE_RETRIES",
+        "GUARDRAIL_FORGE_RETRY_DELAY_MS",
+        "GUARDRAIL_FORGE_MAX_WAIT_SECS",
+    ];
+
+    /// The [`ForgeEnv::NAMES`] that `get` answers (empty values count as unset).
+    pub fn from_fn(get: impl Fn(&str) -> Option<String>) -> ForgeEnv {
+        ForgeEnv(
+            Self::NAMES
+                .iter()
+                .filter_map(|k| {
+                    get(k)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| ((*k).to_owned(), v))
+                })
+                .collect(),
+        )
+    }
+
+    /// One variable's value.
+    pub fn get(&self, k: &str) -> Option<String> {
+        self.0.get(k).cloned()
+    }
 }
 
 /// Where review decisions come from and results go.
@@ -76,6 +121,9 @@ pub struct Publication<'a> {
     pub rules: Option<&'a RuleSet>,
     /// When the run started.
     pub started: time::OffsetDateTime,
+    /// The run failed after deciding (the ledger could not be written): publish an error
+    /// state with this text, never success.
+    pub failed: Option<String>,
 }
 
 /// One review backend.
@@ -102,6 +150,8 @@ pub struct DecisionRules<'a> {
     pub config: &'a ReviewConfig,
     /// The change's author (never allowed to decide).
     pub author: Option<&'a str>,
+    /// The authors of the change's commits, `name <email>` (never allowed to decide locally).
+    pub change_authors: &'a [String],
 }
 
 impl DecisionRules<'_> {
@@ -213,6 +263,7 @@ pub fn record(decision: &str, by: &str, f: &FindingRef, forge: &str) -> Decision
         reason: None,
         forge: forge.to_owned(),
         comment_id: None,
+        comment_sha256: None,
         refused_because: None,
     }
 }
@@ -258,9 +309,11 @@ pub struct FinishOptions {
     pub enqueue: bool,
     /// Source branch, when the caller knows it (pre-push: the pushed ref).
     pub branch: Option<String>,
+    /// The forge variables, read by the caller.
+    pub env: ForgeEnv,
 }
 
-/// What [`finish`] tells the caller.
+/// What [`finish_with`] tells the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Finished {
     /// Provenance line for reports (None: nothing agent-like detected).
@@ -272,13 +325,14 @@ pub struct Finished {
 }
 
 /// The review backend for these options: the forge's with `publish`, else the local queue of
-/// the repository (none for a plain diff).
+/// the repository (none for a plain diff). A local queue counts only the acceptances the
+/// audit ledger holds.
 pub fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Backend>> {
     Ok(match opts.publish {
         #[cfg(feature = "network")]
-        Some(Target::Github) => Box::new(github::GitHub::from_env(&env_var)?),
+        Some(Target::Github) => Box::new(github::GitHub::from_env(&|k: &str| opts.env.get(k))?),
         #[cfg(feature = "network")]
-        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&env_var)?),
+        Some(Target::Gitlab) => Box::new(gitlab::GitLab::from_env(&|k: &str| opts.env.get(k))?),
         #[cfg(not(feature = "network"))]
         Some(forge @ (Target::Github | Target::Gitlab)) => {
             return Err(Error::Forge {
@@ -291,7 +345,15 @@ pub fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Back
             })
         }
         Some(Target::Local) | None => match repo {
-            Some(repo) => Box::new(local::LocalQueue::open(repo, opts.enqueue)?),
+            Some(repo) => {
+                let held = if opts.no_ledger {
+                    Vec::new()
+                } else {
+                    crate::ledger::local_decisions(opts.ledger.as_deref(), Some(repo))
+                        .unwrap_or_default()
+                };
+                Box::new(local::LocalQueue::open(repo, opts.enqueue, held)?)
+            }
             None => Box::new(local::NoQueue),
         },
     })
@@ -303,6 +365,8 @@ pub struct Authorship {
     pub info: ChangeInfo,
     /// Whether a coding agent wrote it, and the evidence.
     pub provenance: Provenance,
+    /// `Name <email>` of the change's commit authors (they may not decide on it).
+    pub change_authors: Vec<String>,
 }
 
 /// Works out who wrote the prepared change, before it is checked: the policy's agent tier
@@ -310,7 +374,10 @@ pub struct Authorship {
 pub fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> Authorship {
     let mut info = backend.change_info();
     if info.branch.is_none() {
-        info.branch = opts.branch.clone().or_else(|| env_branch(&env_var));
+        info.branch = opts
+            .branch
+            .clone()
+            .or_else(|| env_branch(&|k: &str| opts.env.get(k)));
     }
     if info.branch.is_none() && matches!(opts.publish, None | Some(Target::Local)) {
         info.branch = p.repo.as_ref().and_then(Repo::current_branch);
@@ -320,8 +387,19 @@ pub fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> 
         _ => Vec::new(),
     };
     let provenance = provenance::detect(&p.config.review, &info, &commits);
-    Authorship { info, provenance }
+    let change_authors = commits
+        .iter()
+        .map(|c| format!("{} <{}>", c.author_name, c.author_email))
+        .collect();
+    Authorship {
+        info,
+        provenance,
+        change_authors,
+    }
 }
+
+/// How the caller records a finished run in the audit ledger (returns notes).
+pub type Recorder<'r> = dyn FnMut(&Outcome) -> Result<Vec<String>> + 'r;
 
 /// `guardrail check` with review: prepares the change, works out who wrote it, checks it
 /// (the agent tier applied by the policy), then [`finish_with`].
@@ -329,6 +407,7 @@ pub fn check(
     settings: &CheckSettings,
     stdin: &mut dyn std::io::Read,
     opts: &FinishOptions,
+    record: &mut Recorder<'_>,
 ) -> Result<(Outcome, Finished)> {
     let prepared = engine::prepare(settings, stdin)?;
     let mut backend = backend(opts, prepared.repo.as_ref())?;
@@ -336,39 +415,59 @@ pub fn check(
     let mut outcome = engine::run(prepared, settings, who.provenance.agent)?;
     let finished = {
         let _t = tracing::debug_span!("review").entered();
-        finish_with(&mut outcome, backend.as_mut(), opts, &who)?
+        finish_with(&mut outcome, backend.as_mut(), opts, &who, record)?
     };
     Ok((outcome, finished))
 }
 
 /// After the check: applies review decisions (local queue, or the forge's with `publish`),
-/// recomputes the verdict, publishes, logs decisions to the ledger, and (local) records
-/// pending items in the queue.
+/// recomputes the verdict, records the run with `record` once the verdict is final, then
+/// publishes: decide, append to the ledger, publish. When the ledger cannot be written (a
+/// decision or the run), the forge is told `error`, never `success`, and the error is
+/// returned. Locally, pending items are recorded in the queue.
 pub fn finish_with(
     outcome: &mut Outcome,
     backend: &mut dyn Backend,
     opts: &FinishOptions,
     who: &Authorship,
+    record: &mut Recorder<'_>,
 ) -> Result<Finished> {
     let mut notes = Vec::new();
     let provenance = who.provenance.summary();
     let rules = DecisionRules {
         config: &outcome.config.review,
         author: who.info.author.as_deref(),
+        change_authors: &who.change_authors,
     };
     let decisions = backend.apply_decisions(&mut outcome.findings, &rules)?;
     crate::policy::sort(&mut outcome.findings);
     outcome.refresh_verdict();
-    if !opts.no_ledger && outcome.repo.is_none() && opts.ledger.is_none() && !decisions.is_empty() {
-        notes.push(format!(
-            "{} review decision(s) not recorded: no repository and no --ledger given",
-            decisions.len()
-        ));
-    } else if !opts.no_ledger {
-        for d in &decisions {
-            log_decision(opts.ledger.as_deref(), outcome.repo.as_ref(), d)?;
+    let recorded = (|| -> Result<Vec<String>> {
+        let mut notes = Vec::new();
+        if !opts.no_ledger
+            && outcome.repo.is_none()
+            && opts.ledger.is_none()
+            && !decisions.is_empty()
+        {
+            notes.push(format!(
+                "{} review decision(s) not recorded: no repository and no --ledger given",
+                decisions.len()
+            ));
+        } else if !opts.no_ledger {
+            for d in &decisions {
+                log_decision(opts.ledger.as_deref(), outcome.repo.as_ref(), d)?;
+            }
         }
-    }
+        notes.extend(record(outcome)?);
+        Ok(notes)
+    })();
+    let failed = match &recorded {
+        Ok(n) => {
+            notes.extend(n.iter().cloned());
+            None
+        }
+        Err(e) => Some(format!("the audit ledger could not be written: {e}")),
+    };
     let publication = Publication {
         verdict: outcome.verdict,
         findings: &outcome.findings,
@@ -378,8 +477,11 @@ pub fn finish_with(
         provenance: provenance.as_deref(),
         rules: Some(&outcome.rules),
         started: outcome.started,
+        failed,
     };
-    notes.extend(backend.publish(&publication)?);
+    let published = backend.publish(&publication);
+    recorded?;
+    notes.extend(published?);
     Ok(Finished {
         provenance,
         notes,
@@ -487,6 +589,7 @@ mod tests {
         let r = DecisionRules {
             config: &cfg,
             author: Some("Alice"),
+            change_authors: &[],
         };
         assert!(r
             .identity_refusal("alice", false, "guardrail-bot")

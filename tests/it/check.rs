@@ -517,7 +517,7 @@ fn huge_added_file_is_an_error_not_a_silent_skip() {
     std::fs::write(dir.path().join("big.diff"), diff).unwrap();
     assert_bad_input(
         guardrail(dir.path()).args(["check", "--diff", "big.diff", "--no-ledger"]),
-        "big.js: 52377600 bytes added, over the 16777216 byte limit",
+        "big.js: 52428800 bytes added, over the 16777216 byte limit",
     );
 }
 

@@ -710,3 +710,68 @@ fn gitlab_security_reports_from_the_binary_match_gitlabs_schemas() {
         }
     }
 }
+
+/// Item 9 of issue 16 (GitLab): a decision note edited after it was written is refused with
+/// a reply, the refusal is logged with the note's body hash, and the edit cannot flip the
+/// verdict.
+#[test]
+fn an_edited_decision_note_is_refused_and_logged() {
+    let env = Env::new(YELLOW_FILE);
+    let (_, report, _) = env.run();
+    let fps = fps(&report);
+    env.state().reply(
+        &fps[0],
+        author(BOB, "maint-bob"),
+        "/guardrail reject ctx is user input",
+    );
+    let (code, _, _) = env.run();
+    assert_eq!(code, 1);
+    let note_id = {
+        let mut s = env.state();
+        let note = s
+            .discussions
+            .iter_mut()
+            .flat_map(|d| d["notes"].as_array_mut().unwrap().iter_mut())
+            .find(|n| n["body"] == "/guardrail reject ctx is user input")
+            .unwrap();
+        note["body"] = json!("/guardrail accept fine after all");
+        note["updated_at"] = json!("2026-11-21T11:30:00.000Z");
+        note["id"].as_u64().unwrap()
+    };
+    let (code, report, stderr) = env.run();
+    assert_ne!(code, 0, "{stderr}");
+    assert_ne!(report["verdict"], "pass");
+    assert!(env
+        .state()
+        .statuses
+        .iter()
+        .all(|st| st["status"] != "success"));
+    let refused: Vec<Value> = ledger_decisions(&env.ledger)
+        .into_iter()
+        .filter(|d| {
+            d["decision"] == "refused"
+                && d["comment_id"].as_str().and_then(|c| c.parse::<u64>().ok()) == Some(note_id)
+        })
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0]["refused_because"]
+        .as_str()
+        .unwrap()
+        .contains("edited"));
+    assert_eq!(
+        refused[0]["comment_sha256"].as_str().unwrap(),
+        guardrail::finding::sha256_hex(b"/guardrail accept fine after all")
+    );
+    let answered = env
+        .state()
+        .discussions
+        .iter()
+        .flat_map(|d| d["notes"].as_array().unwrap().clone())
+        .any(|n| {
+            n["body"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("guardrail:ack={note_id}-edited"))
+        });
+    assert!(answered);
+}

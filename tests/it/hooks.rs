@@ -85,6 +85,7 @@ fn pre_push_refuses_pending_yellow_until_accepted() {
     assert!(!remote_has("refs/heads/feature"));
 
     let acc = guardrail(r.path())
+        .env("GUARDRAIL_REVIEWER", "Rita Reviewer <rita@example.com>")
         .args([
             "review",
             "accept",

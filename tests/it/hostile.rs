@@ -255,6 +255,45 @@ fn hostile_diffs() {
             "empty.diff" | "headers-only.diff" => {
                 r.code(&[0]);
             }
+            // Issue 16: changes that hide from the gate are seen, and say how they hide.
+            "lone-cr-lines.diff" => {
+                r.code(&[2]);
+                assert!(r.stderr.contains("lone CR"), "{name}: {}", r.stderr);
+            }
+            "trojan-source-bidi.diff"
+            | "nfkc-fullwidth-python.diff"
+            | "nfkc-math-letters.diff"
+            | "nul-in-js-comment.diff"
+            | "nul-in-requirements.diff"
+            | "gitattributes-hides-code.diff"
+            | "suppression-above-new-code.diff" => {
+                let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+                let rules: Vec<&str> = v["findings"]
+                    .as_array()
+                    .expect("findings")
+                    .iter()
+                    .filter_map(|f| f["rule"].as_str())
+                    .collect();
+                let want = match name.as_str() {
+                    "trojan-source-bidi.diff" => "bidi-control-character",
+                    "nfkc-fullwidth-python.diff" | "nfkc-math-letters.diff" => {
+                        "identifier-folds-to-ascii"
+                    }
+                    "nul-in-js-comment.diff" | "nul-in-requirements.diff" => "nul-byte-in-source",
+                    "gitattributes-hides-code.diff" => "gitattributes-hides-diff",
+                    _ => "python-shell-true-subprocess",
+                };
+                assert!(rules.contains(&want), "{name}: {rules:?}");
+                if name != "gitattributes-hides-code.diff" {
+                    r.code(&[1, 3]);
+                }
+            }
+            "secret-in-other-finding.diff" | "credentialed-index-url.diff" => {
+                r.code(&[1, 3]);
+                for secret in ["16C7e42F292c6912E7710c838347Ae178B4a", "s3cr3tPassw0rd99xQ"] {
+                    assert!(!r.stdout.contains(secret), "{name} leaks: {}", r.stdout);
+                }
+            }
             // Findings on odd paths and content are still reported, as valid JSON.
             "nul-bytes.diff"
             | "invalid-utf8-content.diff"
@@ -551,6 +590,34 @@ fn cargo_lock_with_100k_entries_under_the_default_limit_is_parsed_in_bounds() {
         "1e5-entry Cargo.lock: {:?}, peak {:?} KiB",
         r.elapsed, r.peak_kb
     );
+}
+
+#[test]
+fn cargo_lock_with_100k_versions_of_one_crate_is_parsed_in_bounds() {
+    // Issue 16 item 15: pairing base and head versions of one name was quadratic.
+    let mut text = String::from("version = 3\n\n");
+    for i in 0..100_000u32 {
+        text.push_str(&format!(
+            "[[package]]\nname = \"p\"\nversion = \"1.{}.{}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n",
+            i / 1000,
+            i % 1000
+        ));
+    }
+    let repo = repo_adding("Cargo.lock", text.as_bytes());
+    let r = run(
+        repo.path(),
+        &[
+            "check",
+            "--offline",
+            "--no-ledger",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+        ],
+    );
+    r.sane(Some("Cargo.lock")).code(&[0, 1, 3]);
+    eprintln!("1e5 versions of one crate: {:?}", r.elapsed);
 }
 
 /// A file of `size` bytes: `head`, then zeros (sparse: no disk or time spent on the zeros).

@@ -349,3 +349,146 @@ fn secret_token_heuristic_finds_the_fixture_keys() {
     assert!(secret_tokens("aws_access_key_id = os.environ[\"AWS_ACCESS_KEY_ID\"]").is_empty());
     assert!(secret_tokens("?sv=2022&se=2030-01-01T00:00Z").is_empty());
 }
+
+/// Issue 16 item 14: secrets that reach a finding's text by another way than the secret rule
+/// that found them: (a) the snippet of *another* finding on the same line, (b) a message
+/// quoting a credentialed index URL, (c) the gate-edit finding quoting the first added line
+/// of guardrail's own config. Every output format, the summary, the ledger, the local queue
+/// and every forge request body: zero hits.
+#[test]
+fn secrets_reaching_other_findings_text_never_leak() {
+    const TOKEN_A: &str = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+    const PASSWORD_B: &str = "s3cr3tPassw0rd99xQ";
+    const TOKEN_C: &str = "ghp_Zq9x81LmN4bT7vR2cW5yK0pD3sF6hJ8gA1eU";
+    let tokens: Vec<String> = [TOKEN_A, PASSWORD_B, TOKEN_C]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let files: Vec<(String, String)> = vec![
+        (
+            "app/client.py".into(),
+            format!("import requests\n\ndef get(u):\n    return requests.get(u, verify=False, headers={{\"Authorization\": \"token {TOKEN_A}\"}})\n"),
+        ),
+        (
+            "requirements.txt".into(),
+            format!("--extra-index-url https://deploy:{PASSWORD_B}@pypi.internal.example/simple\nflask==3.0.3\n"),
+        ),
+        (
+            ".guardrail.yml".into(),
+            format!("github-token: {TOKEN_C}\nexclude: ['app/**']\n"),
+        ),
+    ];
+    let repo = TempRepo::new();
+    repo.write("README.md", "x\n");
+    repo.commit("base");
+    for (p, c) in &files {
+        repo.write(p, c);
+    }
+    repo.commit("three paths");
+    let ledger = repo.path().join("audit.jsonl");
+    let summary = repo.path().join("summary.md");
+    let mut rules = Vec::new();
+    for fmt in FORMATS {
+        let out = guardrail(repo.path())
+            .args(["check", "--offline", "--base", "HEAD~1", "--format", fmt])
+            .arg("--ledger")
+            .arg(&ledger)
+            .arg("--summary")
+            .arg(&summary)
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{fmt}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_no_secret(&format!("--format {fmt}"), &stdout, &tokens);
+        assert_no_secret(
+            &format!("--format {fmt} stderr"),
+            &String::from_utf8_lossy(&out.stderr),
+            &tokens,
+        );
+        assert_no_secret(
+            "--summary",
+            &std::fs::read_to_string(&summary).expect("summary"),
+            &tokens,
+        );
+        if fmt == "json" {
+            let v: Value = serde_json::from_str(&stdout).expect("json");
+            rules = v["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}@{}",
+                        f["rule"].as_str().unwrap_or(""),
+                        f["path"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+        }
+    }
+    // The three paths were really taken: the findings that quote the secrets exist.
+    for want in [
+        "@app/client.py",
+        "python-extra-index-url@requirements.txt",
+        "guardrail-config-edited@.guardrail.yml",
+    ] {
+        assert!(rules.iter().any(|r| r.contains(want)), "{want}: {rules:?}");
+    }
+    assert!(
+        rules
+            .iter()
+            .filter(|r| r.ends_with("@app/client.py"))
+            .count()
+            >= 2,
+        "a secret and a non-secret finding on the same line: {rules:?}"
+    );
+    assert_no_secret(
+        "ledger",
+        &std::fs::read_to_string(&ledger).expect("ledger"),
+        &tokens,
+    );
+    let mut written = Vec::new();
+    walk_files(&repo.path().join(".git").join("guardrail"), &mut written);
+    assert!(!written.is_empty(), "the local queue was written");
+    for f in written {
+        let bytes = std::fs::read(&f).expect("read");
+        assert_no_secret(
+            &f.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+            &tokens,
+        );
+    }
+    let listed = guardrail(repo.path())
+        .args(["review", "list", "--all", "--json"])
+        .output()
+        .expect("review list");
+    assert_no_secret(
+        "review list",
+        &String::from_utf8_lossy(&listed.stdout),
+        &tokens,
+    );
+
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let gh = crate::forge_github::Env::with_files(&files);
+    let (code, _, stderr) = gh.run();
+    assert_eq!(code, 1, "{stderr}");
+    let sent: String = gh.received().iter().map(request_text).collect();
+    assert!(
+        sent.contains("verify=False") || sent.contains("verify"),
+        "the findings were posted"
+    );
+    assert_no_secret("requests to the GitHub API", &sent, &tokens);
+    let gl = crate::forge_gitlab::Env::with_files(&files);
+    let (code, _, stderr) = gl.run();
+    assert_eq!(code, 1, "{stderr}");
+    let sent: String = gl.received().iter().map(request_text).collect();
+    assert_no_secret("requests to the GitLab API", &sent, &tokens);
+}

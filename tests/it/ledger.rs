@@ -83,6 +83,7 @@ fn decision_entry(i: usize) -> Value {
         reason: Some(format!("reviewed, test fixture {i} — ok")),
         forge: "github".into(),
         comment_id: Some(format!("{}", 1000 + i)),
+        comment_sha256: None,
         refused_because: None,
     };
     gl::entry("decision", &rec).unwrap()

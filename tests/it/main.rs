@@ -26,4 +26,5 @@ mod review;
 mod rules;
 mod scan;
 mod semgrep;
+mod trust;
 mod typosquat;

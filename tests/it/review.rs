@@ -33,8 +33,12 @@ fn queue(r: &TempRepo) -> Value {
         .unwrap()
 }
 
+/// A reviewer other than the change's author (who may not decide).
+const REVIEWER: &str = "Rita Reviewer <rita@example.com>";
+
 fn review(r: &TempRepo, args: &[&str]) -> std::process::Output {
     guardrail(r.path())
+        .env("GUARDRAIL_REVIEWER", REVIEWER)
         .arg("review")
         .args(args)
         .output()
@@ -88,10 +92,7 @@ fn accept_in_the_local_queue_passes_the_next_check_and_is_logged() {
     let (code, report, _) = check(&r);
     assert_eq!(code, 0);
     assert_eq!(report["findings"][0]["review"]["state"], "accepted");
-    assert_eq!(
-        report["findings"][0]["review"]["by"],
-        "Dev <dev@example.com>"
-    );
+    assert_eq!(report["findings"][0]["review"]["by"], REVIEWER);
     assert_eq!(
         report["findings"][0]["review"]["reason"],
         "expr is a literal table key"
@@ -122,11 +123,9 @@ fn editing_the_flagged_line_reopens_an_accepted_item() {
         .unwrap()
         .to_owned();
     let id = queue(&r)["items"][0]["id"].as_str().unwrap().to_owned();
-    assert!(
-        review(&r, &["accept", &id, "--reason", "ok", "--no-ledger"])
-            .status
-            .success()
-    );
+    assert!(review(&r, &["accept", &id, "--reason", "ok"])
+        .status
+        .success());
     assert_eq!(check(&r).0, 0);
     // Same tokens (same fingerprint), different bytes on the line.
     r.write("app.py", "def run(expr):\n    return  eval(expr)\n");
@@ -213,4 +212,48 @@ fn plain_diffs_need_no_queue() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!dir.path().join(".git").exists());
+}
+
+/// Item 11 (issue 16): a bot identity or the change's own author cannot decide locally, and a
+/// hand-edited `queue.json` acceptance with no ledger decision does not pass the check.
+#[test]
+fn local_decisions_need_an_allowed_reviewer_and_a_ledger_record() {
+    let r = yellow_repo();
+    assert_eq!(check(&r).0, 3);
+    let id = queue(&r)["items"][0]["id"].as_str().unwrap().to_owned();
+    let as_who = |who: &str| {
+        guardrail(r.path())
+            .env("GUARDRAIL_REVIEWER", who)
+            .args(["review", "accept", &id, "--reason", "looks fine"])
+            .output()
+            .unwrap()
+    };
+    for who in ["renovate[bot]", "Dev <dev@example.com>"] {
+        let out = as_who(who);
+        assert_eq!(out.status.code(), Some(2), "{who}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not allowed to decide"), "{who}: {err}");
+    }
+    assert_eq!(queue(&r)["items"][0]["state"], "pending");
+    // Hand-edited acceptance, nothing in the ledger: still pending.
+    let path = r.path().join(".git/guardrail/queue.json");
+    let mut q = queue(&r);
+    q["items"][0]["state"] = Value::from("accepted");
+    q["items"][0]["by"] = Value::from(REVIEWER);
+    q["items"][0]["reason"] = Value::from("trust me");
+    std::fs::write(&path, serde_json::to_vec_pretty(&q).unwrap()).unwrap();
+    let (code, report, stderr) = check(&r);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(report["findings"][0]["review"]["state"], "pending");
+    assert!(
+        stderr.contains("audit ledger has no such decision"),
+        "{stderr}"
+    );
+    // The real decision, recorded in the ledger, counts.
+    assert!(
+        review(&r, &["accept", &id, "--reason", "expr is a constant"])
+            .status
+            .success()
+    );
+    assert_eq!(check(&r).0, 0);
 }

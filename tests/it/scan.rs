@@ -54,9 +54,10 @@ fn scan_reviews_the_tree_and_skips_ignored_vendored_binary_and_large_files() {
         "static/app.min.js",
         "require('child_process').exec(`rm ${x}`)\n",
     );
+    // A real binary (not a kind of file its tools read as text, like `.py`) is skipped.
     let mut bin = risky.as_bytes().to_vec();
     bin.push(0);
-    write(d, "app/blob.py", bin);
+    write(d, "app/blob.pyc", bin);
     write(
         d,
         "app/big.py",
