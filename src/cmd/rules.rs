@@ -8,8 +8,8 @@ use guardrail::cli::rules::{
 };
 use guardrail::config::{self, Config};
 use guardrail::engine;
+use guardrail::rules::test::{self as ruletest, TestReport};
 use guardrail::rules::{Rule, RuleSet};
-use guardrail::ruletest::{self, TestReport};
 
 use super::{emit_stdout, Ui};
 

@@ -22,9 +22,9 @@ const LANGUAGES: [(&str, &[&str]); 8] = [
 
 #[test]
 fn rules_pack_fixtures_all_pass() {
-    let files = guardrail::ruletest::dir_files(&root().join("rules")).expect("read rules/");
+    let files = guardrail::rules::test::dir_files(&root().join("rules")).expect("read rules/");
     assert!(!files.is_empty(), "no rule files under rules/");
-    let report = guardrail::ruletest::run(&files);
+    let report = guardrail::rules::test::run(&files);
     let mut failures = Vec::new();
     for f in &report.files {
         if let Some(e) = &f.error {
@@ -62,8 +62,8 @@ fn rules_pack_fixtures_all_pass() {
 
 #[test]
 fn rules_pack_has_150_rules_over_8_languages() {
-    let files = guardrail::ruletest::dir_files(&root().join("rules")).expect("read rules/");
-    let report = guardrail::ruletest::run(&files);
+    let files = guardrail::rules::test::dir_files(&root().join("rules")).expect("read rules/");
+    let report = guardrail::rules::test::run(&files);
     assert!(report.rule_count >= 150, "only {} rules", report.rule_count);
     let mut per: BTreeMap<&str, usize> = BTreeMap::new();
     for (name, spellings) in LANGUAGES {
@@ -92,10 +92,10 @@ fn rules_pack_has_150_rules_over_8_languages() {
 #[test]
 fn builtin_packs_equal_the_rules_directory() {
     // The binary embeds rules/ at build time; its fixture run must see the same rule count.
-    let on_disk = guardrail::ruletest::run(
-        &guardrail::ruletest::dir_files(&root().join("rules")).expect("rules/"),
+    let on_disk = guardrail::rules::test::run(
+        &guardrail::rules::test::dir_files(&root().join("rules")).expect("rules/"),
     );
-    let builtin = guardrail::ruletest::run(&guardrail::ruletest::builtin_files());
+    let builtin = guardrail::rules::test::run(&guardrail::rules::test::builtin_files());
     assert_eq!(builtin.rule_count, on_disk.rule_count);
     let out = guardrail(&root())
         .args(["rules", "test"])
