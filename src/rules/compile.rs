@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::algebra::{All, Either, Filter};
+use super::builtin::Builtin;
 use super::lang::{language_bits, path_mask};
 use super::matcher::Matcher;
 use super::regex_matcher::RegexLeaf;
 use super::regexes::{validate, Leaf};
-use super::schema::{RawFile, RawPattern, RawRule};
+use super::schema::{anchored_source, search_source, RawFile, RawPattern, RawRule};
 use super::sources::{builtin_sources, is_builtin, sources_sha256, Source};
 use super::RuleSet;
 use crate::config::yaml_error;
@@ -209,7 +210,7 @@ fn compile_patterns(
             );
         }
         if let Some(p) = &item.pattern_regex {
-            pos.push(Box::new(RegexLeaf(b.leaf(p, format!("(?m){p}"), ctx)?)));
+            pos.push(Box::new(RegexLeaf(b.leaf(p, search_source(p), ctx)?)));
         } else if let Some(p) = &item.patterns {
             pos.push(compile_patterns(p, true, b, ctx)?);
         } else if let Some(p) = &item.pattern_either {
@@ -219,12 +220,12 @@ fn compile_patterns(
                 "only pattern-regex, patterns and pattern-either may appear in pattern-either",
             ));
         } else if let Some(p) = &item.pattern_not_regex {
-            neg.push(Box::new(RegexLeaf(b.leaf(p, format!("(?m){p}"), ctx)?)));
+            neg.push(Box::new(RegexLeaf(b.leaf(p, search_source(p), ctx)?)));
         } else if let Some(m) = &item.metavariable_regex {
             let leaf = b.leaf_as(
                 "metavariable-regex",
                 &m.regex,
-                format!("^(?:{})", m.regex),
+                anchored_source(&m.regex),
                 ctx,
             )?;
             filters.push(Filter::MvRegex {
@@ -320,8 +321,24 @@ impl RuleSet {
 
     /// [`RuleSet::compile`], with the regexes of sources for which `trusted` holds left
     /// unvalidated.
+    ///
+    /// Built-in files come parsed from the binary ([`Builtin`]); every other file is parsed from
+    /// its YAML.
     pub(super) fn load(sources: &[Source], trusted: impl Fn(&Source) -> bool) -> Result<RuleSet> {
-        RuleSet::build(sources, parse_yaml, trusted)
+        let mut builtin: Option<Option<Builtin>> = None;
+        RuleSet::build(
+            sources,
+            |i, src| {
+                if is_builtin(src) {
+                    let parsed = builtin.get_or_insert_with(Builtin::load);
+                    if let Some(rules) = parsed.as_mut().and_then(|b| b.take(src)) {
+                        return Ok(rules);
+                    }
+                }
+                parse_yaml(i, src)
+            },
+            trusted,
+        )
     }
 
     /// Builds the set from each source's rules as `parse` reads them (in order, so the first
@@ -362,8 +379,6 @@ impl RuleSet {
             sha256: sources_sha256(sources),
             filters: Mutex::new(HashMap::new()),
             failures: Mutex::new(BTreeMap::new()),
-            from_cache: false,
-            cache: None,
         })
     }
 }
@@ -390,7 +405,7 @@ fn compile_rule(r: RawRule, b: &mut Builder, ctx: &RuleCtx<'_>) -> Result<Rule> 
         return Err(ctx.err("needs exactly one of pattern-regex, patterns, pattern-either (only regex patterns are supported)"));
     }
     let matcher: Arc<dyn Matcher> = if let Some(p) = &r.pattern_regex {
-        Arc::new(RegexLeaf(b.leaf(p, format!("(?m){p}"), ctx)?))
+        Arc::new(RegexLeaf(b.leaf(p, search_source(p), ctx)?))
     } else if let Some(p) = &r.patterns {
         Arc::from(compile_patterns(p, true, b, ctx)?)
     } else if let Some(p) = &r.pattern_either {

@@ -15,12 +15,15 @@
 //! of a rule file that is not a built-in pack is parsed (`regex-syntax`: syntax errors,
 //! look-around, back-references and clearly oversized patterns fail at load with file, line and
 //! rule); the built-in packs are byte-identical to the files `cargo test` validates the same way
-//! (`every_builtin_regex_passes_load_validation`), so they are not parsed again. A leaf regex is
-//! compiled the first time a rule needs it. The candidate filter ([`prefilter`]) is one
+//! (`every_builtin_regex_passes_load_validation`), so they are not parsed again. They are not
+//! even parsed at run time: the build script parses them, and the binary carries each file's
+//! rules bound to the sha256 of its text, with every regex's literal set (`builtin.rs`). A leaf
+//! regex is compiled the first time a rule needs it. The candidate filter (`prefilter.rs`) is one
 //! Aho-Corasick automaton per language group (the rules of one language; `generic` rules form a
-//! group every file reads), built the first time a file of that language is reviewed. Parsed
-//! rules and literal sets can be kept in a cache keyed by the rules' sha256
-//! ([`RuleSet::compile_cached`]), which skips YAML parsing on later runs.
+//! group every file reads), built the first time a file of that language is reviewed. Nothing
+//! derived from rules is read from disk: a file a change's code can write (such as the rules
+//! cache of older versions) cannot decide which rules run, and the set's [`RuleSet::sha256`]
+//! (the ledger's `rules_sha256`) names the rule files that ran.
 //!
 //! # Files
 //!
@@ -29,13 +32,15 @@
 //! | file | owns |
 //! |---|---|
 //! | `sources.rs` | rule-file discovery: the built-in packs ([`BUILTIN`]), rule files on disk, the rules' sha256 |
-//! | `schema.rs` | the raw YAML types, as written (no guardrail imports: the build script may share them) |
+//! | `schema.rs` | the raw YAML types, as written (no guardrail imports: the build script shares them) |
+//! | `builtin.rs` | the built-in packs as the build script parsed them, checked against each file's sha256 |
 //! | `lang.rs` | the language table: rule `languages` names, file names → language bits |
 //! | `regexes.rs` | one regex ("leaf"): Semgrep-compatible building, load-time validation, lazy compile |
 //! | `compile.rs` | raw rules → [`Rule`]s with their matcher trees; the [`RuleSet`] constructors |
-//! | `cache.rs` | the on-disk rules cache ([`RuleSet::compile_cached`]) and the atomic cache writer |
+//! | `cache.rs` | the rules-cache directory, now unused ([`RuleSet::compile_cached`]), and the atomic cache writer |
 //! | `set.rs` | the loaded [`RuleSet`]: rules in force, candidate filters, [`RuleSet::matches`] |
-//! | `prefilter.rs` | required literals of a regex and the per-language Aho-Corasick filter |
+//! | `literals.rs` | a regex's required literals and size estimate (only `regex-syntax`: the build script shares it) |
+//! | `prefilter.rs` | the per-language Aho-Corasick candidate filter over those literals |
 //! | `matcher.rs` | **the matcher interface** (below) and [`Match`] |
 //! | `regex_matcher.rs` | the regex matcher: one leaf regex over a file's text |
 //! | `algebra.rs` | matching: Semgrep's range algebra (`patterns`, `pattern-either`, filters) over any matchers |
@@ -58,10 +63,12 @@
 
 mod algebra;
 mod annotations;
+mod builtin;
 mod cache;
 mod compile;
 mod entropy;
 mod lang;
+mod literals;
 mod matcher;
 mod prefilter;
 mod regex_matcher;

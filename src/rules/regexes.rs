@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::prefilter;
+use super::builtin;
+use super::literals;
 
 /// Size limit for one compiled regex (guards against patterns built to blow up).
 const REGEX_SIZE_LIMIT: usize = 4 * 1024 * 1024;
@@ -30,14 +31,19 @@ pub(super) struct Leaf {
 }
 
 impl Leaf {
+    /// The required literals: as the build script computed them for a built-in regex, else
+    /// extracted now.
     pub(super) fn literals(&self) -> Option<&[Vec<u8>]> {
         self.literals
             .get_or_init(|| {
+                if let Some(built) = builtin::literals(&self.source) {
+                    return built;
+                }
                 regex_syntax::ParserBuilder::new()
                     .build()
                     .parse(&self.source)
                     .ok()
-                    .and_then(|h| prefilter::required_literals(&h))
+                    .and_then(|h| literals::required_literals(&h))
             })
             .as_deref()
     }
@@ -182,8 +188,8 @@ pub(super) fn validate(what: &str, leaf: &Leaf) -> Result<(), String> {
         .build()
         .parse(&leaf.source)
         .map_err(|e| bad(&e.to_string()))?;
-    let _ = leaf.literals.set(prefilter::required_literals(&hir));
-    if prefilter::size_units(&hir) > prefilter::SAFE_UNITS {
+    let _ = leaf.literals.set(literals::required_literals(&hir));
+    if literals::size_units(&hir) > literals::SAFE_UNITS {
         let re = build_regex(&leaf.source).map_err(|e| bad(&e.to_string()))?;
         let _ = leaf.re.set(Ok(re));
     }

@@ -67,3 +67,43 @@ pub(super) struct RawMvAnalysis {
     #[allow(dead_code)]
     pub(super) options: Option<serde_json::Value>,
 }
+
+/// What a `pattern-regex` or `pattern-not-regex` compiles to: the regex in multi-line mode.
+pub(super) fn search_source(pattern: &str) -> String {
+    format!("(?m){pattern}")
+}
+
+/// What a `metavariable-regex` compiles to: the regex anchored at the start of the bound text.
+pub(super) fn anchored_source(pattern: &str) -> String {
+    format!("^(?:{pattern})")
+}
+
+impl RawRule {
+    /// Every regex the rule names, in the form it is compiled ([`search_source`],
+    /// [`anchored_source`]). The build script keys the built-in regexes' literal sets by these.
+    #[allow(dead_code)] // used by build.rs only
+    pub(super) fn leaf_sources(&self, out: &mut Vec<String>) {
+        fn walk(items: &[RawPattern], out: &mut Vec<String>) {
+            for p in items {
+                for r in [&p.pattern_regex, &p.pattern_not_regex]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push(search_source(r));
+                }
+                if let Some(m) = &p.metavariable_regex {
+                    out.push(anchored_source(&m.regex));
+                }
+                for sub in [&p.patterns, &p.pattern_either].into_iter().flatten() {
+                    walk(sub, out);
+                }
+            }
+        }
+        if let Some(r) = &self.pattern_regex {
+            out.push(search_source(r));
+        }
+        for sub in [&self.patterns, &self.pattern_either].into_iter().flatten() {
+            walk(sub, out);
+        }
+    }
+}

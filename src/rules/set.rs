@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 
-use super::cache::CacheState;
 use super::compile::Rule;
 use super::lang::{groups_of, path_mask, ALL_LANGS, GENERIC, LANGS};
 use super::matcher::{Match, MatchCx, Target};
@@ -24,10 +23,6 @@ pub struct RuleSet {
     pub(super) filters: Mutex<HashMap<usize, Arc<OnceLock<prefilter::Prefilter>>>>,
     /// Leaves that failed to compile on first use: leaf → note.
     pub(super) failures: Mutex<BTreeMap<usize, String>>,
-    /// Whether it was read from the rules cache.
-    pub(super) from_cache: bool,
-    /// Where to save literal sets, when the set goes through the rules cache.
-    pub(super) cache: Option<CacheState>,
 }
 
 impl Clone for RuleSet {
@@ -38,8 +33,6 @@ impl Clone for RuleSet {
             sha256: self.sha256.clone(),
             filters: Mutex::new(HashMap::new()),
             failures: Mutex::new(self.failures.lock().map(|f| f.clone()).unwrap_or_default()),
-            from_cache: self.from_cache,
-            cache: None,
         }
     }
 }
