@@ -53,5 +53,4 @@ pub mod policy;
 pub mod report;
 pub mod review;
 pub mod rules;
-pub mod ruletest;
 pub mod scan;

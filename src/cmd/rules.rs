@@ -7,8 +7,8 @@ use guardrail::cli::rules::{
     ExplainArgs, ListArgs, ListFormat, RuleSelection, RulesCommand, TestArgs, TestFormat,
 };
 use guardrail::config::{self, Config};
+use guardrail::rules::test::{self as ruletest, TestReport};
 use guardrail::rules::{Rule, RuleSet};
-use guardrail::ruletest::{self, TestReport};
 
 use super::{emit_stdout, Ui};
 

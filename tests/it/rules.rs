@@ -22,9 +22,9 @@ const LANGUAGES: [(&str, &[&str]); 8] = [
 
 #[test]
 fn rules_pack_fixtures_all_pass() {
-    let files = guardrail::ruletest::dir_files(&root().join("rules")).expect("read rules/");
+    let files = guardrail::rules::test::dir_files(&root().join("rules")).expect("read rules/");
     assert!(!files.is_empty(), "no rule files under rules/");
-    let report = guardrail::ruletest::run(&files);
+    let report = guardrail::rules::test::run(&files);
     let mut failures = Vec::new();
     for f in &report.files {
         if let Some(e) = &f.error {
@@ -62,8 +62,8 @@ fn rules_pack_fixtures_all_pass() {
 
 #[test]
 fn rules_pack_has_150_rules_over_8_languages() {
-    let files = guardrail::ruletest::dir_files(&root().join("rules")).expect("read rules/");
-    let report = guardrail::ruletest::run(&files);
+    let files = guardrail::rules::test::dir_files(&root().join("rules")).expect("read rules/");
+    let report = guardrail::rules::test::run(&files);
     assert!(report.rule_count >= 150, "only {} rules", report.rule_count);
     let mut per: BTreeMap<&str, usize> = BTreeMap::new();
     for (name, spellings) in LANGUAGES {
@@ -92,10 +92,10 @@ fn rules_pack_has_150_rules_over_8_languages() {
 #[test]
 fn builtin_packs_equal_the_rules_directory() {
     // The binary embeds rules/ at build time; its fixture run must see the same rule count.
-    let on_disk = guardrail::ruletest::run(
-        &guardrail::ruletest::dir_files(&root().join("rules")).expect("rules/"),
+    let on_disk = guardrail::rules::test::run(
+        &guardrail::rules::test::dir_files(&root().join("rules")).expect("rules/"),
     );
-    let builtin = guardrail::ruletest::run(&guardrail::ruletest::builtin_files());
+    let builtin = guardrail::rules::test::run(&guardrail::rules::test::builtin_files());
     assert_eq!(builtin.rule_count, on_disk.rule_count);
     let out = guardrail(&root())
         .args(["rules", "test"])
@@ -422,4 +422,84 @@ fn removing_assertions_from_tests_needs_review() {
         (Some("agent"), Some("yellow"))
     );
     assert_eq!(f["path"], "tests/test_api.py");
+}
+
+/// A rule file of the team's own, passed with `--rules`.
+const TEAM_RULES: &str = "rules:\n  - id: team-no-frobnicate\n    message: frobnicate() wipes the staging data; call the dry-run variant instead and review the plan first.\n    severity: ERROR\n    languages: [python]\n    pattern-regex: frobnicate\\(\n";
+
+/// Issue 16, item 5: whatever a change's code writes into guardrail's rules-cache directory
+/// (between two runs on one runner, or before the gate runs), the next run still applies every
+/// rule, and the ledger's `rules_sha256` names the rule files that really ran. Here every file
+/// the first run left in the cache is rewritten the way a hostile change would: rules dropped,
+/// literal sets replaced by one no text contains.
+#[test]
+fn a_tampered_rules_cache_cannot_switch_rules_off() {
+    let (repo, base) = two_commits(
+        "app.py",
+        BASE_PY,
+        "def run(expr):\n    x = 1\n    y = eval(expr)\n    frobnicate(y)\n    return x\n",
+    );
+    let team = tempfile::tempdir().expect("tempdir");
+    std::fs::write(team.path().join("team.yaml"), TEAM_RULES).expect("write rules");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        let out = guardrail(repo.path())
+            .env("GUARDRAIL_RULES_CACHE", cache.path())
+            .args(["check", "--base", &base, "--head", "HEAD", "--offline"])
+            .args(["--format", "json", "--rules"])
+            .arg(team.path())
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), rules_of(&v))
+    };
+    let first = run();
+    assert_eq!(first.0, Some(1), "{first:?}");
+    assert!(
+        first.1.iter().any(|r| r == "team-no-frobnicate")
+            && first.1.iter().any(|r| r.contains("eval")),
+        "{first:?}"
+    );
+    let mut tampered = 0;
+    for entry in std::fs::read_dir(cache.path()).expect("read cache dir") {
+        let path = entry.expect("entry").path();
+        let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(
+            &std::fs::read(&path).expect("read cache file"),
+        ) else {
+            continue;
+        };
+        if let Some(files) = v.get_mut("files").and_then(|f| f.as_array_mut()) {
+            files.iter_mut().for_each(|f| *f = serde_json::json!([]));
+        }
+        if let Some(lits) = v.get_mut("literals").and_then(|l| l.as_array_mut()) {
+            lits.iter_mut()
+                .for_each(|l| *l = serde_json::json!(["qqzz-in-no-text"]));
+        }
+        std::fs::write(&path, serde_json::to_vec(&v).expect("json")).expect("write");
+        tampered += 1;
+    }
+    let second = run();
+    assert_eq!(second, first, "after tampering with {tampered} cache files");
+    // The ledger names exactly the rule files that ran: the built-in packs and the team's file.
+    let entries =
+        std::fs::read_to_string(repo.path().join(".git/guardrail/ledger.jsonl")).expect("ledger");
+    let mut sources = guardrail::rules::builtin_sources();
+    sources.extend(guardrail::rules::dir_sources(team.path()).expect("team rules"));
+    let expected = guardrail::rules::RuleSet::compile(&sources).expect("rules");
+    fn rules_sha256(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Object(m) => m
+                .get("rules_sha256")
+                .and_then(|h| h.as_str().map(str::to_owned))
+                .or_else(|| m.values().find_map(rules_sha256)),
+            _ => None,
+        }
+    }
+    let recorded: Vec<String> = entries
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|e| rules_sha256(&e))
+        .collect();
+    assert_eq!(recorded, vec![expected.sha256().to_owned(); 2]);
 }

@@ -125,8 +125,8 @@ fn semgrep_test(dir: &str) -> (Lines, Vec<String>) {
 /// guardrail's fixture run over `dir`: (rule, fixture) → matched lines.
 fn guardrail_test(dir: &str) -> Lines {
     let base = root();
-    let files = guardrail::ruletest::dir_files(&base.join(dir)).expect("rule files");
-    let report = guardrail::ruletest::run(&files);
+    let files = guardrail::rules::test::dir_files(&base.join(dir)).expect("rule files");
+    let report = guardrail::rules::test::run(&files);
     let mut lines = Lines::new();
     for f in &report.files {
         for r in &f.rules {
