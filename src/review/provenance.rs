@@ -54,7 +54,11 @@ fn noreply_login(email: &str) -> Option<&str> {
 ///   the login of a GitHub noreply address (`12345+claude[bot]@users.noreply.github.com`); an
 ///   entry `login[bot]` also matches the noreply login `login[bot]` only, never a plain `login`.
 fn matches_agent(cfg: &ReviewConfig, who: &str) -> bool {
-    let w = who.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let w = who
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     if w.is_empty() {
         return false;
     }
@@ -113,8 +117,7 @@ pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> 
             let Some((key, value)) = line.split_once(':') else {
                 continue;
             };
-            if key.trim().eq_ignore_ascii_case("co-authored-by") && agent_trailer(cfg, value)
-            {
+            if key.trim().eq_ignore_ascii_case("co-authored-by") && agent_trailer(cfg, value) {
                 let who = value.split('<').next().unwrap_or(value).trim();
                 p.signals
                     .push(format!("commit {short} co-authored by {who}"));
@@ -235,7 +238,10 @@ mod tests {
                 "dependabot[bot]",
                 "49699333+dependabot[bot]@users.noreply.github.com",
             ),
-            ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com"),
+            (
+                "renovate[bot]",
+                "29139614+renovate[bot]@users.noreply.github.com",
+            ),
             (
                 "pre-commit-ci[bot]",
                 "66853113+pre-commit-ci[bot]@users.noreply.github.com",
@@ -325,7 +331,11 @@ mod tests {
         let claude = detect(
             &cfg.review,
             &none,
-            &[commit("Dev", "d@example.com", &t("Claude <noreply@anthropic.com>"))],
+            &[commit(
+                "Dev",
+                "d@example.com",
+                &t("Claude <noreply@anthropic.com>"),
+            )],
         );
         assert!(!claude.agent);
     }
