@@ -85,6 +85,27 @@ pub struct Config {
     pub review: ReviewConfig,
     /// Audit ledger settings.
     pub ledger: LedgerConfig,
+    /// Generated and vendored files.
+    pub generated: GeneratedConfig,
+}
+
+/// Generated and vendored files (see `checks::generated` for the built-in list).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GeneratedConfig {
+    /// Skip the agent rules (new suppressions, skipped tests) on generated files.
+    pub skip_agent_rules: bool,
+    /// Extra path globs of generated or vendored files.
+    pub paths: Vec<String>,
+}
+
+impl Default for GeneratedConfig {
+    fn default() -> Self {
+        GeneratedConfig {
+            skip_agent_rules: true,
+            paths: Vec::new(),
+        }
+    }
 }
 
 /// A severity override value.
@@ -369,6 +390,7 @@ impl Config {
             .exclude
             .iter()
             .chain(self.ignore.iter().filter_map(|i| i.path.as_ref()))
+            .chain(self.generated.paths.iter())
         {
             if let Err(e) = globset::Glob::new(pat) {
                 return Err(Error::Config {

@@ -259,6 +259,7 @@ impl CodeRules {
         if rules.is_empty() {
             return;
         }
+        let start = out.len();
         let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
         for w in windows(f) {
             if !w.iter().any(|l| l.added) {
@@ -288,6 +289,9 @@ impl CodeRules {
                 &mut occurrences,
                 out,
             );
+        }
+        if out.len() > start && !ctx.scan {
+            settle_with_base(ctx, f, &rules, out, start);
         }
     }
 
@@ -439,6 +443,141 @@ impl CodeRules {
             return Some(f.with_fingerprint(&anchor2, occurrence));
         }
         Some(f)
+    }
+}
+
+/// A line without any whitespace: re-indented or re-wrapped copies compare equal.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// The index of the hunk that holds head line `no`.
+fn hunk_of(f: &FileChange, no: u32) -> Option<usize> {
+    f.hunks
+        .iter()
+        .position(|h| h.new_start <= no && no < h.new_start.saturating_add(h.new_len))
+}
+
+/// How many times `rule` matches the removed (base) lines of hunk `h`.
+fn base_matches(ctx: &Context<'_>, f: &FileChange, rule: &Rule, h: usize) -> usize {
+    let Some(hunk) = f.hunks.get(h) else {
+        return 0;
+    };
+    let end = hunk.old_start.saturating_add(hunk.old_len);
+    let mut text = String::new();
+    for l in f
+        .removed
+        .iter()
+        .filter(|l| hunk.old_start <= l.no && l.no < end)
+    {
+        text.push_str(&l.text);
+        text.push('\n');
+    }
+    if text.is_empty() {
+        return 0;
+    }
+    let path = f.old_path.as_deref().unwrap_or(f.path());
+    let hits = ctx.rules.prefilter_for(path, &text);
+    if !hits.iter().any(|h| *h) {
+        return 0;
+    }
+    ctx.rules.matches(rule, &text, &hits).len()
+}
+
+/// Compares the findings of one file (`out[start..]`) with what the base version already had,
+/// so that only what the change introduces holds it:
+/// - a finding on an added line that equals (modulo whitespace) a line the change removed from
+///   the same file was there before (moved or re-indented code);
+/// - an `agent` or `supply-chain` rule that matched the removed lines of the same hunk as many
+///   times was there before too: a re-edited line that keeps its `# type: ignore`, `//nolint`
+///   or `eslint-disable` (re-indented, or with another argument), or an action that was
+///   already referenced by a mutable tag.
+///
+/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Other kinds
+/// stay visible as info. Agent rules also do not apply to generated or vendored files
+/// (`generated.skip-agent-rules`): their hazards belong to the source files.
+fn settle_with_base(
+    ctx: &Context<'_>,
+    f: &FileChange,
+    rules: &[&Rule],
+    out: &mut Vec<Finding>,
+    start: usize,
+) {
+    let agent_rule = |id: &str| rules.iter().any(|r| r.id == id && r.kind == Kind::Agent);
+    if ctx.config.generated.skip_agent_rules
+        && out[start..].iter().any(|x| agent_rule(&x.rule))
+        && crate::checks::generated::is_generated(ctx, f)
+    {
+        let mut i = start;
+        while i < out.len() {
+            if agent_rule(&out[i].rule) {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if f.removed.is_empty() || out.len() == start {
+        return;
+    }
+    let added: HashMap<u32, &str> = f.added.iter().map(|l| (l.no, l.text.as_str())).collect();
+    let mut removed_same: HashMap<String, usize> = HashMap::new();
+    for l in &f.removed {
+        let k = squash(&l.text);
+        if !k.is_empty() {
+            *removed_same.entry(k).or_insert(0) += 1;
+        }
+    }
+    let mut at_base: HashMap<(String, usize), usize> = HashMap::new();
+    let found: Vec<Finding> = out.drain(start..).collect();
+    for mut fd in found {
+        let text = fd.line.and_then(|no| added.get(&no).copied());
+        let (Some(no), Some(text)) = (fd.line, text) else {
+            out.push(fd);
+            continue;
+        };
+        if fd.rule == "suppression-added-by-change" {
+            out.push(fd);
+            continue;
+        }
+        let same = removed_same
+            .get_mut(&squash(text))
+            .filter(|n| **n > 0)
+            .map(|n| *n -= 1)
+            .is_some();
+        let paired = !same
+            && matches!(fd.kind, Kind::Agent | Kind::SupplyChain)
+            && hunk_of(f, no).is_some_and(|h| {
+                let Some(rule) = rules.iter().find(|r| r.id == fd.rule) else {
+                    return false;
+                };
+                let n = at_base
+                    .entry((fd.rule.clone(), h))
+                    .or_insert_with(|| base_matches(ctx, f, rule, h));
+                if *n > 0 {
+                    *n -= 1;
+                    true
+                } else {
+                    false
+                }
+            });
+        if !(same || paired) {
+            out.push(fd);
+            continue;
+        }
+        if fd.kind == Kind::Agent {
+            continue;
+        }
+        fd.severity = Severity::Info;
+        fd.review = None;
+        fd.message = format!(
+            "Already in the base version (the change {} this line): {}",
+            if same { "moves or re-indents" } else { "edits" },
+            fd.message
+        );
+        fd.notes
+            .push("not introduced by this change: the base version had the same finding".into());
+        out.push(fd);
     }
 }
 

@@ -12,9 +12,12 @@ use crate::finding::Finding;
 use crate::rules::RuleSet;
 
 pub mod agent;
+pub mod ci_edit;
 pub mod code;
 pub mod deps;
+pub mod generated;
 pub mod integrity;
+pub mod linters;
 pub mod private;
 pub mod typosquat;
 pub mod yanked;
@@ -178,6 +181,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(code::CodeRules),
         Box::new(agent::GateEdits),
+        Box::new(linters::LinterConfigs),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
         Box::new(integrity::LockfileIntegrity),

@@ -1,0 +1,559 @@
+//! How much an edit of a CI workflow or a pre-commit config matters (issue: every workflow
+//! edit was held, most of them pure action or hook bumps).
+//!
+//! A GitHub workflow edit is **yellow** when it touches what decides what CI runs and with which
+//! rights: `permissions`, privileged triggers (`pull_request_target`, `workflow_run`,
+//! `issue_comment`, …) or a removed trigger, `secrets` / `env` (or any `${{ secrets.… }}`),
+//! `run:` / `script:` steps, `if:` / `continue-on-error:` conditions, security-relevant action
+//! inputs (tokens, credentials, refs, failure switches), a removed job, step or action, a new
+//! third-party action, or a third-party action moved to another mutable tag or branch. Otherwise
+//! (an action bump that stays pinned to a full commit SHA or moves from a tag to one, a
+//! GitHub-owned action's tag bump, names, matrices, tool versions, timeouts) it is **info**.
+//! New, deleted or renamed workflows are yellow. The agent tier still raises every one of these
+//! findings for agent-written changes.
+//!
+//! A `.pre-commit-config.yaml` edit is info when it only moves hooks' `rev:` to a full commit
+//! SHA (or a pre-commit-owned repository's tag), adds hook ids, or edits the `ci:` section;
+//! anything else (a third-party tag bump, a new repository, a removed hook, `args`, `exclude`)
+//! is yellow. Other CI files (GitLab CI, hook scripts) stay yellow on any edit.
+
+use crate::diff::{FileChange, FileStatus, Line};
+
+/// The verdict on one edit: yellow reasons (empty: info) and a line to point at.
+pub struct Assessment {
+    /// Why the edit needs a human; empty when it does not.
+    pub reasons: Vec<String>,
+    /// Head line of the first reason, when known.
+    pub line: Option<u32>,
+    /// What the edit does, when it is info.
+    pub benign: String,
+}
+
+/// One YAML line's place: its ancestor keys (`-` for a list item), its own key, and whether it
+/// is text inside a block scalar (`run: |`).
+#[derive(Debug, Clone, Default)]
+struct Place {
+    path: Vec<String>,
+    key: Option<String>,
+    in_block: bool,
+    item_start: bool,
+}
+
+fn key_of(t: &str) -> Option<(&str, &str)> {
+    let (k, v) = t.split_once(':')?;
+    let k = k.trim().trim_matches(|c| c == '"' || c == '\'');
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+    {
+        return None;
+    }
+    if !(v.is_empty() || v.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((k, v.trim()))
+}
+
+/// Places of every line of a YAML text (1-based: index 0 is unused).
+fn places(text: &str) -> Vec<Place> {
+    let mut out = vec![Place::default()];
+    // (indent, key) of the open mappings; a list item is ("-").
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut block: Option<usize> = None;
+    for raw in text.lines() {
+        let indent = raw.len() - raw.trim_start().len();
+        let t = raw.trim();
+        if let Some(bi) = block {
+            if t.is_empty() || indent > bi {
+                out.push(Place {
+                    path: stack.iter().map(|(_, k)| k.clone()).collect(),
+                    key: None,
+                    in_block: true,
+                    item_start: false,
+                });
+                continue;
+            }
+            block = None;
+        }
+        if t.is_empty() || t.starts_with('#') {
+            out.push(Place {
+                path: stack.iter().map(|(_, k)| k.clone()).collect(),
+                ..Place::default()
+            });
+            continue;
+        }
+        let mut col = indent;
+        let mut rest = t;
+        let mut item_start = false;
+        while stack.last().is_some_and(|(i, _)| *i >= col) {
+            stack.pop();
+        }
+        while let Some(r) = rest
+            .strip_prefix("- ")
+            .or_else(|| (rest == "-").then_some(""))
+        {
+            item_start = true;
+            stack.push((col, "-".into()));
+            let skipped = rest.len() - r.trim_start().len();
+            col += skipped;
+            rest = r.trim_start();
+        }
+        let path: Vec<String> = stack.iter().map(|(_, k)| k.clone()).collect();
+        let key = key_of(rest).map(|(k, v)| {
+            if v.starts_with('|') || v.starts_with('>') {
+                block = Some(col);
+            }
+            k.to_owned()
+        });
+        if let Some(k) = &key {
+            stack.push((col, k.clone()));
+        }
+        out.push(Place {
+            path,
+            key,
+            in_block: false,
+            item_start,
+        });
+    }
+    out
+}
+
+fn place_at(places: &[Place], no: u32) -> Place {
+    places.get(no as usize).cloned().unwrap_or_default()
+}
+
+/// `owner/repo[/path]` and ref of a `uses:` value.
+fn uses_of(t: &str) -> Option<(String, String)> {
+    let t = t.trim().trim_start_matches("- ").trim();
+    let v = t.strip_prefix("uses:")?.trim();
+    let v = v.split(" #").next().unwrap_or(v).trim();
+    let v = v.trim_matches(|c| c == '"' || c == '\'');
+    let (action, r) = v.rsplit_once('@').unwrap_or((v, ""));
+    Some((action.to_owned(), r.to_owned()))
+}
+
+fn is_sha(r: &str) -> bool {
+    r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// GitHub-owned actions share the runner's trust root (the project's pinning policy allows
+/// their tags); local actions are the repository's own code.
+fn first_party(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    a.starts_with("actions/") || a.starts_with("github/") || a.starts_with("./")
+}
+
+const PRIVILEGED_TRIGGERS: &[&str] = &[
+    "pull_request_target",
+    "workflow_run",
+    "issue_comment",
+    "pull_request_review_comment",
+    "discussion_comment",
+];
+
+fn sensitive_input(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "token",
+        "secret",
+        "password",
+        "credential",
+        "key",
+        "persist-credentials",
+        "fail",
+        "strict",
+        "verify",
+        "ref",
+        "repository",
+        "script",
+        "args",
+        "command",
+        "run",
+        "allow",
+        "skip",
+        "ignore",
+        "exclude",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
+}
+
+fn meaningful(l: &Line) -> bool {
+    let t = l.text.trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// Why one changed line of a GitHub workflow matters, if it does.
+fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
+    let t = text.trim();
+    let all: Vec<&str> = p
+        .path
+        .iter()
+        .map(String::as_str)
+        .chain(p.key.as_deref())
+        .collect();
+    let has = |k: &str| all.contains(&k);
+    if t.contains("secrets.") || has("secrets") || has("env") {
+        return Some("secrets or environment variables".into());
+    }
+    if has("permissions") {
+        return Some("permissions".into());
+    }
+    if p.in_block || has("run") || has("script") || has("shell") {
+        return Some("a `run:` step".into());
+    }
+    if has("if") || has("continue-on-error") {
+        return Some("a step or job condition (`if:` / `continue-on-error:`)".into());
+    }
+    let top = all.first().copied();
+    if top == Some("on") || top == Some("true") {
+        if PRIVILEGED_TRIGGERS.iter().any(|x| t.contains(x)) {
+            return Some("a privileged trigger".into());
+        }
+        // A trigger event removed (a direct child of `on:`, or `on:` itself rewritten).
+        if !added && (all.len() == 2 || (all.len() == 1 && !t.ends_with(':'))) {
+            return Some("a trigger removed".into());
+        }
+        return None;
+    }
+    if let Some(i) = all.iter().position(|k| *k == "with") {
+        if all.get(i + 1).is_some_and(|k| sensitive_input(k)) {
+            return Some("a security-relevant action input".into());
+        }
+        return None;
+    }
+    if all.len() == 2 && all[0] == "jobs" && !added && p.key.is_some() {
+        return Some("a job removed".into());
+    }
+    None
+}
+
+/// Judges an edit of a GitHub workflow. `base`/`head` are the file's texts when known.
+pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -> Assessment {
+    let mut a = Assessment {
+        reasons: Vec::new(),
+        line: None,
+        benign: String::new(),
+    };
+    if f.status != FileStatus::Modified {
+        a.reasons.push(match f.status {
+            FileStatus::Added => "a new workflow".into(),
+            FileStatus::Deleted => "a deleted workflow".into(),
+            _ => "a renamed or copied workflow".into(),
+        });
+        a.line = f.added.first().map(|l| l.no);
+        return a;
+    }
+    let (Some(base), Some(head)) = (base, head) else {
+        a.reasons
+            .push("workflow content not available to compare".into());
+        a.line = f.added.first().map(|l| l.no);
+        return a;
+    };
+    let bp = places(base);
+    let hp = places(head);
+    let push = |a: &mut Assessment, why: String, line: Option<u32>| {
+        if !a.reasons.contains(&why) {
+            a.reasons.push(why);
+        }
+        if a.line.is_none() {
+            a.line = line;
+        }
+    };
+    let removed_uses: Vec<(String, String)> =
+        f.removed.iter().filter_map(|l| uses_of(&l.text)).collect();
+    let added_uses: Vec<(String, String)> =
+        f.added.iter().filter_map(|l| uses_of(&l.text)).collect();
+    let mut bumps = 0usize;
+    for l in f.added.iter().filter(|l| meaningful(l)) {
+        let p = place_at(&hp, l.no);
+        if let Some((action, r)) = uses_of(&l.text).filter(|_| !p.in_block) {
+            let before = removed_uses.iter().find(|(b, _)| b == &action);
+            match before {
+                Some(_) if is_sha(&r) || first_party(&action) => bumps += 1,
+                Some((_, old)) => push(
+                    &mut a,
+                    format!(
+                        "third-party action `{action}` moved from `{old}` to the mutable ref `{r}`"
+                    ),
+                    Some(l.no),
+                ),
+                None if first_party(&action) => {}
+                None => push(
+                    &mut a,
+                    format!("a new third-party action `{action}`"),
+                    Some(l.no),
+                ),
+            }
+            continue;
+        }
+        if let Some(why) = workflow_line_reason(&p, &l.text, true) {
+            push(&mut a, why, Some(l.no));
+        }
+    }
+    for l in f.removed.iter().filter(|l| meaningful(l)) {
+        let p = place_at(&bp, l.no);
+        let head_line = crate::checks::agent::head_line_of_removal(f, l.no);
+        if let Some((action, _)) = uses_of(&l.text).filter(|_| !p.in_block) {
+            if !added_uses.iter().any(|(h, _)| h == &action) {
+                push(&mut a, format!("action `{action}` removed"), head_line);
+            }
+            continue;
+        }
+        if p.item_start && p.path.iter().any(|k| k == "steps") {
+            let t = l.text.trim();
+            if !f.added.iter().any(|x| x.text.trim() == t) {
+                push(&mut a, "a step removed".into(), head_line);
+                continue;
+            }
+        }
+        if let Some(why) = workflow_line_reason(&p, &l.text, false) {
+            push(&mut a, why, head_line);
+        }
+    }
+    a.benign = if bumps > 0 {
+        format!("{bumps} action reference(s) moved to a full commit SHA or a GitHub-owned tag; nothing that decides permissions, triggers, secrets, scripts or which steps run changed")
+    } else {
+        "nothing that decides permissions, triggers, secrets, scripts or which steps run changed (names, versions, matrices or comments only)".into()
+    };
+    a
+}
+
+/// The `repo:` URL of the pre-commit entry a line belongs to.
+fn precommit_repo(text: &str, no: u32) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = (no as usize).checked_sub(1)?;
+    loop {
+        let t = lines.get(i)?.trim().trim_start_matches("- ").trim();
+        if let Some(r) = t.strip_prefix("repo:") {
+            return Some(r.trim().trim_matches(|c| c == '"' || c == '\'').to_owned());
+        }
+        i = i.checked_sub(1)?;
+    }
+}
+
+/// Judges an edit of `.pre-commit-config.yaml`.
+pub fn assess_precommit(f: &FileChange, base: Option<&str>, head: Option<&str>) -> Assessment {
+    let mut a = Assessment {
+        reasons: Vec::new(),
+        line: None,
+        benign: String::new(),
+    };
+    let (Some(base), Some(head), FileStatus::Modified) = (base, head, f.status) else {
+        a.reasons
+            .push("the hook configuration is new, deleted or not available to compare".into());
+        a.line = f.added.first().map(|l| l.no);
+        return a;
+    };
+    let hp = places(head);
+    let bp = places(base);
+    let mut bumps = 0usize;
+    let push = |a: &mut Assessment, why: String, line: Option<u32>| {
+        if !a.reasons.contains(&why) {
+            a.reasons.push(why);
+        }
+        if a.line.is_none() {
+            a.line = line;
+        }
+    };
+    let base_repos: Vec<String> = base
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .trim_start_matches("- ")
+                .trim()
+                .strip_prefix("repo:")
+                .map(|r| r.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+        })
+        .collect();
+    for l in f.added.iter().filter(|l| meaningful(l)) {
+        let p = place_at(&hp, l.no);
+        if p.path.first().is_some_and(|k| k == "ci") || p.key.as_deref() == Some("ci") {
+            continue;
+        }
+        let t = l.text.trim().trim_start_matches("- ").trim();
+        match p.key.as_deref() {
+            Some("rev") => {
+                let r = t["rev:".len()..]
+                    .split(" #")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(|c| c == '"' || c == '\'');
+                let repo = precommit_repo(head, l.no).unwrap_or_default();
+                let known = base_repos.contains(&repo);
+                let own = repo
+                    .to_ascii_lowercase()
+                    .starts_with("https://github.com/pre-commit/");
+                if known && (is_sha(r) || own) {
+                    bumps += 1;
+                } else if known {
+                    push(
+                        &mut a,
+                        format!("hook repository {repo} moved to the mutable tag `{r}`"),
+                        Some(l.no),
+                    );
+                } else {
+                    push(&mut a, format!("a new hook repository {repo}"), Some(l.no));
+                }
+            }
+            Some("repo") => {
+                let repo = t["repo:".len()..]
+                    .trim()
+                    .trim_matches(|c| c == '"' || c == '\'');
+                if !base_repos.iter().any(|b| b == repo) {
+                    push(&mut a, format!("a new hook repository {repo}"), Some(l.no));
+                }
+            }
+            Some("id") if p.item_start => {}
+            _ => push(
+                &mut a,
+                format!("hook settings (`{}`)", l.text.trim()),
+                Some(l.no),
+            ),
+        }
+    }
+    for l in f.removed.iter().filter(|l| meaningful(l)) {
+        let p = place_at(&bp, l.no);
+        if p.path.first().is_some_and(|k| k == "ci") {
+            continue;
+        }
+        match p.key.as_deref() {
+            Some("rev") | Some("repo") => {}
+            _ => {
+                let t = l.text.trim();
+                if !f.added.iter().any(|x| x.text.trim() == t) {
+                    push(
+                        &mut a,
+                        format!("a hook or hook setting removed (`{t}`)"),
+                        crate::checks::agent::head_line_of_removal(f, l.no),
+                    );
+                }
+            }
+        }
+    }
+    a.benign = format!("{bumps} hook revision(s) moved to a full commit SHA or a pre-commit-owned tag, hooks added or pre-commit.ci settings only");
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(base: &str, head: &str) -> FileChange {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, base).unwrap();
+        std::fs::write(&b, head).unwrap();
+        let out = std::process::Command::new("git")
+            .args(["diff", "--no-index", "--no-color", "-U3"])
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut fc = crate::diff::parse(text.as_bytes()).unwrap().files.remove(0);
+        fc.status = FileStatus::Modified;
+        fc
+    }
+
+    const WF: &str = "name: CI\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: astral-sh/setup-uv@0123456789abcdef0123456789abcdef01234567 # v5\n        with:\n          python-version: \"3.12\"\n      - uses: codecov/codecov-action@v4\n        with:\n          token: ${{ secrets.CODECOV }}\n      - name: Test\n        run: |\n          pytest -q\n";
+
+    fn judge(head: &str) -> Assessment {
+        let f = change(WF, head);
+        assess_workflow(&f, Some(WF), Some(head))
+    }
+
+    #[test]
+    fn pinned_and_first_party_bumps_are_info() {
+        let h = WF
+            .replace("checkout@v4", "checkout@v5")
+            .replace(
+                "0123456789abcdef0123456789abcdef01234567 # v5",
+                "89abcdef0123456789abcdef0123456789abcdef # v6",
+            )
+            .replace("\"3.12\"", "\"3.13\"")
+            .replace("name: CI", "name: Tests");
+        let a = judge(&h);
+        assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+        // Tag to SHA is info too.
+        let a = judge(&WF.replace(
+            "codecov-action@v4",
+            "codecov-action@fedcba9876543210fedcba9876543210fedcba98",
+        ));
+        assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn what_matters_is_yellow() {
+        for (head, why) in [
+            (
+                WF.replace("codecov-action@v4", "codecov-action@v5"),
+                "mutable",
+            ),
+            (WF.replace("pytest -q", "pytest -q || true"), "run"),
+            (
+                WF.replace("contents: read", "contents: write"),
+                "permissions",
+            ),
+            (
+                WF.replace("  pull_request:\n", "  pull_request_target:\n"),
+                "trigger",
+            ),
+            (WF.replace("secrets.CODECOV", "secrets.OTHER"), "secrets"),
+            (
+                WF.replace(
+                    "      - name: Test\n        run: |\n          pytest -q\n",
+                    "",
+                ),
+                "step removed",
+            ),
+            (
+                WF.replace(
+                    "      - uses: actions/checkout@v4\n",
+                    "      - uses: actions/checkout@v4\n      - uses: evil/action@v1\n",
+                ),
+                "new third-party",
+            ),
+            (
+                WF.replace(
+                    "    runs-on: ubuntu-latest\n",
+                    "    runs-on: ubuntu-latest\n    if: false\n",
+                ),
+                "condition",
+            ),
+        ] {
+            let a = judge(&head);
+            assert!(
+                a.reasons.iter().any(|r| r.contains(why)),
+                "{why}: {:?}",
+                a.reasons
+            );
+            assert!(a.line.is_some(), "{why}");
+        }
+    }
+
+    #[test]
+    fn precommit_revs() {
+        let base = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: 0123456789abcdef0123456789abcdef01234567\n    hooks:\n      - id: ruff\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.0.0\n    hooks:\n      - id: check-yaml\n";
+        let ok = base
+            .replace(
+                "0123456789abcdef0123456789abcdef01234567",
+                "89abcdef0123456789abcdef0123456789abcdef",
+            )
+            .replace("v4.0.0", "v5.0.0")
+            .replace(
+                "      - id: check-yaml\n",
+                "      - id: check-yaml\n      - id: check-toml\n",
+            );
+        let a = assess_precommit(&change(base, &ok), Some(base), Some(&ok));
+        assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+        let tag = base.replace("0123456789abcdef0123456789abcdef01234567", "v0.6.0");
+        let a = assess_precommit(&change(base, &tag), Some(base), Some(&tag));
+        assert!(a.reasons[0].contains("mutable tag"), "{:?}", a.reasons);
+        let removed = base.replace("      - id: check-yaml\n", "");
+        let a = assess_precommit(&change(base, &removed), Some(base), Some(&removed));
+        assert!(a.reasons[0].contains("removed"), "{:?}", a.reasons);
+    }
+}
