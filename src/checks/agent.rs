@@ -140,6 +140,14 @@ fn assertion_re() -> &'static Regex {
 /// Whether a line is an assertion (and not a comment mentioning one).
 pub fn is_assertion(line: &str) -> bool {
     let t = line.trim_start();
+    // Imports of assertion helpers (`import static …assertThat;`, `from x import assert_y`,
+    // `use pretty_assertions::assert_eq;`) assert nothing.
+    if ["import ", "from ", "use ", "using ", "require ", "#include"]
+        .iter()
+        .any(|k| t.starts_with(k))
+    {
+        return false;
+    }
     if t.starts_with('#')
         || t.starts_with("//")
         || t.starts_with("/*")
@@ -365,6 +373,9 @@ mod tests {
             "// expect(x)",
             "x = compute()",
             "reassertion = 1",
+            "import static com.google.common.truth.Truth.assertThat;",
+            "from tests.helpers import assert_ok",
+            "use pretty_assertions::assert_eq;",
         ] {
             assert!(!is_assertion(l), "{l}");
         }

@@ -198,7 +198,14 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
         return Some("secrets or environment variables".into());
     }
     if has("permissions") {
-        return Some("permissions".into());
+        // Narrowing the token (`contents: read`, `{}`, dropping a `write`) is hardening.
+        let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+        let narrows = if added {
+            matches!(value, "read" | "none" | "{}" | "read-all")
+        } else {
+            value == "write" || value == "write-all"
+        };
+        return (!narrows).then(|| "permissions".into());
     }
     if p.in_block || has("run") || has("script") || has("shell") {
         return Some("a `run:` step".into());
@@ -208,16 +215,16 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
     }
     let top = all.first().copied();
     if top == Some("on") || top == Some("true") {
-        if PRIVILEGED_TRIGGERS.iter().any(|x| t.contains(x)) {
-            return Some("a privileged trigger".into());
-        }
-        // A trigger event removed (a direct child of `on:`, or `on:` itself rewritten).
-        if !added && (all.len() == 2 || (all.len() == 1 && !t.ends_with(':'))) {
-            return Some("a trigger removed".into());
-        }
+        // Trigger events are compared file-wide (see `triggers`).
         return None;
     }
     if let Some(i) = all.iter().position(|k| *k == "with") {
+        if p.key.as_deref() == Some("persist-credentials") {
+            // `false` is the hardened setting: adding it (or dropping `true`) is no weakening.
+            let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+            let hardens = (value == "false") == added;
+            return (!hardens).then(|| "a security-relevant action input".into());
+        }
         if all.get(i + 1).is_some_and(|k| sensitive_input(k)) {
             return Some("a security-relevant action input".into());
         }
@@ -227,6 +234,35 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
         return Some("a job removed".into());
     }
     None
+}
+
+/// The events a workflow triggers on: `on: push`, `on: [push, pull_request]` or the keys under
+/// `on:`.
+fn triggers(text: &str, places: &[Place]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let Some(p) = places.get(i + 1) else { break };
+        if p.in_block {
+            continue;
+        }
+        let t = raw.trim();
+        if p.path.is_empty() && p.key.as_deref() == Some("on") {
+            let v = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+            out.extend(
+                v.trim_matches(|c| c == '[' || c == ']')
+                    .split(',')
+                    .map(|e| e.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+                    .filter(|e| !e.is_empty() && !e.starts_with('#')),
+            );
+        } else if p.path.len() == 1 && p.path[0] == "on" {
+            if let Some(k) = &p.key {
+                out.push(k.clone());
+            } else if let Some(item) = t.strip_prefix("- ") {
+                out.push(item.trim().to_owned());
+            }
+        }
+    }
+    out
 }
 
 /// Judges an edit of a GitHub workflow. `base`/`head` are the file's texts when known.
@@ -265,6 +301,40 @@ pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -
         f.removed.iter().filter_map(|l| uses_of(&l.text)).collect();
     let added_uses: Vec<(String, String)> =
         f.added.iter().filter_map(|l| uses_of(&l.text)).collect();
+    let (before, after) = (triggers(base, &bp), triggers(head, &hp));
+    if let Some(t) = after
+        .iter()
+        .find(|t| PRIVILEGED_TRIGGERS.contains(&t.as_str()) && !before.contains(t))
+    {
+        let line = f
+            .added
+            .iter()
+            .find(|l| l.text.contains(t.as_str()))
+            .map(|l| l.no);
+        push(&mut a, format!("the privileged trigger `{t}`"), line);
+    }
+    if let Some(t) = before.iter().find(|t| !after.contains(t)) {
+        let line = f.added.first().map(|l| l.no);
+        push(&mut a, format!("the trigger `{t}` removed"), line);
+    }
+    let under_steps = |p: &Place| p.item_start && p.path.iter().any(|k| k == "steps");
+    let steps_removed = f
+        .removed
+        .iter()
+        .filter(|l| meaningful(l) && under_steps(&place_at(&bp, l.no)))
+        .count();
+    let steps_added = f
+        .added
+        .iter()
+        .filter(|l| meaningful(l) && under_steps(&place_at(&hp, l.no)))
+        .count();
+    if steps_removed > steps_added {
+        let line = f
+            .removed
+            .first()
+            .and_then(|l| crate::checks::agent::head_line_of_removal(f, l.no));
+        push(&mut a, "a step removed".into(), line);
+    }
     let mut bumps = 0usize;
     for l in f.added.iter().filter(|l| meaningful(l)) {
         let p = place_at(&hp, l.no);
@@ -300,13 +370,6 @@ pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -
                 push(&mut a, format!("action `{action}` removed"), head_line);
             }
             continue;
-        }
-        if p.item_start && p.path.iter().any(|k| k == "steps") {
-            let t = l.text.trim();
-            if !f.added.iter().any(|x| x.text.trim() == t) {
-                push(&mut a, "a step removed".into(), head_line);
-                continue;
-            }
         }
         if let Some(why) = workflow_line_reason(&p, &l.text, false) {
             push(&mut a, why, head_line);

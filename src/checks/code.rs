@@ -488,13 +488,15 @@ fn base_matches(ctx: &Context<'_>, f: &FileChange, rule: &Rule, h: usize) -> usi
 /// so that only what the change introduces holds it:
 /// - a finding on an added line that equals (modulo whitespace) a line the change removed from
 ///   the same file was there before (moved or re-indented code);
-/// - an `agent` or `supply-chain` rule that matched the removed lines of the same hunk as many
-///   times was there before too: a re-edited line that keeps its `# type: ignore`, `//nolint`
-///   or `eslint-disable` (re-indented, or with another argument), or an action that was
-///   already referenced by a mutable tag.
+/// - a rule that matched the removed lines of the same hunk as many times was there before too:
+///   a re-edited line that keeps its `# type: ignore`, `//nolint` or `eslint-disable`
+///   (re-indented, or with another argument), or an action that was already referenced by a
+///   mutable tag.
 ///
-/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Other kinds
-/// stay visible as info. Agent rules also do not apply to generated or vendored files
+/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Code and
+/// secret findings on an edited line stay, at most yellow (the edit may feed the same sink other
+/// input); other moved or re-edited findings stay visible as info. Code findings in test files
+/// are at most yellow. Agent rules also do not apply to generated or vendored files
 /// (`generated.skip-agent-rules`): their hazards belong to the source files.
 fn settle_with_base(
     ctx: &Context<'_>,
@@ -517,12 +519,25 @@ fn settle_with_base(
             }
         }
     }
-    if f.removed.is_empty() || out.len() == start {
+    // Code in test files runs against the tests' own data: a risky pattern there needs a look,
+    // it does not block on its own.
+    if crate::checks::agent::is_test_file(f.path()) {
+        for fd in out[start..]
+            .iter_mut()
+            .filter(|x| x.kind == Kind::Code && x.severity == Severity::Red)
+        {
+            fd.severity = Severity::Yellow;
+            fd.notes
+                .push("yellow, not red: the pattern is in a test file".into());
+        }
+    }
+    if out.len() == start || !ctx.changes.files.iter().any(|x| !x.removed.is_empty()) {
         return;
     }
     let added: HashMap<u32, &str> = f.added.iter().map(|l| (l.no, l.text.as_str())).collect();
+    // Lines the change removes anywhere (code moved between files counts as moved).
     let mut removed_same: HashMap<String, usize> = HashMap::new();
-    for l in &f.removed {
+    for l in ctx.changes.files.iter().flat_map(|x| x.removed.iter()) {
         let k = squash(&l.text);
         if !k.is_empty() {
             *removed_same.entry(k).or_insert(0) += 1;
@@ -546,7 +561,7 @@ fn settle_with_base(
             .map(|n| *n -= 1)
             .is_some();
         let paired = !same
-            && matches!(fd.kind, Kind::Agent | Kind::SupplyChain)
+            && !f.removed.is_empty()
             && hunk_of(f, no).is_some_and(|h| {
                 let Some(rule) = rules.iter().find(|r| r.id == fd.rule) else {
                     return false;
@@ -566,6 +581,17 @@ fn settle_with_base(
             continue;
         }
         if fd.kind == Kind::Agent {
+            continue;
+        }
+        if paired && matches!(fd.kind, Kind::Code | Kind::Secret) {
+            // An edited line that keeps a risky pattern: the edit may have made it worse (other
+            // input reaching the same sink), so a human looks, but it does not block.
+            if fd.severity == Severity::Red {
+                fd.severity = Severity::Yellow;
+            }
+            fd.notes
+                .push("not red: the same rule matched the lines this edit replaced at base".into());
+            out.push(fd);
             continue;
         }
         fd.severity = Severity::Info;
@@ -684,5 +710,67 @@ mod tests {
             assert_eq!(a, b, "{text:?}");
         }
         assert!(!key(CodeRules.text(&ctx, "m.py", "eval(x)")).is_empty());
+    }
+
+    fn run_diff(diff: &str) -> Vec<Finding> {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let changes = crate::diff::parse(diff.as_bytes()).unwrap();
+        let cfg = crate::config::Config::default();
+        let ctx = Context::new(&changes, None, &cfg, &rules);
+        CodeRules.run(&ctx).unwrap()
+    }
+
+    #[test]
+    fn a_re_edited_suppression_line_is_not_a_new_suppression() {
+        // Re-indented, and with another argument: the base line carried the same `//nolint`.
+        let edited = "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -1,3 +1,3 @@\n func f() {\n-\tx := g() //nolint:errcheck\n+\t\tx := g() //nolint:errcheck,unused\n }\n";
+        let found = run_diff(edited);
+        assert!(
+            !found.iter().any(|f| f.rule == "nolint-comment"),
+            "{found:?}"
+        );
+        // A suppression on a line that had none is new.
+        let added = "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -1,3 +1,3 @@\n func f() {\n-\tx := g()\n+\tx := g() //nolint:errcheck\n }\n";
+        let found = run_diff(added);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == "nolint-comment" && f.severity == Severity::Yellow),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn moved_code_is_info_and_test_code_does_not_block() {
+        let line = "    subprocess.run(cmd, shell=True)";
+        let fresh = format!("diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,2 @@\n import subprocess\n+{line}\n");
+        let red: Vec<_> = run_diff(&fresh)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            red.iter().any(|f| f.severity == Severity::Red),
+            "a new shell=True blocks: {red:?}"
+        );
+        // The same line moved from another file of the change, re-indented.
+        let moved = format!("diff --git a/app/old.py b/app/old.py\n--- a/app/old.py\n+++ b/app/old.py\n@@ -1,2 +1,1 @@\n import subprocess\n-{}\ndiff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,2 @@\n import subprocess\n+{line}\n", line.trim());
+        let found: Vec<_> = run_diff(&moved)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|f| f.severity == Severity::Info),
+            "{found:?}"
+        );
+        // In a test file it is yellow.
+        let test = fresh.replace("app/x.py", "tests/test_x.py");
+        let found: Vec<_> = run_diff(&test)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|f| f.severity != Severity::Red),
+            "{found:?}"
+        );
     }
 }

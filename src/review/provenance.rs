@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn the_agent_list_is_configurable() {
         let cfg: crate::config::Config = crate::config::Config::parse(
-            b"review:\n  agents: [our-agent[bot], robot@example.com]\n",
+            b"review:\n  agents: ['our-agent[bot]', robot@example.com]\n",
             std::path::Path::new(".guardrail.yml"),
         )
         .unwrap();
