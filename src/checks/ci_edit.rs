@@ -152,31 +152,68 @@ const PRIVILEGED_TRIGGERS: &[&str] = &[
     "discussion_comment",
 ];
 
+/// An action input that carries credentials, chooses what code runs, or switches a failure or
+/// a verification off (judged by the words of its name: `github-token`, `fail_ci_if_error`).
 fn sensitive_input(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    [
-        "token",
-        "secret",
-        "password",
-        "credential",
-        "key",
-        "persist-credentials",
-        "fail",
-        "strict",
-        "verify",
-        "ref",
-        "repository",
-        "script",
-        "args",
-        "command",
-        "run",
-        "allow",
-        "skip",
-        "ignore",
-        "exclude",
+    key.to_ascii_lowercase().split(['-', '_', '.']).any(|w| {
+        matches!(
+            w,
+            "token"
+                | "secret"
+                | "secrets"
+                | "password"
+                | "passphrase"
+                | "credential"
+                | "credentials"
+                | "ref"
+                | "repository"
+                | "script"
+                | "args"
+                | "command"
+                | "run"
+                | "fail"
+                | "verify"
+                | "strict"
+                | "skip"
+                | "ignore"
+                | "exclude"
+                | "allow"
+                | "insecure"
+        )
+    })
+}
+
+/// An environment variable that carries a credential, switches a verification off, or
+/// passes attacker-controlled event data into the job (plain build settings such as
+/// `GO111MODULE` or `FORCE_COLOR` do not matter).
+fn env_matters(name: &str, line: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    let credential = [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "KEY",
+        "CREDENTIAL",
+        "AUTH",
     ]
     .iter()
-    .any(|s| k.contains(s))
+    .any(|w| n.contains(w));
+    let unsafe_switch = [
+        "ACTIONS_ALLOW_UNSECURE_COMMANDS",
+        "NODE_TLS_REJECT_UNAUTHORIZED",
+        "GIT_SSL_NO_VERIFY",
+        "PYTHONHTTPSVERIFY",
+        "CURL_CA_BUNDLE",
+        "REQUESTS_CA_BUNDLE",
+        "SSL_CERT_FILE",
+        "NPM_CONFIG_REGISTRY",
+        "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL",
+    ]
+    .contains(&n.as_str());
+    let untrusted = line.contains("github.event.") || line.contains("github.head_ref");
+    credential || unsafe_switch || untrusted
 }
 
 fn meaningful(l: &Line) -> bool {
@@ -194,8 +231,15 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
         .chain(p.key.as_deref())
         .collect();
     let has = |k: &str| all.contains(&k);
-    if t.contains("secrets.") || has("secrets") || has("env") {
-        return Some("secrets or environment variables".into());
+    if t.contains("secrets.") || has("secrets") {
+        return Some("secrets".into());
+    }
+    if has("env") && env_matters(p.key.as_deref().unwrap_or(""), t) {
+        return Some("security-relevant environment variables".into());
+    }
+    if p.key.as_deref() == Some("permissions") && t.trim_end().ends_with(':') {
+        // The block's entries are judged one by one.
+        return None;
     }
     if has("permissions") {
         // Narrowing the token (`contents: read`, `{}`, dropping a `write`) is hardening.
@@ -209,6 +253,12 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
     }
     if p.in_block || has("run") || has("script") || has("shell") {
         return Some("a `run:` step".into());
+    }
+    if p.key.as_deref() == Some("continue-on-error") {
+        // Dropping it makes failures count again; adding it (other than `false`) hides them.
+        let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+        return (added && value != "false")
+            .then(|| "a step or job condition (`if:` / `continue-on-error:`)".into());
     }
     if has("if") || has("continue-on-error") {
         return Some("a step or job condition (`if:` / `continue-on-error:`)".into());
@@ -549,6 +599,27 @@ mod tests {
     }
 
     #[test]
+    fn hardening_is_not_held() {
+        for head in [
+            // A top-level read-only token added.
+            WF.replace("jobs:\n", "jobs:\n  lint:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"),
+            // `persist-credentials: false` added; an unrelated cache input (`prune-cache`) dropped.
+            WF.replace("      - uses: actions/checkout@v4\n", "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n"),
+            WF.replace("          python-version: \"3.12\"\n", "          python-version: \"3.12\"\n          prune-cache: false\n"),
+            // A plain build setting in `env:`.
+            WF.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    env:\n      GO111MODULE: off\n"),
+        ] {
+            let a = judge(&head);
+            assert!(a.reasons.is_empty(), "{:?}\n{head}", a.reasons);
+        }
+        // The same inputs the other way round are held.
+        let a = judge(&WF.replace("contents: read", "contents: write"));
+        assert!(!a.reasons.is_empty());
+        let creds = WF.replace("      - uses: actions/checkout@v4\n", "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: true\n");
+        assert!(!judge(&creds).reasons.is_empty());
+    }
+
+    #[test]
     fn what_matters_is_yellow() {
         for (head, why) in [
             (
@@ -567,6 +638,13 @@ mod tests {
             (WF.replace("secrets.CODECOV", "secrets.OTHER"), "secrets"),
             (
                 WF.replace(
+                    "    runs-on: ubuntu-latest\n",
+                    "    runs-on: ubuntu-latest\n    env:\n      NODE_TLS_REJECT_UNAUTHORIZED: 0\n",
+                ),
+                "environment",
+            ),
+            (
+                WF.replace(
                     "      - name: Test\n        run: |\n          pytest -q\n",
                     "",
                 ),
@@ -583,6 +661,13 @@ mod tests {
                 WF.replace(
                     "    runs-on: ubuntu-latest\n",
                     "    runs-on: ubuntu-latest\n    if: false\n",
+                ),
+                "condition",
+            ),
+            (
+                WF.replace(
+                    "    runs-on: ubuntu-latest\n",
+                    "    runs-on: ubuntu-latest\n    continue-on-error: true\n",
                 ),
                 "condition",
             ),

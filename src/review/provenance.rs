@@ -129,17 +129,32 @@ pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> 
     p
 }
 
-/// Applies the config's agent tier: agent-kind findings become red, dependency and typosquat
-/// findings below yellow become yellow (every new dependency needs a human). Returns notes.
+/// Applies the config's agent tier: yellow agent-kind findings become red and info ones yellow
+/// (an agent's harmless CI edit still needs a human, it does not block), dependency and
+/// typosquat findings below yellow become yellow (every new dependency needs a human). Returns
+/// notes.
 pub fn apply_agent_tier(cfg: &Config, findings: &mut [Finding]) -> Vec<String> {
     let tier = &cfg.review.agent;
     let mut raised = 0usize;
     for f in findings.iter_mut() {
-        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity != Severity::Red {
+        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity == Severity::Yellow {
             f.severity = Severity::Red;
             f.review = None;
             f.notes.push(
                 "raised to red: agent-written change (review.agent.agent-findings-red)".into(),
+            );
+            raised += 1;
+        } else if tier.agent_findings_red && f.kind == Kind::Agent && f.severity == Severity::Info {
+            // What is harmless from a human (a pinned action bump, a type-checker ignore) still
+            // needs a human's look when an agent wrote it; it does not block on its own.
+            f.severity = Severity::Yellow;
+            f.review = Some(Review {
+                state: ReviewState::Pending,
+                by: None,
+                reason: None,
+            });
+            f.notes.push(
+                "raised to yellow: agent-written change (review.agent.agent-findings-red)".into(),
             );
             raised += 1;
         } else if tier.new_dependencies_yellow
@@ -372,7 +387,23 @@ mod tests {
             )
             .with_fingerprint("c", 0),
         ];
+        fs.push(
+            Finding::new(
+                "ci-workflow-edited",
+                Kind::Agent,
+                Severity::Info,
+                ".github/workflows/ci.yml",
+                Some(3),
+                "m",
+            )
+            .with_fingerprint("d", 0),
+        );
         let notes = apply_agent_tier(&cfg, &mut fs);
+        assert_eq!(
+            fs[3].severity,
+            Severity::Yellow,
+            "info agent findings need a look"
+        );
         assert_eq!(fs[0].severity, Severity::Red);
         assert_eq!(fs[1].severity, Severity::Yellow);
         assert_eq!(
@@ -380,6 +411,6 @@ mod tests {
             Some(ReviewState::Pending)
         );
         assert_eq!(fs[2].severity, Severity::Yellow);
-        assert!(notes[0].contains("raised 2"));
+        assert!(notes[0].contains("raised 3"));
     }
 }
