@@ -351,6 +351,41 @@ pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -
         f.removed.iter().filter_map(|l| uses_of(&l.text)).collect();
     let added_uses: Vec<(String, String)> =
         f.added.iter().filter_map(|l| uses_of(&l.text)).collect();
+    // A line removed and added again at the same place in the tree (a moved block, a quote
+    // style or indentation change) is no edit.
+    let norm = |p: &Place, t: &str| -> String {
+        // Quotes are the same YAML string outside scripts; in a shell script they are not.
+        let script = p.in_block || matches!(p.key.as_deref(), Some("run" | "script"));
+        let t = if script {
+            t.to_owned()
+        } else {
+            t.replace('\'', "\"")
+        };
+        let text: String = t.split_whitespace().collect();
+        format!("{}|{}|{text}", p.path.join("/"), p.in_block)
+    };
+    let mut pool: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in f.removed.iter().filter(|l| meaningful(l)) {
+        *pool.entry(norm(&place_at(&bp, l.no), &l.text)).or_insert(0) += 1;
+    }
+    let mut same_added = std::collections::HashSet::new();
+    let mut back: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in f.added.iter().filter(|l| meaningful(l)) {
+        let k = norm(&place_at(&hp, l.no), &l.text);
+        if let Some(n) = pool.get_mut(&k).filter(|n| **n > 0) {
+            *n -= 1;
+            same_added.insert(l.no);
+            *back.entry(k).or_insert(0) += 1;
+        }
+    }
+    let mut same_removed = std::collections::HashSet::new();
+    for l in f.removed.iter().filter(|l| meaningful(l)) {
+        let k = norm(&place_at(&bp, l.no), &l.text);
+        if let Some(n) = back.get_mut(&k).filter(|n| **n > 0) {
+            *n -= 1;
+            same_removed.insert(l.no);
+        }
+    }
     let (before, after) = (triggers(base, &bp), triggers(head, &hp));
     if let Some(t) = after
         .iter()
@@ -386,7 +421,11 @@ pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -
         push(&mut a, "a step removed".into(), line);
     }
     let mut bumps = 0usize;
-    for l in f.added.iter().filter(|l| meaningful(l)) {
+    for l in f
+        .added
+        .iter()
+        .filter(|l| meaningful(l) && !same_added.contains(&l.no))
+    {
         let p = place_at(&hp, l.no);
         if let Some((action, r)) = uses_of(&l.text).filter(|_| !p.in_block) {
             let before = removed_uses.iter().find(|(b, _)| b == &action);
@@ -412,7 +451,11 @@ pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -
             push(&mut a, why, Some(l.no));
         }
     }
-    for l in f.removed.iter().filter(|l| meaningful(l)) {
+    for l in f
+        .removed
+        .iter()
+        .filter(|l| meaningful(l) && !same_removed.contains(&l.no))
+    {
         let p = place_at(&bp, l.no);
         let head_line = crate::checks::agent::head_line_of_removal(f, l.no);
         if let Some((action, _)) = uses_of(&l.text).filter(|_| !p.in_block) {
@@ -596,6 +639,24 @@ mod tests {
             "codecov-action@fedcba9876543210fedcba9876543210fedcba98",
         ));
         assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn moved_and_requoted_lines_are_no_edit() {
+        let moved = WF.replace(
+            "      - name: Test\n        run: |\n          pytest -q\n",
+            "",
+        )
+        .replace(
+            "      - uses: actions/checkout@v4\n",
+            "      - uses: actions/checkout@v4\n      - name: Test\n        run: |\n          pytest -q\n",
+        );
+        let a = judge(&moved);
+        assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+        let requoted = WF
+            .replace("\"3.12\"", "'3.12'")
+            .replace("pytest -q", "pytest  -q");
+        assert!(judge(&requoted).reasons.is_empty());
     }
 
     #[test]
