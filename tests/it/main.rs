@@ -11,6 +11,7 @@ mod hooks;
 mod hostile;
 mod leaks;
 mod ledger;
+mod quiet;
 mod report;
 mod review;
 mod rules;
