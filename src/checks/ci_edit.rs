@@ -86,7 +86,13 @@ fn places(text: &str) -> Vec<Place> {
         let mut col = indent;
         let mut rest = t;
         let mut item_start = false;
-        while stack.last().is_some_and(|(i, _)| *i >= col) {
+        // A list may sit at its key's own indentation (`steps:` then `- run:` in the same
+        // column): an item closes only deeper entries and its sibling items.
+        let item = rest.starts_with("- ") || rest == "-";
+        while stack
+            .last()
+            .is_some_and(|(i, k)| *i > col || (*i == col && (!item || k == "-")))
+        {
             stack.pop();
         }
         while let Some(r) = rest
@@ -216,6 +222,13 @@ fn env_matters(name: &str, line: &str) -> bool {
     credential || unsafe_switch || untrusted
 }
 
+/// The scalar value of a `key: value` line, without a trailing comment or quotes.
+fn value_of(t: &str) -> &str {
+    let v = t.split_once(':').map(|(_, v)| v).unwrap_or("");
+    let v = v.split(" #").next().unwrap_or(v).trim();
+    v.trim_matches(|c| c == '"' || c == '\'')
+}
+
 fn meaningful(l: &Line) -> bool {
     let t = l.text.trim();
     !t.is_empty() && !t.starts_with('#')
@@ -243,7 +256,7 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
     }
     if has("permissions") {
         // Narrowing the token (`contents: read`, `{}`, dropping a `write`) is hardening.
-        let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+        let value = value_of(t);
         let narrows = if added {
             matches!(value, "read" | "none" | "{}" | "read-all")
         } else {
@@ -256,7 +269,7 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
     }
     if p.key.as_deref() == Some("continue-on-error") {
         // Dropping it makes failures count again; adding it (other than `false`) hides them.
-        let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+        let value = value_of(t);
         return (added && value != "false")
             .then(|| "a step or job condition (`if:` / `continue-on-error:`)".into());
     }
@@ -271,7 +284,7 @@ fn workflow_line_reason(p: &Place, text: &str, added: bool) -> Option<String> {
     if let Some(i) = all.iter().position(|k| *k == "with") {
         if p.key.as_deref() == Some("persist-credentials") {
             // `false` is the hardened setting: adding it (or dropping `true`) is no weakening.
-            let value = t.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+            let value = value_of(t);
             let hardens = (value == "false") == added;
             return (!hardens).then(|| "a security-relevant action input".into());
         }
@@ -657,6 +670,21 @@ mod tests {
             .replace("\"3.12\"", "'3.12'")
             .replace("pytest -q", "pytest  -q");
         assert!(judge(&requoted).reasons.is_empty());
+    }
+
+    #[test]
+    fn lists_at_their_keys_indentation() {
+        let base = "jobs:\n  t:\n    steps:\n    - name: Test\n      run: |\n        make test\n    - uses: actions/checkout@v4\n";
+        let p = places(base);
+        assert_eq!(p[4].path, ["jobs", "t", "steps", "-"]);
+        assert!(p[6].in_block && p[6].path.contains(&"run".to_string()));
+        assert_eq!(p[7].path, ["jobs", "t", "steps", "-"]);
+        // Re-indenting the list is no edit.
+        let head = "jobs:\n  t:\n    steps:\n      - name: Test\n        run: |\n          make test\n      - uses: actions/checkout@v4 # pinned later\n";
+        let a = assess_workflow(&change(base, head), Some(base), Some(head));
+        assert!(a.reasons.is_empty(), "{:?}", a.reasons);
+        // A value's trailing comment does not hide that it narrows a permission.
+        assert_eq!(value_of("contents: read #  to fetch code"), "read");
     }
 
     #[test]
