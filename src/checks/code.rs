@@ -9,7 +9,8 @@
 //! finding's line or the line above hide it only when they were already there at the base. A
 //! suppression added by the same change turns the finding into a yellow `agent` finding.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::checks::{Check, Context};
 use crate::diff::{FileChange, FileStatus, Hunk, Line};
@@ -172,7 +173,7 @@ impl CodeRules {
     /// otherwise be reported on a baseline).
     pub fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.file_findings(ctx, f, !ctx.scan, &mut out);
+        self.file_findings(ctx, f, !ctx.scan, &mut out, None);
         out
     }
 
@@ -180,7 +181,7 @@ impl CodeRules {
     /// runs (the `agent` rules need their fixtures tested too).
     pub fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.file_findings(ctx, f, true, &mut out);
+        self.file_findings(ctx, f, true, &mut out, None);
         out
     }
 
@@ -250,6 +251,7 @@ impl CodeRules {
         f: &FileChange,
         agent_rules: bool,
         out: &mut Vec<Finding>,
+        moved: Option<&OnceLock<HashSet<String>>>,
     ) {
         if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
             return;
@@ -291,7 +293,7 @@ impl CodeRules {
             );
         }
         if out.len() > start && !ctx.scan {
-            settle_with_base(ctx, f, &rules, out, start);
+            settle_with_base(ctx, f, &rules, out, start, moved);
         }
     }
 
@@ -451,6 +453,17 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect()
 }
 
+/// Every line the change removes, without whitespace.
+fn removed_lines(ctx: &Context<'_>) -> HashSet<String> {
+    ctx.changes
+        .files
+        .iter()
+        .flat_map(|x| x.removed.iter())
+        .map(|l| squash(&l.text))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
 /// The index of the hunk that holds head line `no`.
 fn hunk_of(f: &FileChange, no: u32) -> Option<usize> {
     f.hunks
@@ -504,6 +517,7 @@ fn settle_with_base(
     rules: &[&Rule],
     out: &mut Vec<Finding>,
     start: usize,
+    moved: Option<&OnceLock<HashSet<String>>>,
 ) {
     let agent_rule = |id: &str| rules.iter().any(|r| r.id == id && r.kind == Kind::Agent);
     if ctx.config.generated.skip_agent_rules
@@ -535,14 +549,16 @@ fn settle_with_base(
         return;
     }
     let added: HashMap<u32, &str> = f.added.iter().map(|l| (l.no, l.text.as_str())).collect();
-    // Lines the change removes anywhere (code moved between files counts as moved).
-    let mut removed_same: HashMap<String, usize> = HashMap::new();
-    for l in ctx.changes.files.iter().flat_map(|x| x.removed.iter()) {
-        let k = squash(&l.text);
-        if !k.is_empty() {
-            *removed_same.entry(k).or_insert(0) += 1;
+    // Lines the change removes anywhere (code moved between files counts as moved), worked
+    // out once per run.
+    let local;
+    let removed_same: &HashSet<String> = match moved {
+        Some(m) => m.get_or_init(|| removed_lines(ctx)),
+        None => {
+            local = removed_lines(ctx);
+            &local
         }
-    }
+    };
     let mut at_base: HashMap<(String, usize), usize> = HashMap::new();
     let found: Vec<Finding> = out.drain(start..).collect();
     for mut fd in found {
@@ -555,11 +571,7 @@ fn settle_with_base(
             out.push(fd);
             continue;
         }
-        let same = removed_same
-            .get_mut(&squash(text))
-            .filter(|n| **n > 0)
-            .map(|n| *n -= 1)
-            .is_some();
+        let same = removed_same.contains(&squash(text));
         let paired = !same
             && !f.removed.is_empty()
             && hunk_of(f, no).is_some_and(|h| {
@@ -614,13 +626,14 @@ impl Check for CodeRules {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         use rayon::prelude::*;
+        let moved = OnceLock::new();
         let per_file: Vec<Vec<Finding>> = ctx
             .changes
             .files
             .par_iter()
             .map(|f| {
                 let mut out = Vec::new();
-                self.file_findings(ctx, f, !ctx.scan, &mut out);
+                self.file_findings(ctx, f, !ctx.scan, &mut out, Some(&moved));
                 out
             })
             .collect();
