@@ -1477,6 +1477,32 @@ fn an_upgrade_that_stays_vulnerable_is_info_naming_the_fix() {
         msg.starts_with("still affected") && msg.contains("1.5.5"),
         "{msg}"
     );
+    // The lockfile splits the package into two versions (as uv.lock does by environment
+    // markers): the version added beside the base's is still affected, not new.
+    let split = regex_at("1.1.6")
+        + "\n[[package]]\nname = \"regex\"\nversion = \"1.1.7\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"2a11647b6b25ff05a515cb92c365cec08801e83423a235b51e231e1808747286\"\n";
+    repo.write("Cargo.lock", &split);
+    repo.commit("split regex into two versions");
+    let out = run(&repo);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let added = findings
+        .iter()
+        .find(|f| f["rule"] == "RUSTSEC-2022-0013" && f["package"]["version"] == "1.1.7")
+        .expect("the added version is reported");
+    assert_eq!(added["severity"], "info", "{added}");
+    assert!(
+        added["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("still affected"),
+        "{added}"
+    );
     // From a clean version into the same vulnerable range it still blocks.
     repo.write("Cargo.lock", REGEX_OK);
     repo.commit("clean");
