@@ -506,9 +506,10 @@ fn base_matches(ctx: &Context<'_>, f: &FileChange, rule: &Rule, h: usize) -> usi
 ///   (re-indented, or with another argument), or an action that was already referenced by a
 ///   mutable tag.
 ///
-/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Code and
-/// secret findings on an edited line stay, at most yellow (the edit may feed the same sink other
-/// input); other moved or re-edited findings stay visible as info. Code findings in test files
+/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Code
+/// findings on an edited line stay, at most yellow (the edit may feed the same sink other
+/// input); secrets on an edited line are new values and stay as they are; other moved or
+/// re-edited findings stay visible as info. Code findings in test files
 /// are at most yellow. Agent rules also do not apply to generated or vendored files
 /// (`generated.skip-agent-rules`): their hazards belong to the source files.
 fn settle_with_base(
@@ -572,7 +573,10 @@ fn settle_with_base(
             continue;
         }
         let same = removed_same.contains(&squash(text));
+        // A secret on an edited line is a new value (a rotated key is a new secret): only an
+        // identical, moved line was there before.
         let paired = !same
+            && fd.kind != Kind::Secret
             && !f.removed.is_empty()
             && hunk_of(f, no).is_some_and(|h| {
                 let Some(rule) = rules.iter().find(|r| r.id == fd.rule) else {
@@ -595,7 +599,7 @@ fn settle_with_base(
         if fd.kind == Kind::Agent {
             continue;
         }
-        if paired && matches!(fd.kind, Kind::Code | Kind::Secret) {
+        if paired && fd.kind == Kind::Code {
             // An edited line that keeps a risky pattern: the edit may have made it worse (other
             // input reaching the same sink), so a human looks, but it does not block.
             if fd.severity == Severity::Red {
@@ -784,6 +788,22 @@ mod tests {
         assert!(
             !found.is_empty() && found.iter().all(|f| f.severity != Severity::Red),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_rotated_secret_on_an_edited_line_is_still_new() {
+        let old = "AKIAZ7Q3XK2M4PLW9RTB";
+        let new = "AKIAQ5N8VJ3H6TY2WCDF";
+        let diff = format!("diff --git a/app/cfg.py b/app/cfg.py\n--- a/app/cfg.py\n+++ b/app/cfg.py\n@@ -1,1 +1,1 @@\n-AWS_KEY = \"{old}\"\n+AWS_KEY = \"{new}\"\n");
+        let found: Vec<_> = run_diff(&diff)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Secret)
+            .collect();
+        assert!(!found.is_empty(), "the new key is found");
+        assert!(
+            found.iter().any(|f| f.severity == Severity::Red),
+            "a new key value blocks as it would on a new line: {found:?}"
         );
     }
 }
