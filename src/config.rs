@@ -114,6 +114,27 @@ pub struct Config {
     pub review: ReviewConfig,
     /// Audit ledger settings.
     pub ledger: LedgerConfig,
+    /// Generated and vendored files.
+    pub generated: GeneratedConfig,
+}
+
+/// Generated and vendored files (see `checks::generated` for the built-in list).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GeneratedConfig {
+    /// Skip the agent rules (new suppressions, skipped tests) on generated files.
+    pub skip_agent_rules: bool,
+    /// Extra path globs of generated or vendored files.
+    pub paths: Vec<String>,
+}
+
+impl Default for GeneratedConfig {
+    fn default() -> Self {
+        GeneratedConfig {
+            skip_agent_rules: true,
+            paths: Vec::new(),
+        }
+    }
 }
 
 /// A severity override value.
@@ -264,7 +285,9 @@ pub struct AllowedPackage {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReviewConfig {
-    /// Logins (or commit emails) of coding agents and bots: never allowed to decide.
+    /// Coding agents: logins, commit author names or commit emails, each matched whole (see
+    /// `review::provenance`). A change authored or co-authored by one gets the `agent` tier;
+    /// none of them may decide. Setting the list replaces the defaults.
     pub agents: Vec<String>,
     /// Branch prefixes that mark an agent's change.
     pub agent_branch_prefixes: Vec<String>,
@@ -279,12 +302,28 @@ pub struct ReviewConfig {
 impl Default for ReviewConfig {
     fn default() -> Self {
         ReviewConfig {
-            agents: vec![
-                "copilot-swe-agent[bot]".into(),
-                "devin-ai-integration[bot]".into(),
-                "codex".into(),
-                "claude".into(),
-            ],
+            // Coding agents as they appear as PR authors, commit authors and
+            // `Co-authored-by:` trailers. Dependency and CI bots are deliberately absent.
+            agents: [
+                "copilot-swe-agent[bot]",
+                "Copilot",
+                "devin-ai-integration[bot]",
+                "codex",
+                "chatgpt-codex-connector[bot]",
+                "claude[bot]",
+                "noreply@anthropic.com",
+                "cursoragent@cursor.com",
+                "Cursor Agent",
+                "google-labs-jules[bot]",
+                "sweep-ai[bot]",
+                "noreply@aider.chat",
+                "amazon-q-developer[bot]",
+                "openhands@all-hands.dev",
+                "gemini-code-assist[bot]",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
             agent_branch_prefixes: vec![
                 "codex/".into(),
                 "copilot/".into(),
@@ -380,6 +419,7 @@ impl Config {
             .exclude
             .iter()
             .chain(self.ignore.iter().filter_map(|i| i.path.as_ref()))
+            .chain(self.generated.paths.iter())
         {
             if let Err(e) = globset::Glob::new(pat) {
                 return Err(Error::Config {

@@ -186,16 +186,31 @@ impl<'a> Policy<'a> {
         out
     }
 
-    /// The config's agent tier for one finding: agent-kind findings become red, dependency and
-    /// typosquat findings below yellow become yellow (every new dependency needs a human).
-    /// Whether it raised the finding.
+    /// The config's agent tier for one finding: yellow agent-kind findings become red and info
+    /// ones yellow (an agent's harmless CI edit still needs a human, it does not block on its
+    /// own), dependency and typosquat findings below yellow become yellow (every new dependency
+    /// needs a human). Whether it raised the finding.
     fn agent_tier(&self, f: &mut Finding) -> bool {
         let tier = &self.config.review.agent;
-        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity != Severity::Red {
+        let pending = || {
+            Some(Review {
+                state: ReviewState::Pending,
+                by: None,
+                reason: None,
+            })
+        };
+        if tier.agent_findings_red && f.kind == Kind::Agent && f.severity == Severity::Yellow {
             f.severity = Severity::Red;
             f.review = None;
             f.notes.push(
                 "raised to red: agent-written change (review.agent.agent-findings-red)".into(),
+            );
+            true
+        } else if tier.agent_findings_red && f.kind == Kind::Agent && f.severity == Severity::Info {
+            f.severity = Severity::Yellow;
+            f.review = pending();
+            f.notes.push(
+                "raised to yellow: agent-written change (review.agent.agent-findings-red)".into(),
             );
             true
         } else if tier.new_dependencies_yellow
@@ -203,11 +218,7 @@ impl<'a> Policy<'a> {
             && f.severity == Severity::Info
         {
             f.severity = Severity::Yellow;
-            f.review = Some(Review {
-                state: ReviewState::Pending,
-                by: None,
-                reason: None,
-            });
+            f.review = pending();
             f.notes.push("raised to yellow: new dependency in an agent-written change (review.agent.new-dependencies-yellow)".into());
             true
         } else {
@@ -360,13 +371,32 @@ mod tests {
                 "m",
             )
             .with_fingerprint("c", 0),
+            Finding::new(
+                "ci-workflow-edited",
+                Kind::Agent,
+                Severity::Info,
+                ".github/workflows/ci.yml",
+                Some(3),
+                "m",
+            )
+            .with_fingerprint("d", 0),
         ];
         let d = Policy::new(&cfg, time::macros::date!(2026 - 01 - 01))
             .agent_written(true)
             .decide(fs);
         let by = |rule: &str| d.findings.iter().find(|f| f.rule == rule).unwrap().clone();
-        let fs = [by("test-skipped"), by("new-dependency"), by("python-eval")];
+        let fs = [
+            by("test-skipped"),
+            by("new-dependency"),
+            by("python-eval"),
+            by("ci-workflow-edited"),
+        ];
         let notes = d.notes;
+        assert_eq!(
+            fs[3].severity,
+            Severity::Yellow,
+            "info agent findings need a look"
+        );
         assert_eq!(fs[0].severity, Severity::Red);
         assert_eq!(fs[1].severity, Severity::Yellow);
         assert_eq!(
@@ -374,6 +404,6 @@ mod tests {
             Some(ReviewState::Pending)
         );
         assert_eq!(fs[2].severity, Severity::Yellow);
-        assert!(notes[0].contains("raised 2"));
+        assert!(notes[0].contains("raised 3"));
     }
 }

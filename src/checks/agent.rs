@@ -144,6 +144,14 @@ fn assertion_re() -> &'static Regex {
 /// Whether a line is an assertion (and not a comment mentioning one).
 pub fn is_assertion(line: &str) -> bool {
     let t = line.trim_start();
+    // Imports of assertion helpers (`import static …assertThat;`, `from x import assert_y`,
+    // `use pretty_assertions::assert_eq;`) assert nothing.
+    if ["import ", "from ", "use ", "using ", "require ", "#include"]
+        .iter()
+        .any(|k| t.starts_with(k))
+    {
+        return false;
+    }
     if t.starts_with('#')
         || t.starts_with("//")
         || t.starts_with("/*")
@@ -156,7 +164,7 @@ pub fn is_assertion(line: &str) -> bool {
 }
 
 /// The head line nearest to where base line `b` was removed.
-fn head_line_of_removal(f: &FileChange, b: u32) -> Option<u32> {
+pub(crate) fn head_line_of_removal(f: &FileChange, b: u32) -> Option<u32> {
     let h = f
         .hunks
         .iter()
@@ -274,6 +282,33 @@ fn removed_assertions(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+/// Reads a file at both revisions and judges a GitHub workflow or pre-commit config edit (see
+/// [`ci_edit`](crate::checks::ci_edit)); None for the files that stay yellow on any edit.
+fn assess(ctx: &Context<'_>, f: &FileChange) -> Result<Option<crate::checks::ci_edit::Assessment>> {
+    use crate::checks::ci_edit;
+    let path = f.path();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let workflow = path.starts_with(".github/workflows/")
+        && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    let precommit = name == ".pre-commit-config.yaml" || name == ".pre-commit-config.yml";
+    if !(workflow || precommit) {
+        return Ok(None);
+    }
+    let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned());
+    let (base, head) = match ctx.revs {
+        Some(r) if f.status == FileStatus::Modified => (
+            text(r.base(f.old_path.as_deref().unwrap_or(path))?),
+            text(r.head(path)?),
+        ),
+        _ => (None, None),
+    };
+    Ok(Some(if workflow {
+        ci_edit::assess_workflow(f, base.as_deref(), head.as_deref())
+    } else {
+        ci_edit::assess_precommit(f, base.as_deref(), head.as_deref())
+    }))
+}
+
 impl Check for GateEdits {
     fn name(&self) -> &'static str {
         "gate-edits"
@@ -291,16 +326,38 @@ impl Check for GateEdits {
         for f in &ctx.changes.files {
             let hit = classify(f.path()).or_else(|| f.old_path.as_deref().and_then(classify));
             let Some(s) = hit else { continue };
-            let line = f.added.first().map(|l| l.no);
-            let msg = format!(
+            let mut line = f.added.first().map(|l| l.no);
+            let mut severity = Severity::Yellow;
+            let mut msg = format!(
                 "This change {} {} (`{}`). {}",
                 verb(f),
                 s.what,
                 f.path(),
                 s.fix
             );
-            let mut finding =
-                Finding::new(s.rule, Kind::Agent, Severity::Yellow, f.path(), line, msg);
+            if let Some(a) = assess(ctx, f)? {
+                if a.reasons.is_empty() {
+                    severity = Severity::Info;
+                    msg = format!(
+                        "This change {} {} (`{}`): {}.",
+                        verb(f),
+                        s.what,
+                        f.path(),
+                        a.benign
+                    );
+                } else {
+                    line = a.line.or(line);
+                    msg = format!(
+                        "This change {} {} (`{}`) and touches {}. {}",
+                        verb(f),
+                        s.what,
+                        f.path(),
+                        a.reasons.join("; "),
+                        s.fix
+                    );
+                }
+            }
+            let mut finding = Finding::new(s.rule, Kind::Agent, severity, f.path(), line, msg);
             finding.cwe = vec!["CWE-693".into()];
             finding.snippet = f.added.first().map(|l| l.text.clone());
             out.push(finding.with_fingerprint(&format!("{}:{}", verb(f), f.path()), 0));
@@ -375,6 +432,9 @@ mod tests {
             "// expect(x)",
             "x = compute()",
             "reassertion = 1",
+            "import static com.google.common.truth.Truth.assertThat;",
+            "from tests.helpers import assert_ok",
+            "use pretty_assertions::assert_eq;",
         ] {
             assert!(!is_assertion(l), "{l}");
         }

@@ -9,7 +9,8 @@
 //! finding's line or the line above hide it only when they were already there at the base. A
 //! suppression added by the same change turns the finding into a yellow `agent` finding.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::checks::hidden::{nfkc_applies, nfkc_line};
 use crate::checks::runs_as::{notebook_code, rule_path};
@@ -255,7 +256,7 @@ impl CodeRules {
     /// otherwise be reported on a baseline).
     pub fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.file_findings(ctx, f, !ctx.scan, &mut out);
+        self.file_findings(ctx, f, !ctx.scan, &mut out, None);
         out
     }
 
@@ -263,7 +264,7 @@ impl CodeRules {
     /// runs (the `agent` rules need their fixtures tested too).
     pub fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
-        self.file_findings(ctx, f, true, &mut out);
+        self.file_findings(ctx, f, true, &mut out, None);
         out
     }
 
@@ -358,6 +359,7 @@ impl CodeRules {
         f: &FileChange,
         agent_rules: bool,
         out: &mut Vec<Finding>,
+        moved: Option<&OnceLock<HashSet<String>>>,
     ) {
         if f.binary || f.status == FileStatus::Deleted || f.added.is_empty() {
             return;
@@ -387,6 +389,7 @@ impl CodeRules {
         if rules.is_empty() {
             return;
         }
+        let start = out.len();
         let cells: Option<HashMap<u32, String>> = notebook.then(|| match &head_text {
             Some(t) => notebook_code(t),
             // No head revision (a plain diff): every JSON string line of the change.
@@ -462,6 +465,9 @@ impl CodeRules {
                 &mut occurrences,
                 out,
             );
+        }
+        if out.len() > start && !ctx.scan {
+            settle_with_base(ctx, f, &rules, out, start, moved);
         }
     }
 
@@ -632,6 +638,181 @@ impl CodeRules {
     }
 }
 
+/// A line without any whitespace: re-indented or re-wrapped copies compare equal.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// Every line the change removes, without whitespace.
+fn removed_lines(ctx: &Context<'_>) -> HashSet<String> {
+    ctx.changes
+        .files
+        .iter()
+        .flat_map(|x| x.removed.iter())
+        .map(|l| squash(&l.text))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// The index of the hunk that holds head line `no`.
+fn hunk_of(f: &FileChange, no: u32) -> Option<usize> {
+    f.hunks
+        .iter()
+        .position(|h| h.new_start <= no && no < h.new_start.saturating_add(h.new_len))
+}
+
+/// How many times `rule` matches the removed (base) lines of hunk `h`.
+fn base_matches(ctx: &Context<'_>, f: &FileChange, rule: &Rule, h: usize) -> usize {
+    let Some(hunk) = f.hunks.get(h) else {
+        return 0;
+    };
+    let end = hunk.old_start.saturating_add(hunk.old_len);
+    let mut text = String::new();
+    for l in f
+        .removed
+        .iter()
+        .filter(|l| hunk.old_start <= l.no && l.no < end)
+    {
+        text.push_str(&l.text);
+        text.push('\n');
+    }
+    if text.is_empty() {
+        return 0;
+    }
+    let path = f.old_path.as_deref().unwrap_or(f.path());
+    let hits = ctx.rules.prefilter_for(path, &text);
+    if !hits.iter().any(|h| *h) {
+        return 0;
+    }
+    ctx.rules.matches(rule, &text, &hits).len()
+}
+
+/// Compares the findings of one file (`out[start..]`) with what the base version already had,
+/// so that only what the change introduces holds it:
+/// - a finding on an added line that equals (modulo whitespace) a line the change removed from
+///   the same file was there before (moved or re-indented code);
+/// - a rule that matched the removed lines of the same hunk as many times was there before too:
+///   a re-edited line that keeps its `# type: ignore`, `//nolint` or `eslint-disable`
+///   (re-indented, or with another argument), or an action that was already referenced by a
+///   mutable tag.
+///
+/// Such `agent` findings ("a suppression was added") are dropped: nothing was added. Code
+/// findings on an edited line stay, at most yellow (the edit may feed the same sink other
+/// input); secrets on an edited line are new values and stay as they are; other moved or
+/// re-edited findings stay visible as info. Code findings in test files
+/// are at most yellow. Agent rules also do not apply to generated or vendored files
+/// (`generated.skip-agent-rules`): their hazards belong to the source files.
+fn settle_with_base(
+    ctx: &Context<'_>,
+    f: &FileChange,
+    rules: &[&Rule],
+    out: &mut Vec<Finding>,
+    start: usize,
+    moved: Option<&OnceLock<HashSet<String>>>,
+) {
+    let agent_rule = |id: &str| rules.iter().any(|r| r.id == id && r.kind == Kind::Agent);
+    if ctx.config.generated.skip_agent_rules
+        && out[start..].iter().any(|x| agent_rule(&x.rule))
+        && crate::checks::generated::is_generated(ctx, f)
+    {
+        let mut i = start;
+        while i < out.len() {
+            if agent_rule(&out[i].rule) {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    // Code in test files runs against the tests' own data: a risky pattern there needs a look,
+    // it does not block on its own.
+    if crate::checks::agent::is_test_file(f.path()) {
+        for fd in out[start..]
+            .iter_mut()
+            .filter(|x| x.kind == Kind::Code && x.severity == Severity::Red)
+        {
+            fd.severity = Severity::Yellow;
+            fd.notes
+                .push("yellow, not red: the pattern is in a test file".into());
+        }
+    }
+    if out.len() == start || !ctx.changes.files.iter().any(|x| !x.removed.is_empty()) {
+        return;
+    }
+    let added: HashMap<u32, &str> = f.added.iter().map(|l| (l.no, l.text.as_str())).collect();
+    // Lines the change removes anywhere (code moved between files counts as moved), worked
+    // out once per run.
+    let local;
+    let removed_same: &HashSet<String> = match moved {
+        Some(m) => m.get_or_init(|| removed_lines(ctx)),
+        None => {
+            local = removed_lines(ctx);
+            &local
+        }
+    };
+    let mut at_base: HashMap<(String, usize), usize> = HashMap::new();
+    let found: Vec<Finding> = out.drain(start..).collect();
+    for mut fd in found {
+        let text = fd.line.and_then(|no| added.get(&no).copied());
+        let (Some(no), Some(text)) = (fd.line, text) else {
+            out.push(fd);
+            continue;
+        };
+        if fd.rule == "suppression-added-by-change" {
+            out.push(fd);
+            continue;
+        }
+        let same = removed_same.contains(&squash(text));
+        // A secret on an edited line is a new value (a rotated key is a new secret): only an
+        // identical, moved line was there before.
+        let paired = !same
+            && fd.kind != Kind::Secret
+            && !f.removed.is_empty()
+            && hunk_of(f, no).is_some_and(|h| {
+                let Some(rule) = rules.iter().find(|r| r.id == fd.rule) else {
+                    return false;
+                };
+                let n = at_base
+                    .entry((fd.rule.clone(), h))
+                    .or_insert_with(|| base_matches(ctx, f, rule, h));
+                if *n > 0 {
+                    *n -= 1;
+                    true
+                } else {
+                    false
+                }
+            });
+        if !(same || paired) {
+            out.push(fd);
+            continue;
+        }
+        if fd.kind == Kind::Agent {
+            continue;
+        }
+        if paired && fd.kind == Kind::Code {
+            // An edited line that keeps a risky pattern: the edit may have made it worse (other
+            // input reaching the same sink), so a human looks, but it does not block.
+            if fd.severity == Severity::Red {
+                fd.severity = Severity::Yellow;
+            }
+            fd.notes
+                .push("not red: the same rule matched the lines this edit replaced at base".into());
+            out.push(fd);
+            continue;
+        }
+        fd.severity = Severity::Info;
+        fd.review = None;
+        fd.message = format!(
+            "Already in the base version (the change {} this line): {}",
+            if same { "moves or re-indents" } else { "edits" },
+            fd.message
+        );
+        fd.notes
+            .push("not introduced by this change: the base version had the same finding".into());
+        out.push(fd);
+    }
+}
+
 impl Check for CodeRules {
     fn name(&self) -> &'static str {
         "code-rules"
@@ -643,13 +824,14 @@ impl Check for CodeRules {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>> {
         use rayon::prelude::*;
+        let moved = OnceLock::new();
         let per_file: Vec<Vec<Finding>> = ctx
             .changes
             .files
             .par_iter()
             .map(|f| {
                 let mut out = Vec::new();
-                self.file_findings(ctx, f, !ctx.scan, &mut out);
+                self.file_findings(ctx, f, !ctx.scan, &mut out, Some(&moved));
                 out
             })
             .collect();
@@ -741,5 +923,83 @@ mod tests {
             assert_eq!(a, b, "{text:?}");
         }
         assert!(!key(CodeRules.text(&ctx, "m.py", "eval(x)")).is_empty());
+    }
+
+    fn run_diff(diff: &str) -> Vec<Finding> {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let changes = crate::diff::parse(diff.as_bytes()).unwrap();
+        let cfg = crate::config::Config::default();
+        let ctx = Context::new(crate::checks::Shared::new(&changes, &cfg, &rules));
+        CodeRules.run(&ctx).unwrap()
+    }
+
+    #[test]
+    fn a_re_edited_suppression_line_is_not_a_new_suppression() {
+        // Re-indented, and with another argument: the base line carried the same `//nolint`.
+        let edited = "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -1,3 +1,3 @@\n func f() {\n-\tx := g() //nolint:errcheck\n+\t\tx := g() //nolint:errcheck,unused\n }\n";
+        let found = run_diff(edited);
+        assert!(
+            !found.iter().any(|f| f.rule == "nolint-comment"),
+            "{found:?}"
+        );
+        // A suppression on a line that had none is new.
+        let added = "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -1,3 +1,3 @@\n func f() {\n-\tx := g()\n+\tx := g() //nolint:errcheck\n }\n";
+        let found = run_diff(added);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == "nolint-comment" && f.severity == Severity::Yellow),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn moved_code_is_info_and_test_code_does_not_block() {
+        let line = "    subprocess.run(cmd, shell=True)";
+        let fresh = format!("diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,2 @@\n import subprocess\n+{line}\n");
+        let red: Vec<_> = run_diff(&fresh)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            red.iter().any(|f| f.severity == Severity::Red),
+            "a new shell=True blocks: {red:?}"
+        );
+        // The same line moved from another file of the change, re-indented.
+        let moved = format!("diff --git a/app/old.py b/app/old.py\n--- a/app/old.py\n+++ b/app/old.py\n@@ -1,2 +1,1 @@\n import subprocess\n-{}\ndiff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n@@ -1,1 +1,2 @@\n import subprocess\n+{line}\n", line.trim());
+        let found: Vec<_> = run_diff(&moved)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|f| f.severity == Severity::Info),
+            "{found:?}"
+        );
+        // In a test file it is yellow.
+        let test = fresh.replace("app/x.py", "tests/test_x.py");
+        let found: Vec<_> = run_diff(&test)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Code)
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|f| f.severity != Severity::Red),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_rotated_secret_on_an_edited_line_is_still_new() {
+        let old = "AKIAZ7Q3XK2M4PLW9RTB";
+        let new = "AKIAQ5N8VJ3H6TY2WCDF";
+        let diff = format!("diff --git a/app/cfg.py b/app/cfg.py\n--- a/app/cfg.py\n+++ b/app/cfg.py\n@@ -1,1 +1,1 @@\n-AWS_KEY = \"{old}\"\n+AWS_KEY = \"{new}\"\n");
+        let found: Vec<_> = run_diff(&diff)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Secret)
+            .collect();
+        assert!(!found.is_empty(), "the new key is found");
+        assert!(
+            found.iter().any(|f| f.severity == Severity::Red),
+            "a new key value blocks as it would on a new line: {found:?}"
+        );
     }
 }

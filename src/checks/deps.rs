@@ -83,12 +83,32 @@ pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<
             (_, Some(fix)) => msg.push_str(&format!(". Upgrade to {fix}")),
             (_, None) => msg.push_str(". No fixed version is known: replace the package or accept the risk with an ignore entry"),
         }
-        if matches!(
-            change.kind,
-            ChangeKind::Upgraded { .. } | ChangeKind::Downgraded { .. }
-        ) && before.iter().any(|b| b.primary() == m.primary())
-        {
-            msg.push_str(" (the base version was affected too)");
+        // What the change introduces is held; an advisory the base already had is not new.
+        let base_had_it = before
+            .iter()
+            .any(|b| b.primary() == m.primary() || m.ids.iter().any(|i| b.ids.contains(i)));
+        if base_had_it {
+            let fix = match &m.fixed {
+                Some(fix) => format!("fixed in {fix}: consider {fix}"),
+                None => "no fixed version is known".to_owned(),
+            };
+            let mut f = finding(
+                dep,
+                m,
+                Severity::Info,
+                format!(
+                    "still affected: {} {} has a {} the base version already had ({}): {}; {fix}.",
+                    dep.name,
+                    ver,
+                    describe(m),
+                    m.primary(),
+                    m.summary.trim()
+                ),
+            );
+            f.notes
+                .push("not introduced by this change: the base version was affected too".into());
+            out.push(f);
+            continue;
         }
         msg.push('.');
         out.push(finding(dep, m, m.finding_severity(), msg));
@@ -113,6 +133,30 @@ pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<
         }
     }
     out
+}
+
+/// Exact versions of `dep`'s package that the same file locked at base.
+fn base_versions(ctx: &Context<'_>, dep: &Dep) -> Result<Vec<String>> {
+    let name = crate::ecosystem::normalize_name(dep.ecosystem, &dep.name);
+    let mut out: Vec<String> = Vec::new();
+    for fd in ctx.file_deps()? {
+        if fd.path != dep.path {
+            continue;
+        }
+        for e in &fd.base {
+            let Some(v) = e.dep.version.as_deref() else {
+                continue;
+            };
+            if e.dep.exact
+                && e.dep.ecosystem == dep.ecosystem
+                && crate::ecosystem::normalize_name(e.dep.ecosystem, &e.dep.name) == name
+                && !out.iter().any(|o| o == v)
+            {
+                out.push(v.to_owned());
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Check for Advisories {
@@ -187,6 +231,15 @@ impl Check for Advisories {
             let before = match (&change.kind, dep.exact) {
                 (ChangeKind::Upgraded { from } | ChangeKind::Downgraded { from }, true) => {
                     db.matches(dep.ecosystem, &dep.name, Some(from))?
+                }
+                // A version added next to ones the file already locks (uv.lock splitting one
+                // package into two versions by environment markers): the base versions' matches.
+                (ChangeKind::Added, true) => {
+                    let mut b = Vec::new();
+                    for v in base_versions(ctx, dep)? {
+                        b.extend(db.matches(dep.ecosystem, &dep.name, Some(&v))?);
+                    }
+                    b
                 }
                 _ => Vec::new(),
             };

@@ -31,6 +31,92 @@ fn host_allowed(url: &str, allowed: &[String]) -> bool {
     })
 }
 
+/// `algorithm-digest` parts of an integrity value (SRI `sha512-… sha1-…`; a plain hex checksum
+/// such as Cargo's is its own algorithm, `""`).
+fn digests(v: &str) -> Vec<(&str, &str)> {
+    v.split_whitespace()
+        .map(|d| match d.split_once('-') {
+            Some((alg, rest))
+                if !alg.is_empty()
+                    && alg.len() <= 10
+                    && alg.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                (alg, rest)
+            }
+            _ => ("", d),
+        })
+        .collect()
+}
+
+/// Whether the checksum `now` contradicts the base's `olds` for the same name and version:
+/// only digests of the same algorithm are compared, so npm's move from `sha1-…` to `sha512-…`
+/// (or a hash added next to another) is no change of content.
+fn integrity_changed(now: &str, olds: &[&String]) -> bool {
+    let now = digests(now);
+    let mut compared = false;
+    for old in olds {
+        for (alg, digest) in digests(old) {
+            for (a, d) in &now {
+                if *a == alg {
+                    if *d == digest {
+                        return false;
+                    }
+                    compared = true;
+                }
+            }
+        }
+    }
+    compared
+}
+
+/// Percent-decoding of the few escapes npm registries use in tarball paths (`%2f`, `%40`).
+fn decode_path(s: &str) -> String {
+    s.replace("%2f", "/")
+        .replace("%2F", "/")
+        .replace("%40", "@")
+}
+
+/// When a registry-style tarball URL (`…/<name>/-/<basename>-<version>.tgz`) names another
+/// package or version than the lock entry, what it names. `name` may be an npm alias spec
+/// (`npm:real@1.0.0` as a v1 lockfile version). URLs of another shape say nothing and pass.
+fn tarball_mismatch(url: &str, name: &str, version: Option<&str>) -> Option<String> {
+    let version = version?;
+    let (name, version) = match version.strip_prefix("npm:") {
+        Some(alias) => {
+            let i = crate::deps::version_at(alias)?;
+            (&alias[..i], &alias[i + 1..])
+        }
+        None => (name, version),
+    };
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let path = path.split_once("://").map_or(path, |(_, r)| r);
+    let path = decode_path(path);
+    let (before, file) = path.rsplit_once("/-/")?;
+    if file.contains('/') {
+        return None;
+    }
+    let stem = file.strip_suffix(".tgz")?;
+    // The package path ends the part before `/-/`: `@scope/name` or `name`.
+    let mut comps = before.rsplit('/');
+    let last = comps.next()?;
+    let url_name = match comps.next() {
+        Some(scope) if scope.starts_with('@') => format!("{scope}/{last}"),
+        _ => last.to_owned(),
+    };
+    let base = url_name.rsplit('/').next().unwrap_or(&url_name);
+    let url_version = stem.strip_prefix(base).and_then(|v| v.strip_prefix('-'));
+    let same_name = url_name.eq_ignore_ascii_case(name);
+    // Build metadata is not part of an npm version's tarball name.
+    let want = version.split('+').next().unwrap_or(version);
+    if same_name && url_version == Some(want) {
+        return None;
+    }
+    Some(match url_version {
+        Some(v) if !v.is_empty() => format!("{url_name}@{v}"),
+        _ => format!("{url_name} ({file})"),
+    })
+}
+
 fn mk(
     rule: &str,
     severity: Severity,
@@ -67,7 +153,7 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
         if let Some(prev) = prev {
             if let Some(now) = &e.integrity {
                 let olds: Vec<&String> = prev.iter().filter_map(|p| p.integrity.as_ref()).collect();
-                if !olds.is_empty() && !olds.contains(&now) {
+                if integrity_changed(now, &olds) {
                     out.push(mk(
                         "lockfile-integrity-changed",
                         Severity::Red,
@@ -118,6 +204,33 @@ fn lockfile_findings(fd: &deps::FileDeps, ctx: &Context<'_>, out: &mut Vec<Findi
                     format!("{at} has no `integrity` checksum in the lockfile, so its content is not verified. Regenerate the lockfile with the package manager."),
                 ));
             }
+        }
+        if npm {
+            if let Some(url) = &e.resolved {
+                if let Some(names) = tarball_mismatch(url, &d.name, d.version.as_deref()) {
+                    out.push(mk(
+                        "npm-resolved-other-package",
+                        Severity::Red,
+                        &d.path,
+                        d.line,
+                        &format!("{at} {url}"),
+                        format!(
+                            "the lockfile entry {at} resolves to the tarball of {names} ({url}): the package manager installs that tarball under this name, so another package (or another version) replaces it. Regenerate the lockfile with the package manager."
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
+        // A source that was already there at base for the same package (only the version
+        // moved, e.g. `version =` of a path dependency) is not new.
+        if d.source != DepSource::Registry
+            && fd
+                .base
+                .iter()
+                .any(|b| key(b).0 == key(e).0 && b.dep.source == d.source)
+        {
+            continue;
         }
         let (rule, what) = match &d.source {
             DepSource::Registry => continue,
@@ -305,5 +418,101 @@ mod tests {
             "https://registry.npmjs.org.evil.io/a.tgz",
             &allowed
         ));
+    }
+
+    #[test]
+    fn checksums_compare_within_one_algorithm() {
+        let sha1 = "sha1-tbq5FGZxsTaBANQCXxXVBD89yvU=".to_string();
+        let sha512 = "sha512-AAAA==".to_string();
+        // Algorithm upgrade, same version: no finding.
+        assert!(!integrity_changed("sha512-BBBB==", &[&sha1]));
+        // Same algorithm, other digest: changed.
+        assert!(integrity_changed("sha512-BBBB==", &[&sha512]));
+        assert!(!integrity_changed("sha512-AAAA==", &[&sha512]));
+        // Several digests: one common algorithm agreeing is enough; one disagreeing is a change.
+        assert!(!integrity_changed("sha512-AAAA== sha1-x", &[&sha512]));
+        assert!(integrity_changed(
+            "sha512-CCCC== sha1-tbq5FGZxsTaBANQCXxXVBD89yvU=",
+            &[&sha512]
+        ));
+        // Plain hex checksums (Cargo.lock) are one algorithm.
+        let hex = "1a11647b".to_string();
+        assert!(integrity_changed("deadbeef", &[&hex]));
+        assert!(!integrity_changed("1a11647b", &[&hex]));
+    }
+
+    #[test]
+    fn tarball_paths_name_the_entry() {
+        let ok = |u: &str, n: &str, v: &str| tarball_mismatch(u, n, Some(v));
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/is-odd/-/is-odd-3.0.1.tgz",
+                "is-odd",
+                "3.0.1"
+            ),
+            None
+        );
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/@types/node/-/node-20.1.0.tgz",
+                "@types/node",
+                "20.1.0"
+            ),
+            None
+        );
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/@types%2fnode/-/node-20.1.0.tgz",
+                "@types/node",
+                "20.1.0"
+            ),
+            None
+        );
+        assert_eq!(
+            ok(
+                "https://registry.yarnpkg.com/a/-/a-1.0.0-beta.1.tgz#0123",
+                "a",
+                "1.0.0-beta.1"
+            ),
+            None
+        );
+        // An npm alias in a v1 lockfile's version.
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/b/-/b-2.0.0.tgz",
+                "a",
+                "npm:b@2.0.0"
+            ),
+            None
+        );
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/evil/-/evil-3.0.1.tgz",
+                "is-odd",
+                "3.0.1"
+            )
+            .as_deref(),
+            Some("evil@3.0.1")
+        );
+        assert_eq!(
+            ok(
+                "https://registry.npmjs.org/is-odd/-/is-odd-1.0.0.tgz",
+                "is-odd",
+                "3.0.1"
+            )
+            .as_deref(),
+            Some("is-odd@1.0.0")
+        );
+        assert!(ok(
+            "https://registry.npmjs.org/@evil/is-odd/-/is-odd-3.0.1.tgz",
+            "is-odd",
+            "3.0.1"
+        )
+        .is_some());
+        // Other URL shapes (git, GitHub Packages download paths) say nothing.
+        assert_eq!(
+            ok("https://codeload.github.com/a/b/tar.gz/0123", "b", "1.0.0"),
+            None
+        );
     }
 }

@@ -13,10 +13,13 @@ use crate::finding::Finding;
 use crate::rules::RuleSet;
 
 pub mod agent;
+pub mod ci_edit;
 pub mod code;
 pub mod deps;
+pub mod generated;
 pub mod hidden;
 pub mod integrity;
+pub mod linters;
 pub mod private;
 pub mod redact;
 pub mod runs_as;
@@ -193,6 +196,7 @@ pub fn default_checks() -> Vec<Box<dyn Check>> {
         Box::new(code::CodeRules),
         Box::new(agent::GateEdits),
         Box::new(hidden::HiddenText),
+        Box::new(linters::LinterConfigs),
         Box::new(typosquat::Typosquat),
         Box::new(deps::Advisories),
         Box::new(integrity::LockfileIntegrity),

@@ -15,6 +15,16 @@ pub fn spec_name(spec: &str) -> &str {
     }
 }
 
+/// The real package of an npm alias spec (`string-width-cjs@npm:string-width@^4.2.0` installs
+/// `string-width`): the lock entry, its `resolved` tarball and its advisories are that package's.
+fn alias_target(spec: &str) -> Option<&str> {
+    let s = spec.trim().trim_matches('"');
+    let i = super::version_at(s)?;
+    let target = s[i + 1..].strip_prefix("npm:")?;
+    let j = super::version_at(target)?;
+    Some(&target[..j])
+}
+
 fn unquote(s: &str) -> &str {
     s.trim().trim_matches('"')
 }
@@ -101,7 +111,9 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             }
             let first = header.split(", ").next().unwrap_or(header);
             cur = Some(Pending {
-                name: spec_name(first).to_owned(),
+                name: alias_target(first)
+                    .unwrap_or_else(|| spec_name(first))
+                    .to_owned(),
                 header_line: no,
                 version: None,
                 resolved: None,

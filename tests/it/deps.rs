@@ -1561,3 +1561,184 @@ fn retracted_go_versions_come_from_the_module_cache() {
         "golang.org/x/text is not in the cache: {stderr}"
     );
 }
+
+#[test]
+fn lock_entries_resolved_to_another_packages_tarball_are_red_and_hash_upgrades_are_quiet() {
+    // Issue 16.8 (a lock entry whose `resolved` is another package's or version's tarball) and
+    // issue 17.5 (npm's sha1 -> sha512 upgrade of the same version is no content change), for
+    // npm, yarn and pnpm locks, in a real repository.
+    let repo = TempRepo::new();
+    let sha1 = "sha1-tbq5FGZxsTaBANQCXxXVBD89yvU=";
+    let sha512 = format!("sha512-{}==", "B".repeat(86));
+    let npm_lock = |odd: &str, odd_url: &str, wrappy_integrity: &str| {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+            "packages": {
+                "": {"name": "app", "version": "1.0.0"},
+                "node_modules/is-odd": {"version": odd, "resolved": odd_url,
+                    "integrity": format!("sha512-{}==", "C".repeat(86))},
+                "node_modules/wrappy": {"version": "1.0.2",
+                    "resolved": "https://registry.npmjs.org/wrappy/-/wrappy-1.0.2.tgz",
+                    "integrity": wrappy_integrity},
+                "node_modules/@scope/pkg": {"version": "2.0.0",
+                    "resolved": "https://registry.npmjs.org/@scope/pkg/-/pkg-2.0.0.tgz",
+                    "integrity": format!("sha512-{}==", "D".repeat(86))},
+                "node_modules/strip-ansi-cjs": {"name": "strip-ansi", "version": "6.0.1",
+                    "resolved": "https://registry.npmjs.org/strip-ansi/-/strip-ansi-6.0.1.tgz",
+                    "integrity": format!("sha512-{}==", "E".repeat(86))}
+            }
+        }))
+        .expect("json")
+    };
+    repo.write(
+        "package-lock.json",
+        npm_lock(
+            "3.0.0",
+            "https://registry.npmjs.org/is-odd/-/is-odd-3.0.0.tgz",
+            sha1,
+        ),
+    );
+    let yarn = |left_pad_url: &str| {
+        format!(
+            "# yarn lockfile v1\n\n\n\"string-width-cjs@npm:string-width@^4.2.0\":\n  version \"4.2.3\"\n  resolved \"https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz#e7\"\n  integrity sha512-{a}==\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n  resolved \"{left_pad_url}\"\n  integrity sha512-{b}==\n",
+            a = "F".repeat(86),
+            b = "G".repeat(86)
+        )
+    };
+    repo.write("web/yarn.lock", "# yarn lockfile v1\n\n");
+    let pnpm = |tarball: &str| {
+        format!("lockfileVersion: '9.0'\n\npackages:\n\n  is-even@1.0.0:\n    resolution: {{integrity: sha512-{h}==, tarball: {tarball}}}\n", h = "H".repeat(86))
+    };
+    repo.write(
+        "ui/pnpm-lock.yaml",
+        "lockfileVersion: '9.0'\n\npackages: {}\n",
+    );
+    repo.commit("base");
+    repo.write(
+        "package-lock.json",
+        npm_lock(
+            "3.0.1",
+            "https://registry.npmjs.org/evil-odd/-/evil-odd-3.0.1.tgz",
+            &sha512,
+        ),
+    );
+    repo.write(
+        "web/yarn.lock",
+        yarn("https://registry.yarnpkg.com/left-pad/-/left-pad-1.2.0.tgz#abc"),
+    );
+    repo.write(
+        "ui/pnpm-lock.yaml",
+        pnpm("https://registry.npmjs.org/is-odd/-/is-odd-1.0.0.tgz"),
+    );
+    repo.commit("swap tarballs");
+    let db = tempfile::tempdir().expect("tempdir");
+    let out = check_offline_with(&repo, &[("GUARDRAIL_DB_DIR", db.path())]);
+    let findings = json_findings(&out.stdout);
+    let got: Vec<(String, String, String)> = findings
+        .iter()
+        .filter(|f| f["kind"] == "supply-chain")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["severity"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(out.status.code(), Some(1), "{got:?}");
+    let red = |path: &str| {
+        got.iter()
+            .filter(|(r, s, p)| r == "npm-resolved-other-package" && s == "red" && p == path)
+            .count()
+    };
+    // is-odd@3.0.1 -> evil-odd; left-pad@1.3.0 -> left-pad 1.2.0; is-even -> is-odd.
+    assert_eq!(red("package-lock.json"), 1, "{got:?}");
+    assert_eq!(red("web/yarn.lock"), 1, "{got:?}");
+    assert_eq!(red("ui/pnpm-lock.yaml"), 1, "{got:?}");
+    // Scoped packages and npm aliases resolve to their own tarballs; wrappy's sha1 -> sha512
+    // upgrade for the same version is not a changed checksum.
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        !got.iter()
+            .any(|(r, _, _)| r == "lockfile-integrity-changed"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn an_upgrade_that_stays_vulnerable_is_info_naming_the_fix() {
+    // Issue 17.3: regex 1.1.5 -> 1.1.6 is still affected by RUSTSEC-2022-0013 (fixed in
+    // 1.5.5); the change did not introduce it, so it is info, with the fix named.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = rustsec_db(tmp.path());
+    let repo = TempRepo::new();
+    repo.write("Cargo.lock", regex_at("1.1.5"));
+    repo.commit("base");
+    repo.write("Cargo.lock", regex_at("1.1.6"));
+    repo.commit("bump regex, still vulnerable");
+    let run = |repo: &TempRepo| {
+        guardrail(repo.path())
+            .args([
+                "check",
+                "--base",
+                "HEAD~1",
+                "--format",
+                "json",
+                "--no-ledger",
+                "--db",
+            ])
+            .arg(&db)
+            .output()
+            .expect("run")
+    };
+    let out = run(&repo);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "RUSTSEC-2022-0013")
+        .expect("still reported");
+    assert_eq!(f["severity"], "info");
+    let msg = f["message"].as_str().unwrap_or("");
+    assert!(
+        msg.starts_with("still affected") && msg.contains("1.5.5"),
+        "{msg}"
+    );
+    // The lockfile splits the package into two versions (as uv.lock does by environment
+    // markers): the version added beside the base's is still affected, not new.
+    let split = regex_at("1.1.6")
+        + "\n[[package]]\nname = \"regex\"\nversion = \"1.1.7\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"2a11647b6b25ff05a515cb92c365cec08801e83423a235b51e231e1808747286\"\n";
+    repo.write("Cargo.lock", &split);
+    repo.commit("split regex into two versions");
+    let out = run(&repo);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = json_findings(&out.stdout);
+    let added = findings
+        .iter()
+        .find(|f| f["rule"] == "RUSTSEC-2022-0013" && f["package"]["version"] == "1.1.7")
+        .expect("the added version is reported");
+    assert_eq!(added["severity"], "info", "{added}");
+    assert!(
+        added["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("still affected"),
+        "{added}"
+    );
+    // From a clean version into the same vulnerable range it still blocks.
+    repo.write("Cargo.lock", REGEX_OK);
+    repo.commit("clean");
+    repo.write("Cargo.lock", regex_at("1.1.6"));
+    repo.commit("back into the range");
+    assert_eq!(run(&repo).status.code(), Some(1));
+}

@@ -21,6 +21,7 @@ mod hostile;
 mod layering;
 mod leaks;
 mod ledger;
+mod quiet;
 mod report;
 mod review;
 mod rules;
