@@ -16,8 +16,8 @@
 //! | layer | modules | what they own |
 //! |---|---|---|
 //! | 0 | `error` | the error type, carrying the path (and line) of bad input |
-//! | 1 | `finding`, `diff`, `git` | the finding record; unified diffs → change sets and file access at both revisions; the only code that runs git |
-//! | 2 | `config` | `.guardrail.yml`, the path filter, the environment the edge read |
+//! | 1 | `finding`, `diff` | the finding record; unified diffs → change sets, file access at both revisions |
+//! | 2 | `git`, `config` | the only code that runs git; `.guardrail.yml`, the path filter, the environment the edge read |
 //! | 3 | `ecosystem` | package ecosystems: names, name normalisation, version ordering, OSV ranges |
 //! | 4 | `deps`, `advisory` | manifest and lockfile parsers and the dependency stage; the advisory database |
 //! | 5 | `rules`, `ledger` | Semgrep-format rules: schema, compile, match, cache; the hash-chained audit ledger with its own record types (it knows nothing of checks or reviews) |

@@ -668,10 +668,14 @@ fn base_matches(ctx: &Context<'_>, f: &FileChange, rule: &Rule, h: usize) -> usi
     };
     let end = hunk.old_start.saturating_add(hunk.old_len);
     let mut text = String::new();
+    // A base line that suppressed this rule had no finding in force: it cannot stand for a
+    // new, unsuppressed one (its suppressed copy at head keeps its suppression).
+    let suppressed =
+        |t: &str| parse_suppression(t).is_some_and(|s| suppression_names(&s, &rule.id));
     for l in f
         .removed
         .iter()
-        .filter(|l| hunk.old_start <= l.no && l.no < end)
+        .filter(|l| hunk.old_start <= l.no && l.no < end && !suppressed(&l.text))
     {
         text.push_str(&l.text);
         text.push('\n');
