@@ -269,6 +269,14 @@ fn eval() {
     );
 }
 
+/// The real-data part of the evaluation alone (`bench/typosquat-real/`): recall on real
+/// malicious typosquats, false alarms on real less-popular packages, per signal family.
+#[test]
+#[ignore = "evaluation report: bench/typosquat-eval.sh (ONLY=real)"]
+fn eval_real() {
+    eval::run_real();
+}
+
 /// The FP budget that can run in `cargo test`: the top 5,000 of each list, checked as if newly
 /// added, must be flagged at most 0.5% of the time (by construction 0: listed names are exempt).
 #[test]
