@@ -344,6 +344,82 @@ pub fn run_real() {
     for (eco, m) in &missed {
         println!("    missed {eco} ({}): {}", m.len(), m.join(", "));
     }
+    // Established names: the list's own tail (PyPI ranks 10,001-15,000, npm's unranked
+    // high-impact-by-dependents names), each checked against the other names.
+    for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+        let pop = popular::get(eco).expect("list");
+        let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
+            pop.names().skip(10_000).collect()
+        } else {
+            pop.names().skip(pop.ranked() as usize).collect()
+        };
+        let flagged: Vec<String> = tail
+            .iter()
+            .filter_map(|n| {
+                heuristics::assess_held_out(pop, n).map(|s| format!("{n}: {}", describe(&s)))
+            })
+            .collect();
+        println!(
+            "false alarms {} (established: the list's own tail, held out): {} of {} ({})",
+            eco.as_str(),
+            flagged.len(),
+            tail.len(),
+            pct(flagged.len(), tail.len())
+        );
+        for f in flagged.iter().take(40) {
+            println!("    tail alarm {f}");
+        }
+    }
+    // The threshold: recall (dev / held-out) and false alarms at each minimum score.
+    println!("minimum score: recall dev / held-out, false alarms sample / tail (PyPI; npm)");
+    for min in 1..=7 {
+        let mut row = Vec::new();
+        for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+            let pop = popular::get(eco).expect("list");
+            let (mut n, mut hit) = ([0usize; 2], [0usize; 2]);
+            for line in REAL_MALICIOUS.lines().filter(|l| !l.starts_with('#')) {
+                let f: Vec<&str> = line.split('\t').collect();
+                if f.get(1).and_then(|e| eco_of(e)) != Some(eco) {
+                    continue;
+                }
+                let k = usize::from(f.get(5) == Some(&"held-out"));
+                n[k] += 1;
+                if heuristics::assess_with_min_score(pop, f.get(2).unwrap_or(&""), false, min)
+                    .is_some()
+                {
+                    hit[k] += 1;
+                }
+            }
+            let (mut bn, mut bf) = (0, 0);
+            for line in REAL_BENIGN.lines().filter(|l| !l.starts_with('#')) {
+                if let Some((e, name)) = line.split_once('\t') {
+                    if eco_of(e) == Some(eco) {
+                        bn += 1;
+                        if heuristics::assess_with_min_score(pop, name, false, min).is_some() {
+                            bf += 1;
+                        }
+                    }
+                }
+            }
+            let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
+                pop.names().skip(10_000).collect()
+            } else {
+                pop.names().skip(pop.ranked() as usize).collect()
+            };
+            let tf = tail
+                .iter()
+                .filter(|n| heuristics::assess_with_min_score(pop, n, true, min).is_some())
+                .count();
+            row.push(format!(
+                "{} / {}, {} / tail {}",
+                pct(hit[0], n[0]),
+                pct(hit[1], n[1]),
+                pct(bf, bn),
+                pct(tf, tail.len())
+            ));
+        }
+        println!("    {min}: {}", row.join("; "));
+    }
 }
 
 /// Prints the false-positive and recall report; `shared` is `../shared/data` (for the OSV

@@ -214,9 +214,14 @@ async fn online_lookups_flag_missing_new_and_install_scripts_and_cache() {
             .map(|f| f["rule"].as_str().unwrap_or_default())
             .collect();
         fresh.sort_unstable();
+        // A popular name plus bait words (`-utils`, `-pro`) is also an affix typosquat.
         assert_eq!(
             fresh,
-            vec!["package-install-script", "package-too-new"],
+            vec![
+                "package-install-script",
+                "package-too-new",
+                "typosquat-affix"
+            ],
             "run {run}: {v}"
         );
         let msg = missing[0]["message"].as_str().unwrap_or_default();
