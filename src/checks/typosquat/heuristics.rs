@@ -266,11 +266,12 @@ fn rank_points(rank: u32) -> i32 {
 /// The suspicion score of a name `len` characters long (separators dropped) at one edit of
 /// kind `kind`, at `place`, from the target at 0-based download rank `rank`: the kind's points
 /// plus [`len_points`] and [`rank_points`], minus what makes an innocent neighbour likely:
-/// - a letter changed inside a short word of a longer name is another word (`types-boto3-sts`
-///   and `…-sqs`, `@aws-cdk/core` and `@aws-sdk/core`): −3;
+/// - a letter changed (not to a neighbouring key) inside a short word of a longer name is
+///   another word (`types-boto3-sts` and `…-sqs`, `@aws-cdk/core` and `@aws-sdk/core`): −3;
 /// - one letter changed in a name of several words: the length counts at most 2 (the other
 ///   words are shared context, not evidence);
-/// - an edit at the first letter of a word (people rarely mistype it; `tslint-…`/`eslint-…`),
+/// - an edit at the first letter of a word other than a swap (people rarely mistype it;
+///   `tslint-…`/`eslint-…`),
 ///   at the very end of the name (`expresso`, `file-save`), or a plural `s`: −1 each;
 /// - only separators differ: the length counts at most 1 (both spellings are often real).
 pub fn score(kind: EditKind, len: usize, rank: u32, place: Place) -> i32 {
@@ -286,10 +287,20 @@ pub fn score(kind: EditKind, len: usize, rank: u32, place: Place) -> i32 {
         lp = lp.min(2);
     }
     let mut s = kind.points() + lp + rank_points(rank);
-    if place.multi_word && substitution && place.word_len > 0 && place.word_len <= 4 {
+    // A neighbouring key is a typo even in a short word (`lasy_static`); an unrelated letter
+    // or a look-alike there is usually another word (`sns`/`sqs`, `mpi`/`mpl`).
+    if place.multi_word
+        && matches!(
+            kind,
+            EditKind::Substituted | EditKind::Lookalike | EditKind::Leet
+        )
+        && place.word_len > 0
+        && place.word_len <= 4
+    {
         s -= 3;
     }
-    if place.word_start {
+    // Swapping the first two letters is a typo like any other swap.
+    if place.word_start && kind != EditKind::Swap {
         s -= 1;
     }
     if place.name_end && matches!(kind, EditKind::Extra | EditKind::Dropped) && !place.plural {
@@ -758,6 +769,9 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool, min: i32) -> 
     affix_hits(pop, &work, min, &mut hits);
     bait_hits(pop, &work, min, &mut hits);
     hits.retain(|h| Some(h.target) != own);
+    if hits.is_empty() && !impossible {
+        return curated_hit(eco, &work, min);
+    }
 
     // Look-alikes, scopes and separators are specific; among the rest (edit distance, word
     // order, affixes) the most popular target is the likelier intent.
@@ -860,8 +874,16 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
                 continue;
             }
             let (family, text, kind) = describe_edit(p, &tk);
-            let place = place_of(work, p, *squashed, &tk, kind);
-            let mut s = score(kind, squash(p).len(), t, place);
+            let mut place = place_of(work, p, *squashed, &tk, kind);
+            // In `@scope/name` only the name counts: the scope is shared context.
+            let len = match (split_scope(p), split_scope(&tk)) {
+                (Some((a, x)), Some((b, _))) if a == b => {
+                    place.multi_word = true;
+                    squash(x).len()
+                }
+                _ => squash(p).len(),
+            };
+            let mut s = score(kind, len, t, place);
             // A digit read as a letter on top of another edit is still deliberate.
             if *how == Some(READ_AS_LETTERS) {
                 s += 1;
@@ -880,8 +902,14 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
                     continue;
                 }
                 let tk = squash(pop.name(t));
+                // Two edits inside the name part of a shared scope make another name.
+                let same_scope_short = match (split_scope(&ps), split_scope(&tk)) {
+                    (Some((a, x)), Some((b, _))) => a == b && x.len() < EDIT2_MIN_LEN,
+                    _ => false,
+                };
                 if strsim::damerau_levenshtein(&ps, &tk) == 2
                     && !(how.is_none() && digit_edit(&ps, &tk))
+                    && !same_scope_short
                 {
                     let place = Place {
                         word_start: ps.as_bytes().first() != tk.as_bytes().first(),
@@ -897,6 +925,84 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
     for (t, s, family, text) in best {
         hits.push(hit(t, family, format!("{text}; score {s}")));
     }
+}
+
+static CURATED: &str = include_str!("../../../data/popular/curated.txt");
+
+/// The curated targets of an ecosystem (`data/popular/curated.txt`): name and reason.
+pub fn curated(eco: Ecosystem) -> impl Iterator<Item = (&'static str, &'static str)> {
+    CURATED
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(move |l| {
+            let mut f = l.split('\t');
+            let (ecos, name, reason) = (f.next()?, f.next()?, f.next()?);
+            ecos.split(',')
+                .any(|e| e.trim() == eco.as_str())
+                .then_some((name.trim(), reason.trim()))
+        })
+}
+
+/// A name that imitates a curated target ([`curated`]): one edit (scored as if the target
+/// ranked in the top 1,000), digits read as letters, or bait words.
+fn curated_hit(eco: Ecosystem, work: &str, min: i32) -> Option<Suspicion> {
+    const RANK: u32 = 500;
+    let sq = squash(work);
+    let mut readings: Vec<(String, Option<&'static str>)> = vec![(sq.clone(), None)];
+    readings.extend(digit_readings(work).into_iter().map(|(v, h)| (v, Some(h))));
+    for (name, reason) in curated(eco) {
+        if sq == name {
+            return None;
+        }
+        let mut found: Option<(i32, String)> = None;
+        for (v, how) in &readings {
+            let text = if v == name {
+                let s = score(EditKind::Lookalike, v.len(), RANK, Place::default());
+                (how.is_some() && s >= min)
+                    .then(|| format!("digits used as letters ({})", how.unwrap_or_default()))
+                    .map(|t| (s, t))
+            } else if v.len() >= MIN_EDIT_LEN && one_edit(v.as_bytes(), name.as_bytes()) {
+                let (_, text, kind) = describe_edit(v, name);
+                let place = place_of(work, v, true, name, kind);
+                let s = score(kind, v.len(), RANK, place);
+                (s >= min).then(|| (s, format!("edit distance 1: {text}")))
+            } else {
+                None
+            };
+            if let Some((s, t)) = text {
+                if found.as_ref().is_none_or(|f| f.0 < s) {
+                    found = Some((s, format!("{t}; score {s}")));
+                }
+            }
+        }
+        // Bait words around the name (`bitcoin-lite`, `roblox-updated`).
+        let words: Vec<&str> = work.split(is_sep).filter(|w| !w.is_empty()).collect();
+        if words.len() >= 2 && words.contains(&name) {
+            let others: Option<Vec<i32>> = words
+                .iter()
+                .filter(|w| **w != name)
+                .map(|w| bait_points(w))
+                .collect();
+            if let Some(p) = others {
+                let s = p.iter().sum::<i32>().min(5) + rank_points(RANK);
+                if s >= min && found.as_ref().is_none_or(|f| f.0 < s) {
+                    found = Some((s, format!("bait words added to the name; score {s}")));
+                }
+            }
+        }
+        if let Some((_, text)) = found {
+            return Some(Suspicion {
+                target: Some(name.to_owned()),
+                target_rank: None,
+                signals: vec![Signal {
+                    family: Family::EditDistance,
+                    text: format!("{text} (a curated target: {reason})"),
+                }],
+                impossible: false,
+            });
+        }
+    }
+    None
 }
 
 fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
@@ -939,7 +1045,8 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
         .into_iter()
         .find(|&i| !pop.name(i).starts_with("@types/"))
     {
-        if t < AFFIX_TOP.min(ranked) && work.len() >= 5 {
+        // Only a distinctive name: `fetch` or `icons` beside `@x/fetch` is a word, not a copy.
+        if t < AFFIX_TOP.min(ranked) && squash(work).len() >= 13 {
             hits.push(hit(
                 t,
                 Family::Scope,
