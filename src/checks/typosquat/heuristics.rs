@@ -802,11 +802,10 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
     let ranked = pop.ranked();
     let sq = squash(work);
     // (spelling, squashed?, how it was read)
+    // The normalized name is compared with normalized targets, its squashed spelling with
+    // squashed targets (`babelplugintransformruntimy`), even when it has no separators.
     let mut probes: Vec<(String, bool, Option<&'static str>)> =
-        vec![(work.to_owned(), false, None)];
-    if sq != work {
-        probes.push((sq.clone(), true, None));
-    }
+        vec![(work.to_owned(), false, None), (sq.clone(), true, None)];
     for (v, how) in digit_readings(work) {
         probes.push((v, true, Some(how)));
     }
@@ -1187,15 +1186,14 @@ fn bait_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
             }
         }
     }
-    // Run together: one bait word at either end of the separator-free name.
-    let sq = squash(work);
+    // Run together: one bait word at either end of the name, no separator between.
     for (b, pts) in BAIT_WORDS {
-        for rest in [sq.strip_suffix(b), sq.strip_prefix(b)]
-            .into_iter()
-            .flatten()
-        {
+        let suffixed = work.strip_suffix(b).filter(|r| !r.ends_with(is_sep));
+        let prefixed = work.strip_prefix(b).filter(|r| !r.starts_with(is_sep));
+        for rest in [suffixed, prefixed].into_iter().flatten() {
+            let rest = squash(rest);
             if rest.len() >= 4 {
-                if let Some(t) = pop.by_squashed(rest).filter(|&t| t < ranked) {
+                if let Some(t) = pop.by_squashed(&rest).filter(|&t| t < ranked) {
                     take(t, pts - 1, format!("`{b}` joined to the name"));
                 }
             }
@@ -1397,6 +1395,105 @@ mod tests {
         assert_eq!((t.as_str(), fam), ("@types/node", Family::Scope));
         let (t, _, fam) = sig(Ecosystem::PyPI, "dateutil");
         assert_eq!((t.as_str(), fam), ("python-dateutil", Family::Affix));
+    }
+
+    /// The attack kinds of issue 19, each with a name that is not on the lists.
+    #[test]
+    fn real_attack_spellings_are_caught() {
+        for (eco, name, want) in [
+            // Leetspeak: a digit for the letter it looks like.
+            (Ecosystem::PyPI, "crypt0graphy", "cryptography"),
+            (Ecosystem::PyPI, "b0to3", "boto3"),
+            (Ecosystem::PyPI, "djang0", "django"),
+            // `python3-` for `python-`.
+            (Ecosystem::PyPI, "python3-dateutil", "python-dateutil"),
+            // Edit distance 2 on a medium-length name against a top target.
+            (Ecosystem::PyPI, "typng-extnsions", "typing-extensions"),
+            // Swaps and insertions against targets ranked 5,000-15,000.
+            (Ecosystem::PyPI, "tkcalnedar", "tkcalendar"),
+            (Ecosystem::PyPI, "freqtarde", "freqtrade"),
+            (Ecosystem::PyPI, "bitcoinlibb", "bitcoinlib"),
+            // Separators dropped and letters garbled together.
+            (Ecosystem::Npm, "babelplugintransformruntimy", "babel-plugin-transform-runtime"),
+            // Bait words.
+            (Ecosystem::PyPI, "flask-darwin-lite", "flask"),
+            (Ecosystem::Npm, "lodash-utils-pro", "lodash"),
+            (Ecosystem::PyPI, "requests-upgrade", "requests"),
+            (Ecosystem::PyPI, "httpxboost", "httpx"),
+            // Mixed case is the same name on PyPI.
+            (Ecosystem::PyPI, "Reqeusts", "requests"),
+            // A curated target that is not on the download lists.
+            (Ecosystem::PyPI, "pyhton", "python"),
+            (Ecosystem::Npm, "metamask-lite", "metamask"),
+        ] {
+            let (t, _) = target(eco, name);
+            assert_eq!(t, want, "{name}");
+        }
+    }
+
+    /// Established neighbours of popular names that the score lets pass (each is a real,
+    /// maintained package in the real-data evaluation), while the listed names stay exempt.
+    #[test]
+    fn innocent_neighbours_score_below_the_threshold() {
+        for (eco, name) in [
+            (Ecosystem::PyPI, "rendis"),
+            (Ecosystem::PyPI, "python3-ldap"),
+            (Ecosystem::PyPI, "sc4py"),
+            (Ecosystem::PyPI, "terminaltables3"),
+            (Ecosystem::PyPI, "django-api-helper"),
+            (Ecosystem::PyPI, "amazon-sns-extended-client"),
+            (Ecosystem::Npm, "pirate"),
+            (Ecosystem::Npm, "file-save"),
+            (Ecosystem::Npm, "tslint-config-prettier"),
+            (Ecosystem::Npm, "jest-27-expect-message"),
+            (Ecosystem::Npm, "lodash.update"),
+            (Ecosystem::Npm, "fetch"),
+            (Ecosystem::PyPI, "cython"),
+            (Ecosystem::PyPI, "python"),
+        ] {
+            assert!(check(eco, name).is_none(), "{name}: {:?}", check(eco, name));
+        }
+    }
+
+    #[test]
+    fn score_orders_the_evidence() {
+        let p = Place::default();
+        // Kinds: a swap is stronger evidence than an unrelated letter.
+        assert!(score(EditKind::Swap, 8, 50, p) > score(EditKind::Substituted, 8, 50, p));
+        // Longer names and more popular targets score higher.
+        assert!(score(EditKind::Dropped, 12, 50, p) > score(EditKind::Dropped, 5, 50, p));
+        assert!(score(EditKind::Dropped, 8, 50, p) > score(EditKind::Dropped, 8, 9_000, p));
+        // A changed letter in a short word of a longer name is another word.
+        let short = Place {
+            multi_word: true,
+            word_len: 3,
+            ..p
+        };
+        assert!(score(EditKind::Substituted, 20, 50, short) < SCORE_MIN);
+        assert!(score(EditKind::Keyboard, 12, 50, short) >= SCORE_MIN);
+    }
+
+    #[test]
+    fn digits_are_read_as_letters_only_inside_words() {
+        let r = |w: &str| -> Vec<String> { digit_readings(w).into_iter().map(|(v, _)| v).collect() };
+        assert!(r("crypt0graphy").contains(&"cryptography".to_owned()));
+        assert!(r("python3-dateutil").contains(&"pythondateutil".to_owned()));
+        assert!(r("djang0").contains(&"django".to_owned()));
+        // Versions and numbers stay digits.
+        assert!(r("requests2").is_empty(), "{:?}", r("requests2"));
+        assert!(r("jest-27-expect").is_empty(), "{:?}", r("jest-27-expect"));
+        assert!(r("font-awesome-4.7").is_empty());
+    }
+
+    #[test]
+    fn curated_targets_have_reasons() {
+        for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+            let all: Vec<_> = curated(eco).collect();
+            assert!(all.len() >= 10, "{eco:?}");
+            assert!(all.iter().all(|(n, r)| !n.is_empty() && r.len() > 10), "{all:?}");
+        }
+        assert!(curated(Ecosystem::PyPI).any(|(n, _)| n == "python"));
+        assert!(curated(Ecosystem::CratesIo).next().is_none());
     }
 
     #[test]
