@@ -1207,15 +1207,16 @@ fn bait_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
 }
 
 /// Points of a [`PREFIXES`]/[`SUFFIXES`] affix: 2 for the ecosystem's own language name, which
-/// adds nothing to a package's name there (`lodash-js` on npm, `serde-rs` on crates.io), 1 for
-/// the rest (`-cli`, `-dev`, and on PyPI `py…`/`python-…`, how bindings are named).
+/// adds nothing to a package's name there (`lodash-js` on npm, `requests-py` on PyPI, `serde-rs`
+/// on crates.io), 1 for the rest (`-cli`, `-dev`, and on PyPI the `py…`/`python-…` prefixes,
+/// how bindings are named).
 fn affix_points(eco: Ecosystem, affix: &str) -> i32 {
     let a = affix.trim_matches(['-', '.']);
     let own = match eco {
         Ecosystem::Npm => matches!(a, "js" | "node"),
-        // `py…`/`python-…` names are how PyPI spells bindings and ports (`pyamqp`,
-        // `python-fire`): no bonus.
-        Ecosystem::PyPI => false,
+        // `py…`/`python-…` prefixes are how PyPI spells bindings and ports (`pyamqp`,
+        // `python-fire`): no bonus; a `-py`/`-python` suffix adds nothing.
+        Ecosystem::PyPI => matches!(affix, "-py" | "-python"),
         Ecosystem::CratesIo => matches!(a, "rs" | "rust"),
         Ecosystem::Go => false,
     };
