@@ -174,8 +174,8 @@ fn phases(names: &[(Ecosystem, String)]) {
             })
             .count()
     });
-    time("near two (edit distance 2, names >= 12)", &|p, k| {
-        if k.len() >= 12 {
+    time("near two (edit distance 2, names >= 10)", &|p, k| {
+        if k.len() >= 10 {
             p.near(k, true).len()
         } else {
             0

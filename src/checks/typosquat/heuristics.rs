@@ -810,6 +810,7 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
     for (v, how) in digit_readings(work) {
         probes.push((v, true, Some(how)));
     }
+    let near_sq = pop.near(&sq, false);
     let mut best: Vec<(u32, i32, Family, String)> = Vec::new();
     let mut consider = |t: u32, s: i32, family: Family, text: String| {
         if s < min {
@@ -825,8 +826,17 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
         if p.len() < MIN_EDIT_LEN {
             continue;
         }
-        // The index holds separator-free spellings: look up the probe's.
-        for t in pop.near(&squash(p), false) {
+        // The index holds separator-free spellings: look up the probe's (the name's own
+        // squashed spelling once for both of its probes).
+        let ps = squash(p);
+        let fresh;
+        let candidates: &[u32] = if ps == sq {
+            &near_sq
+        } else {
+            fresh = pop.near(&ps, false);
+            &fresh
+        };
+        for &t in candidates {
             if t >= EDIT1_TOP.min(ranked) {
                 continue;
             }
