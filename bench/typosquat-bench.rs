@@ -32,6 +32,10 @@ fn parse_eco(s: &str) -> Option<Ecosystem> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match (args.first().map(String::as_str), args.get(1)) {
+        (Some("real"), _) => {
+            eval::run_real();
+            ExitCode::SUCCESS
+        }
         (Some("eval"), Some(shared)) => {
             eval::run(std::path::Path::new(shared));
             ExitCode::SUCCESS
@@ -170,8 +174,8 @@ fn phases(names: &[(Ecosystem, String)]) {
             })
             .count()
     });
-    time("near two (edit distance 2, names >= 12)", &|p, k| {
-        if k.len() >= 12 {
+    time("near two (edit distance 2, names >= 10)", &|p, k| {
+        if k.len() >= 10 {
             p.near(k, true).len()
         } else {
             0

@@ -213,9 +213,322 @@ fn describe(s: &Suspicion) -> String {
     )
 }
 
+static REAL_MALICIOUS: &str = include_str!("typosquat-real/malicious.tsv");
+static REAL_BENIGN: &str = include_str!("typosquat-real/benign.tsv");
+
+fn eco_of(s: &str) -> Option<Ecosystem> {
+    match s {
+        "npm" => Some(Ecosystem::Npm),
+        "PyPI" => Some(Ecosystem::PyPI),
+        "crates.io" => Some(Ecosystem::CratesIo),
+        _ => None,
+    }
+}
+
+/// The real-data evaluation (`bench/typosquat-real/`, see its README): recall on malicious
+/// typosquats published before 2024-07-01 (each with the package it imitates, judged by
+/// reading; `dev` and `held-out` splits by target), false alarms on real maintained packages
+/// below the popular lists, and what each signal family contributes. Prints one table row per
+/// measurement.
+pub fn run_real() {
+    println!("\n## Real typosquats (OSV MAL-*, before 2024-07-01) and real less-popular packages (offline, no DB)");
+    // (eco, split) -> (n, flagged, right target)
+    let mut rec: BTreeMap<(String, String), (usize, usize, usize)> = BTreeMap::new();
+    let mut by_family: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    let mut missed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in REAL_MALICIOUS.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(eco), Some(name), Some(target), Some(split)) = (
+            f.get(1).and_then(|e| eco_of(e)),
+            f.get(2),
+            f.get(3),
+            f.get(5),
+        ) else {
+            continue;
+        };
+        let pop = popular::get(eco).expect("list");
+        let s = heuristics::assess(pop, name);
+        for key in [split.to_string(), "all".to_string()] {
+            let e = rec.entry((eco.as_str().to_owned(), key)).or_default();
+            e.0 += 1;
+            if let Some(s) = &s {
+                e.1 += 1;
+                if s.target.as_deref().map(|t| popular::normalize(eco, t))
+                    == Some(popular::normalize(eco, target))
+                {
+                    e.2 += 1;
+                }
+            }
+        }
+        match &s {
+            Some(s) => {
+                let fams: std::collections::BTreeSet<String> = s
+                    .signals
+                    .iter()
+                    .map(|x| format!("{:?}", x.family))
+                    .collect();
+                for fam in &fams {
+                    let e = by_family
+                        .entry((eco.as_str().to_owned(), fam.clone()))
+                        .or_default();
+                    e.0 += 1;
+                    if fams.len() == 1 {
+                        e.1 += 1;
+                    }
+                }
+            }
+            None => missed
+                .entry(eco.as_str().to_owned())
+                .or_default()
+                .push(format!("{name} ({target})")),
+        }
+    }
+    for ((eco, split), (n, hit, right)) in &rec {
+        println!(
+            "recall {eco} {split}: {hit} of {n} ({}), right target {}",
+            pct(*hit, *n),
+            pct(*right, *n)
+        );
+    }
+    // Benign: real packages below the popular lists.
+    let mut fp: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+    let mut fp_family: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for line in REAL_BENIGN.lines().filter(|l| !l.starts_with('#')) {
+        let Some((e, name)) = line.split_once('\t') else {
+            continue;
+        };
+        let Some(eco) = eco_of(e) else { continue };
+        let pop = popular::get(eco).expect("list");
+        let s = heuristics::assess(pop, name);
+        let e = fp.entry(eco.as_str().to_owned()).or_default();
+        e.0 += 1;
+        if let Some(s) = s {
+            e.1.push(format!("{name}: {}", describe(&s)));
+            *fp_family
+                .entry((
+                    eco.as_str().to_owned(),
+                    format!("{:?}", s.signals[0].family),
+                ))
+                .or_default() += 1;
+        }
+    }
+    for (eco, (n, flagged)) in &fp {
+        println!(
+            "false alarms {eco} (real packages below the popular lists): {} of {n} ({})",
+            flagged.len(),
+            pct(flagged.len(), *n)
+        );
+    }
+    println!(
+        "signal family: real typosquats carrying it (caught by it alone) / benign alarms it leads"
+    );
+    let fams: std::collections::BTreeSet<(String, String)> = by_family
+        .keys()
+        .cloned()
+        .chain(fp_family.keys().cloned())
+        .collect();
+    for k in fams {
+        let (any, alone) = by_family.get(&k).copied().unwrap_or_default();
+        println!(
+            "    {} {}: {any} ({alone} alone) / {}",
+            k.0,
+            k.1,
+            fp_family.get(&k).copied().unwrap_or_default()
+        );
+    }
+    for (eco, (_, flagged)) in &fp {
+        for x in flagged {
+            println!("    alarm {eco} {x}");
+        }
+    }
+    for (eco, m) in &missed {
+        println!("    missed {eco} ({}): {}", m.len(), m.join(", "));
+    }
+    // Established names: the list's own tail (PyPI ranks 10,001-15,000, npm's unranked
+    // high-impact-by-dependents names), each checked against the other names.
+    for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+        let pop = popular::get(eco).expect("list");
+        let tail = tail_of(pop);
+        let flagged: Vec<String> = tail
+            .iter()
+            .filter_map(|n| {
+                heuristics::assess_held_out(pop, n).map(|s| format!("{n}: {}", describe(&s)))
+            })
+            .collect();
+        println!(
+            "false alarms {} (established: the list's own tail, held out): {} of {} ({})",
+            eco.as_str(),
+            flagged.len(),
+            tail.len(),
+            pct(flagged.len(), tail.len())
+        );
+        for f in flagged.iter().take(40) {
+            println!("    tail alarm {f}");
+        }
+    }
+    signal_table();
+    // The threshold: recall (dev / held-out) and false alarms at each minimum score.
+    println!("minimum score: recall dev / held-out, false alarms sample / tail (PyPI; npm)");
+    for min in 1..=7 {
+        let mut row = Vec::new();
+        for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+            let pop = popular::get(eco).expect("list");
+            let (mut n, mut hit) = ([0usize; 2], [0usize; 2]);
+            for line in REAL_MALICIOUS.lines().filter(|l| !l.starts_with('#')) {
+                let f: Vec<&str> = line.split('\t').collect();
+                if f.get(1).and_then(|e| eco_of(e)) != Some(eco) {
+                    continue;
+                }
+                let k = usize::from(f.get(5) == Some(&"held-out"));
+                n[k] += 1;
+                if heuristics::assess_with_min_score(pop, f.get(2).unwrap_or(&""), false, min)
+                    .is_some()
+                {
+                    hit[k] += 1;
+                }
+            }
+            let (mut bn, mut bf) = (0, 0);
+            for line in REAL_BENIGN.lines().filter(|l| !l.starts_with('#')) {
+                if let Some((e, name)) = line.split_once('\t') {
+                    if eco_of(e) == Some(eco) {
+                        bn += 1;
+                        if heuristics::assess_with_min_score(pop, name, false, min).is_some() {
+                            bf += 1;
+                        }
+                    }
+                }
+            }
+            let tail = tail_of(pop);
+            let tf = tail
+                .iter()
+                .filter(|n| heuristics::assess_with_min_score(pop, n, true, min).is_some())
+                .count();
+            row.push(format!(
+                "{} / {}, {} / tail {}",
+                pct(hit[0], n[0]),
+                pct(hit[1], n[1]),
+                pct(bf, bn),
+                pct(tf, tail.len())
+            ));
+        }
+        println!("    {min}: {}", row.join("; "));
+    }
+    // What one point lower would add (to judge the threshold by examples, not only rates).
+    let lower = heuristics::SCORE_MIN - 1;
+    let mut extra = Vec::new();
+    for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+        let pop = popular::get(eco).expect("list");
+        let tail = tail_of(pop);
+        let benign = REAL_BENIGN
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(e, _)| eco_of(e) == Some(eco))
+            .map(|(_, n)| n);
+        for (n, held) in benign
+            .map(|n| (n, false))
+            .chain(tail.into_iter().map(|n| (n, true)))
+        {
+            if heuristics::assess_held_out(pop, n).is_none() && (held || pop.index_of(n).is_none())
+            {
+                if let Some(s) = heuristics::assess_with_min_score(pop, n, held, lower) {
+                    extra.push(format!("benign {n}: {}", describe(&s)));
+                }
+            }
+        }
+    }
+    println!(
+        "at minimum score {lower}, newly flagged benign: {}",
+        extra.len()
+    );
+    for x in &extra {
+        println!("    {x}");
+    }
+}
+
+/// Real packages below the ranked targets: PyPI's ranks 10,001-15,000 (every name is ranked),
+/// otherwise the unranked names of the list (npm's high-impact-by-dependents, crates.io's
+/// extra index).
+fn tail_of(pop: &popular::Popular) -> Vec<&'static str> {
+    if pop.ranked() as usize == pop.len() {
+        pop.names().skip(10_000).collect()
+    } else {
+        pop.names().skip(pop.ranked() as usize).collect()
+    }
+}
+
+/// The kind of evidence behind a verdict, from its strongest signal's text (for the table of
+/// what each signal adds).
+fn signal_kind(s: &Suspicion) -> String {
+    let t = s.signals.first().map(|x| x.text.as_str()).unwrap_or("");
+    let kind = if t.contains("curated") {
+        "curated target (not on the download lists)"
+    } else if t.contains("digits") || t.contains("leetspeak") {
+        "digits read as letters or dropped (leetspeak, `python3-`)"
+    } else if t.contains("added to the name") || t.contains("joined to the name") {
+        "bait words (`-lite`, `-pro`, `install-`, platforms)"
+    } else if t.contains("edit distance 2") {
+        "two edits (names of 10+ letters, top 1,000)"
+    } else if t.contains("(separators ignored)") {
+        "one edit of the separator-free spelling"
+    } else if t.contains("edit distance 1") && !t.contains("separator") {
+        "one edit (swap, doubled, dropped, extra, keyboard, other letter)"
+    } else if t.contains("scope") || t.contains("unscoped") {
+        "npm scope confusion"
+    } else if t.contains("separator") {
+        "separators only"
+    } else if t.contains("look-alike") || t.contains("non-ASCII") {
+        "look-alike characters"
+    } else if t.contains("order") {
+        "word order"
+    } else {
+        "affix list (`python-`, `-js`, dropped affix, version)"
+    };
+    let rank = s.target_rank.unwrap_or(0);
+    if kind.starts_with("one edit") && rank > 5_000 {
+        format!("{kind}, target ranked 5,001-15,000")
+    } else {
+        kind.to_owned()
+    }
+}
+
+/// What each signal adds: real typosquats caught (PyPI, npm) and false alarms (the benign
+/// sample and the lists' own tails), by the kind of the strongest signal.
+fn signal_table() {
+    let mut rows: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for line in REAL_MALICIOUS.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(eco), Some(name)) = (f.get(1).and_then(|e| eco_of(e)), f.get(2)) else {
+            continue;
+        };
+        if let Some(s) = heuristics::assess(popular::get(eco).expect("list"), name) {
+            rows.entry(signal_kind(&s)).or_default()[usize::from(eco == Ecosystem::Npm)] += 1;
+        }
+    }
+    for eco in [Ecosystem::PyPI, Ecosystem::Npm] {
+        let pop = popular::get(eco).expect("list");
+        let benign = REAL_BENIGN
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(e, _)| eco_of(e) == Some(eco))
+            .filter_map(|(_, n)| heuristics::assess(pop, n));
+        let tail = tail_of(pop)
+            .into_iter()
+            .filter_map(|n| heuristics::assess_held_out(pop, n));
+        for s in benign.chain(tail) {
+            rows.entry(signal_kind(&s)).or_default()[2] += 1;
+        }
+    }
+    println!("| strongest signal | real typosquats caught: PyPI | npm | false alarms (benign sample + tails) |");
+    println!("|---|---|---|---|");
+    for (k, [p, n, b]) in &rows {
+        println!("| {k} | {p} | {n} | {b} |");
+    }
+}
+
 /// Prints the false-positive and recall report; `shared` is `../shared/data` (for the OSV
 /// malicious names).
 pub fn run(shared: &Path) {
+    run_real();
     // Load time per list.
     for eco in ECOS {
         let t = Instant::now();
@@ -254,11 +567,7 @@ pub fn run(shared: &Path) {
             println!("    e.g. {n}: {}", describe(s));
         }
         // Real packages outside the ranked list: checked against the ranked targets.
-        let tail: Vec<&str> = if pop.ranked() as usize == pop.len() {
-            pop.names().skip(10_000).collect()
-        } else {
-            pop.names().skip(pop.ranked() as usize).collect()
-        };
+        let tail = tail_of(pop);
         let tail_flagged: Vec<(&str, Suspicion)> = tail
             .iter()
             .filter_map(|n| heuristics::assess_held_out(pop, n).map(|s| (*n, s)))

@@ -2,7 +2,8 @@
 # Typosquat evaluation with the release build: false positives (top 5,000 per list, tail
 # packages), recall per technique on generated typosquats and on the real OSV MAL-* names
 # (heuristics only), and the speed of 1,000 offline checks in fresh processes, list loading
-# included (median of RUNS runs, default 21). ONLY=speed: the speed part alone.
+# included (median of RUNS runs, default 21). ONLY=speed: the speed part alone; ONLY=real: the
+# real malicious / real less-popular evaluation alone (bench/typosquat-real/).
 #
 # bench/typosquat-bench.rs is compiled in a scratch crate that depends on this checkout, so the
 # test-only dev-dependencies are not built in release. Needs ../shared/data (or SHARED_DATA).
@@ -46,7 +47,12 @@ BIN="$SCRATCH/typosquat-bench"
 cp "$CARGO_TARGET_DIR/release/typosquat-bench" "$BIN"
 
 echo "# guardrail typosquat evaluation ($(date -u +%Y-%m-%dT%H:%MZ), release build, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-# ONLY=speed skips the false-positive and recall part.
+# ONLY=real: the real-data part alone (bench/typosquat-real/); ONLY=speed skips the
+# false-positive and recall part.
+if [ "${ONLY:-}" = real ]; then
+    "$BIN" real
+    exit 0
+fi
 if [ "${ONLY:-}" != speed ]; then
     "$BIN" eval "$SHARED"
 fi

@@ -179,9 +179,10 @@ pub fn run(input: &Input<'_>) -> Result<Checked> {
     })
 }
 
-/// Which dependencies come from private registries: worked out only when names may be sent.
+/// Which dependencies come from private registries (their names are never sent to a public
+/// registry, nor judged against a public registry's name list offline).
 fn private_sources(input: &Input<'_>, deps: &Dependencies) -> Result<Option<PrivateSources>> {
-    if input.offline || deps.changes.is_empty() {
+    if deps.changes.is_empty() {
         return Ok(None);
     }
     PrivateSources::of(input.revs, input.changes, input.env, deps).map(Some)

@@ -21,6 +21,7 @@ use crate::finding::Severity;
 
 pub mod import;
 mod index;
+pub mod names;
 pub mod osv;
 pub mod rustsec;
 mod store;

@@ -24,6 +24,9 @@ pub struct UpdateOptions {
     pub osv_url: Option<String>,
     /// OSV ecosystems to fetch.
     pub ecosystems: Vec<Ecosystem>,
+    /// PyPI simple index (every project name) for the offline existence check, fetched when
+    /// PyPI is among `ecosystems` (None: skip; the stored set, if any, is kept).
+    pub pypi_names_url: Option<String>,
 }
 
 impl Default for UpdateOptions {
@@ -32,6 +35,7 @@ impl Default for UpdateOptions {
             rustsec_url: Some(RUSTSEC_URL.into()),
             osv_url: Some(OSV_URL.into()),
             ecosystems: crate::ecosystem::ECOSYSTEMS.to_vec(),
+            pypi_names_url: Some(super::names::PYPI_SIMPLE_URL.into()),
         }
     }
 }
@@ -43,6 +47,8 @@ pub struct UpdateReport {
     pub meta: Meta,
     /// Skipped unreadable records.
     pub warnings: Vec<String>,
+    /// Names in the PyPI name set, when it was refreshed.
+    pub pypi_names: Option<u64>,
 }
 
 fn scratch_dir(db: &Path) -> Result<PathBuf> {
@@ -157,6 +163,66 @@ async fn fetch_all(db: &Path, scratch: &Path, opts: &UpdateOptions) -> Result<Up
             }
         }
     }
+    #[cfg(feature = "network")]
+    let names = match &opts.pypi_names_url {
+        Some(url) if opts.ecosystems.contains(&Ecosystem::PyPI) => {
+            Some(fetch_pypi_names(db, url).await?)
+        }
+        _ => None,
+    };
+    #[cfg(not(feature = "network"))]
+    let names: Option<super::names::NameSet> = None;
     let meta = write_store(db, &records, sources)?;
-    Ok(UpdateReport { meta, warnings })
+    let pypi_names = match names {
+        Some(set) => {
+            set.write(db)?;
+            Some(set.count)
+        }
+        None => None,
+    };
+    Ok(UpdateReport {
+        meta,
+        warnings,
+        pypi_names,
+    })
+}
+
+/// Every PyPI project name, from the simple index (PEP 691 JSON, ~30 MB; HTML if the server
+/// only speaks PEP 503).
+#[cfg(feature = "network")]
+async fn fetch_pypi_names(db: &Path, url: &str) -> Result<super::names::NameSet> {
+    let fail = |m: String| Error::Db {
+        path: PathBuf::from(url),
+        message: m,
+    };
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("guardrail/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Db {
+            path: db.to_owned(),
+            message: format!("HTTP client: {e}"),
+        })?;
+    let resp = client
+        .get(url)
+        .header(
+            "accept",
+            "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
+        )
+        .send()
+        .await
+        .map_err(|e| fail(format!("download failed: {e}")))?;
+    if !resp.status().is_success() {
+        return Err(fail(format!("download failed: HTTP {}", resp.status())));
+    }
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| fail(format!("download interrupted: {e}")))?;
+    let names = super::names::parse_simple_index(&body, Path::new(url))?;
+    super::names::NameSet::build(
+        names.iter().map(String::as_str),
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+        url,
+        Path::new(url),
+    )
 }

@@ -48,7 +48,7 @@ pub struct Context<'a> {
     /// The dependency stage's output; None for checks of [`Lane::Change`], which run before it
     /// is ready.
     deps: Option<&'a Dependencies>,
-    /// Which dependencies come from private registries; None when offline (nothing is sent).
+    /// Which dependencies come from private registries; None when the change has none.
     private: Option<&'a private::PrivateSources>,
     notes: Mutex<Vec<String>>,
 }
@@ -153,7 +153,7 @@ impl<'a> Context<'a> {
     }
 
     /// Which of the change's dependencies come from private registries (never sent to public
-    /// ones); None offline, when nothing is sent.
+    /// ones); None when the change adds no dependency.
     pub fn private_sources(&self) -> Option<&'a private::PrivateSources> {
         self.private
     }

@@ -10,7 +10,8 @@ pub enum DbCommand {
     /// Sources, record counts per ecosystem, age of each source.
     Status(StatusArgs),
     /// Add advisory data: a RustSec advisory-db tree or .tar.gz, OSV records as a directory,
-    /// .zip, .tar.gz, .jsonl or .jsonl.gz (JSON or YAML records).
+    /// .zip, .tar.gz, .jsonl or .jsonl.gz (JSON or YAML records); or a saved PyPI simple index
+    /// (PEP 691 JSON or PEP 503 HTML), stored as the offline set of every PyPI name.
     Import(ImportArgs),
     /// Refresh the database from upstream (RustSec git, OSV per-ecosystem all.zip); the old
     /// database stays in place if anything fails.
@@ -69,6 +70,13 @@ pub struct UpdateArgs {
     /// Skip OSV.
     #[arg(long)]
     pub no_osv: bool,
+    /// PyPI simple index, stored as a compact set of every PyPI name so that `check --offline`
+    /// can tell an invented name (fetched when PyPI is updated; npm has no such list).
+    #[arg(long, value_name = "URL", env = "GUARDRAIL_PYPI_NAMES_URL", default_value = crate::advisory::names::PYPI_SIMPLE_URL)]
+    pub pypi_names_url: String,
+    /// Do not refresh the PyPI name set (a stored one is kept).
+    #[arg(long)]
+    pub no_pypi_names: bool,
     /// OSV ecosystems to fetch (repeatable; default: crates.io, npm, PyPI, Go).
     #[arg(long = "ecosystem", value_name = "NAME")]
     pub ecosystems: Vec<String>,

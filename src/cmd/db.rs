@@ -40,11 +40,26 @@ fn import_cmd(a: &ImportArgs, cwd: &Path) -> anyhow::Result<i32> {
             }
         })
         .collect();
+    // Saved PyPI simple indexes become the offline name set; the rest are advisories.
+    let (indexes, inputs): (Vec<PathBuf>, Vec<PathBuf>) =
+        inputs.into_iter().partition(|p| is_simple_index(p));
+    let mut out = String::new();
+    for p in &indexes {
+        let n = advisory::names::import_file(&dir, p)?;
+        let _ = writeln!(
+            out,
+            "imported {n} PyPI package names from {} (offline existence check)",
+            p.display()
+        );
+    }
+    if inputs.is_empty() {
+        emit_stdout(out.as_bytes())?;
+        return Ok(0);
+    }
     let report = import::import(&dir, &inputs)?;
     for w in &report.warnings {
         eprintln!("guardrail: warning: {w}");
     }
-    let mut out = String::new();
     for (p, n) in &report.per_input {
         let _ = writeln!(out, "imported {n} advisories from {}", p.display());
     }
@@ -61,6 +76,22 @@ fn import_cmd(a: &ImportArgs, cwd: &Path) -> anyhow::Result<i32> {
     let _ = writeln!(out, "database {}: {}", dir.display(), counts(&report.meta));
     emit_stdout(out.as_bytes())?;
     Ok(0)
+}
+
+/// A file whose first bytes look like a PyPI simple index (directories never are).
+fn is_simple_index(p: &Path) -> bool {
+    use std::io::Read as _;
+    if !p.is_file() {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    match std::fs::File::open(p) {
+        Ok(f) => {
+            f.take(4096).read_to_end(&mut head).is_ok()
+                && advisory::names::looks_like_simple_index(&head)
+        }
+        Err(_) => false,
+    }
 }
 
 fn counts(meta: &advisory::Meta) -> String {
@@ -89,6 +120,7 @@ fn update_cmd(a: &UpdateArgs, cwd: &Path) -> anyhow::Result<i32> {
         rustsec_url: (!a.no_rustsec).then(|| a.rustsec_url.clone()),
         osv_url: (!a.no_osv).then(|| a.osv_url.clone()),
         ecosystems,
+        pypi_names_url: (!a.no_pypi_names).then(|| a.pypi_names_url.clone()),
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -106,6 +138,9 @@ fn update_cmd(a: &UpdateArgs, cwd: &Path) -> anyhow::Result<i32> {
             s.records,
             s.revision.as_deref().unwrap_or("no revision")
         );
+    }
+    if let Some(n) = report.pypi_names {
+        let _ = writeln!(out, "PyPI names: {n} (offline existence check)");
     }
     let _ = writeln!(
         out,

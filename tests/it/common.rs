@@ -73,6 +73,7 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
         "GUARDRAIL_CRATES_INDEX",
         "GUARDRAIL_NPM_REGISTRY",
         "GUARDRAIL_PYPI_URL",
+        "GUARDRAIL_PYPI_NAMES_URL",
     ] {
         c.env(var, "http://127.0.0.1:9");
     }

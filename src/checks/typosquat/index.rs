@@ -22,7 +22,7 @@ use super::keys::{
 };
 
 const MAGIC: u32 = 0x4752_5431; // "GRT1"
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The tables of an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +44,11 @@ pub enum Table {
     ScopedTail,
     /// npm: `@scope/name` squashed to `scopename`, ranked names.
     ScopeJoined,
-    /// Deletion variants (0 or 1 deletions) of ASCII names in the top [`EDIT1_TOP`].
+    /// Deletion variants (0 or 1 deletions) of the [`squash`]ed spelling of ASCII names in the
+    /// top [`EDIT1_TOP`].
     Del1,
-    /// Deletion variants (0 to 2 deletions) of long ASCII names in the top [`EDIT2_TOP`].
+    /// Deletion variants (0 to 2 deletions) of the [`squash`]ed spelling of long ASCII names in
+    /// the top [`EDIT2_TOP`].
     Del2,
 }
 
@@ -142,16 +144,20 @@ pub fn build(reg: Registry, text: &str) -> Vec<u8> {
                 push(Table::Words, hash_str(&w), i);
             }
         }
+        // Deletion variants of the separator-free spelling (`babelplugintransformruntime`):
+        // a one-letter edit of the name is one of its squashed spelling too, and typos of
+        // names run together are found as well.
+        let squashed = squash(&key);
         if i < EDIT1_TOP && key.is_ascii() {
             buf.clear();
-            deletion_hashes(&key, 1, &mut buf);
+            deletion_hashes(&squashed, 1, &mut buf);
             for h in &buf {
                 push(Table::Del1, *h, i);
             }
         }
-        if i < EDIT2_TOP && key.is_ascii() && key.len() >= EDIT2_MIN_LEN - 2 {
+        if i < EDIT2_TOP && key.is_ascii() && squashed.len() >= EDIT2_MIN_LEN - 2 {
             buf.clear();
-            deletion_hashes(&key, 2, &mut buf);
+            deletion_hashes(&squashed, 2, &mut buf);
             for h in &buf {
                 push(Table::Del2, *h, i);
             }

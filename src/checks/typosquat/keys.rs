@@ -6,20 +6,23 @@
 //! `#[path]`), so that the index built at compile time and the run-time queries derive their keys
 //! with the same code; it therefore uses `std` only.
 
-/// Targets of edit-distance-1 signals must rank in this many names (by downloads).
-pub const EDIT1_TOP: u32 = 5_000;
-/// Targets of edit-distance-2 signals (long names only) must rank in this many names.
-pub const EDIT2_TOP: u32 = 500;
-/// Names at least this long (normalized) may be at edit distance 2 of their target.
-pub const EDIT2_MIN_LEN: usize = 12;
-/// Targets of a plain one-letter substitution (not a keyboard neighbour or look-alike) and of
-/// appended version digits must rank in this many names.
+/// Targets of edit-distance-1 signals must rank in this many names (by downloads): every ranked
+/// name (typosquats of packages ranked 5,000–15,000 are common; the score keeps the weak kinds
+/// of edit to the more popular targets).
+pub const EDIT1_TOP: u32 = 15_000;
+/// Targets of edit-distance-2 signals must rank in this many names.
+pub const EDIT2_TOP: u32 = 1_000;
+/// Names at least this long (separators dropped) may be at edit distance 2 of their target.
+pub const EDIT2_MIN_LEN: usize = 10;
+/// Targets of appended version digits must rank in this many names.
 pub const STRICT_TOP: u32 = 1_000;
 /// Targets of affix, word-order and scope signals must rank in this many names.
 pub const AFFIX_TOP: u32 = 3_000;
 
 /// Prefixes and suffixes that turn a popular name into a plausible-looking new one.
-pub const PREFIXES: &[&str] = &["python-", "python", "py-", "py", "node-", "rust-"];
+pub const PREFIXES: &[&str] = &[
+    "python3-", "python3", "python-", "python", "py3-", "py3", "py-", "py", "node-", "rust-",
+];
 /// See [`PREFIXES`]. Digits (`2`, `3`) are typomania's version check.
 pub const SUFFIXES: &[&str] = &["-js", ".js", "js", "-rs", "-py", "-python", "-dev", "-cli"];
 

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod popular;
 pub mod registry;
 
+use crate::advisory::names::NameSet;
 use heuristics::Suspicion;
 use registry::{Client, Meta, Query};
 
@@ -136,6 +137,16 @@ fn finding(dep: &Dep, rule: &str, severity: Severity, message: String) -> Findin
         version: dep.version.clone(),
     });
     f.with_fingerprint(&format!("{}:{}", dep.ecosystem.as_str(), dep.name), 0)
+}
+
+/// How an offline "not on PyPI" was decided.
+fn absent_note(fetched: i64) -> String {
+    let day = time::OffsetDateTime::from_unix_timestamp(fetched)
+        .map(|t| t.date().to_string())
+        .unwrap_or_else(|_| "an unknown date".to_owned());
+    format!(
+        " (Checked offline against the list of every PyPI project name stored by `guardrail db update` on {day}; a project published since then is not in it.)"
+    )
 }
 
 /// Findings for one added dependency, from the offline suspicion and the registry's answer.
@@ -256,8 +267,24 @@ impl Check for Typosquat {
             .collect();
         let mut suspicions: Vec<Option<Suspicion>> = Vec::with_capacity(deps.len());
         let mut queries: Vec<(usize, Query)> = Vec::new();
-        // Names from private registries are never sent to the public ones (worked out only
-        // when something will be sent).
+        // Set for PyPI names the stored name set does not have: when that set was fetched.
+        let mut offline_absent: Vec<Option<i64>> = vec![None; deps.len()];
+        // Offline, PyPI names are checked against the stored set of every PyPI name, if
+        // `db update` (or `db import` of a saved simple index) left one.
+        let names = if ctx.offline
+            && deps
+                .iter()
+                .any(|d| d.ecosystem == Ecosystem::PyPI && d.source == DepSource::Registry)
+        {
+            match crate::checks::deps::db_dir(ctx) {
+                Some(dir) => NameSet::open(&dir)?,
+                None => None,
+            }
+        } else {
+            None
+        };
+        // Names from private registries are never sent to the public ones, nor judged against
+        // a public registry's name list.
         let private = ctx.private_sources();
         for (i, d) in deps.iter().enumerate() {
             let pop = popular::get(d.ecosystem);
@@ -282,6 +309,24 @@ impl Check for Typosquat {
             suspicions.push(s);
         }
         let mut metas: Vec<Option<Meta>> = vec![None; deps.len()];
+        if let Some(set) = &names {
+            queries.retain(|(i, q)| {
+                if q.ecosystem != Ecosystem::PyPI {
+                    return true;
+                }
+                if !set.contains(&q.name) {
+                    metas[*i] = Some(Meta {
+                        exists: false,
+                        unpublished: false,
+                        created: None,
+                        install_scripts: vec![],
+                        version: None,
+                    });
+                    offline_absent[*i] = Some(set.fetched);
+                }
+                false
+            });
+        }
         if !queries.is_empty() {
             if ctx.offline {
                 ctx.note(format!(
@@ -310,13 +355,19 @@ impl Check for Typosquat {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut out = Vec::new();
         for (i, d) in deps.iter().enumerate() {
-            out.extend(findings_for(
+            let mut f = findings_for(
                 d,
                 suspicions[i].as_ref(),
                 metas[i].as_ref(),
                 cfg.min_age_days,
                 now,
-            ));
+            );
+            if let Some(fetched) = offline_absent[i] {
+                for x in f.iter_mut().filter(|x| x.rule == "package-not-in-registry") {
+                    x.message.push_str(&absent_note(fetched));
+                }
+            }
+            out.extend(f);
         }
         Ok(out)
     }
