@@ -69,7 +69,7 @@ pub struct UpdateArgs {
     /// Skip OSV.
     #[arg(long)]
     pub no_osv: bool,
-    /// OSV ecosystems to fetch (repeatable; default: crates.io, npm, PyPI, Go).
+    /// OSV ecosystems to fetch (repeatable; default: crates.io, npm, PyPI, Go, Maven, RubyGems, Packagist, NuGet, "GitHub Actions").
     #[arg(long = "ecosystem", value_name = "NAME")]
     pub ecosystems: Vec<String>,
 }

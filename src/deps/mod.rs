@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 pub mod cargo_lock;
 pub mod cargo_toml;
 pub mod conda_env;
+pub mod gh_actions;
 pub mod go_mod;
 pub mod install;
 pub mod jsonscan;
@@ -183,6 +184,9 @@ pub enum Format {
     SetupPy,
     /// Conda `environment.yml` (its `pip:` list).
     CondaEnv,
+    /// GitHub Actions workflows (`.github/workflows/*.yml`) and action manifests
+    /// (`action.yml`): their `uses:` references.
+    GitHubActions,
 }
 
 impl Format {
@@ -212,6 +216,13 @@ impl Format {
             "setup.cfg" => Format::SetupCfg,
             "setup.py" => Format::SetupPy,
             "environment.yml" | "environment.yaml" => Format::CondaEnv,
+            "action.yml" | "action.yaml" => Format::GitHubActions,
+            n if (n.ends_with(".yml") || n.ends_with(".yaml"))
+                && (path.starts_with(".github/workflows/")
+                    || path.contains("/.github/workflows/")) =>
+            {
+                Format::GitHubActions
+            }
             // pip-tools inputs (`requirements.in`) and constraints files pin what pip installs
             // just as requirements files do.
             n if (n.ends_with(".txt") || n.ends_with(".in"))
@@ -269,6 +280,7 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::SetupCfg => setup_cfg::parse(text, path),
         Format::SetupPy => setup_py::parse(text, path),
         Format::CondaEnv => conda_env::parse(text, path),
+        Format::GitHubActions => gh_actions::parse(text, path),
     }
 }
 
@@ -783,7 +795,8 @@ fn collect(changes: &ChangeSet, files: &[FileDeps]) -> Vec<DepChange> {
         out.extend(diff_entries(&fd.base, &fd.head));
     }
     for f in &changes.files {
-        if Format::of(f.path()).is_some() || f.binary {
+        // Workflows are dependency files (their `uses:`) and install surfaces (`run:`).
+        if Format::of(f.path()).is_some_and(|x| x != Format::GitHubActions) || f.binary {
             continue;
         }
         out.extend(install::scan_file(f));

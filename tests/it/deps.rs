@@ -235,6 +235,11 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "module x\nrequire (\n\tgithub.com/a/b\n)\n",
         ),
         (Format::GoSum, "go.sum", "github.com/a/b v1.0.0\n"),
+        (
+            Format::GitHubActions,
+            ".github/workflows/ci.yml",
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n     - run: x\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

@@ -860,6 +860,7 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "github_actions" => Format::GitHubActions,
                 other => panic!("fuzz corpus for unknown parser {other}"),
             };
             if let Some(t) = text {

@@ -1,0 +1,240 @@
+//! The ecosystems beyond Cargo, npm, PyPI and Go (GitHub Actions, Maven, RubyGems, Composer,
+//! NuGet): real manifests and lockfiles of public projects through `guardrail check` on a real
+//! git change, against real OSV records (fixtures; the advisory ids expected here were read
+//! off those records by hand), and `db update` for these ecosystems from a local stand-in.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{guardrail, root, TempRepo};
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures").join("deps").join(rel)
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Imports `sources` into a new store under `dir`.
+fn db_of(dir: &Path, sources: &[PathBuf]) -> PathBuf {
+    let db = dir.join("db");
+    let out = guardrail(dir)
+        .args(["db", "import", "--db"])
+        .arg(&db)
+        .args(sources)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "db import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// `guardrail check` of HEAD~1..HEAD with `db`, offline, JSON: (exit code, findings).
+fn check(repo: &TempRepo, db: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+            "--db",
+        ])
+        .arg(db)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (
+        out.status.code(),
+        v["findings"].as_array().cloned().unwrap_or_default(),
+    )
+}
+
+/// `(rule, path, line, severity)` of the dependency findings, sorted.
+fn dependency_findings(findings: &[serde_json::Value]) -> Vec<(String, String, u64, String)> {
+    let mut v: Vec<(String, String, u64, String)> = findings
+        .iter()
+        .filter(|f| f["kind"] == "dependency")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+                f["severity"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn row(rule: &str, path: &str, line: u64, sev: &str) -> (String, String, u64, String) {
+    (rule.into(), path.into(), line, sev.into())
+}
+
+#[test]
+fn github_actions_tags_in_affected_ranges_and_a_compromised_commit_pin() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("github-actions/osv")]);
+    let base = read("github-actions/checks.yml");
+    let repo = TempRepo::new();
+    repo.write(".github/workflows/checks.yml", &base);
+    repo.commit("base: google/osv-scanner's checks workflow");
+    let lines = base.lines().count() as u64;
+    repo.write(
+        ".github/workflows/checks.yml",
+        format!(
+            "{base}  changed:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@v35\n      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45\n      - uses: tj-actions/changed-files@v46.0.1\n      - uses: actions/download-artifact@v4.1.2\n      - uses: actions/download-artifact@v4\n"
+        ),
+    );
+    repo.write(
+        ".github/actions/fetch/action.yml",
+        "name: fetch\nruns:\n  using: composite\n  steps:\n    - uses: actions/download-artifact@v4.0.0\n    - run: |\n        echo uses: tj-actions/changed-files@v1\n      shell: bash\n",
+    );
+    repo.commit("add a job and a composite action");
+    let (code, findings) = check(&repo, &db);
+    let wf = ".github/workflows/checks.yml";
+    // Read off the records: GHSA-mrrh-fwg8-r2c3 affects tj-actions/changed-files from 0
+    // through 45.0.7 (v35 floats within 35.x: affected; v46.0.1 is not), and its details name
+    // commit 0e58ed8 (full SHA in data/advisory/compromised-actions.tsv); GHSA-cxww-7g56-2vh6
+    // affects actions/download-artifact from 4.0.0 before 4.1.7 (the `v4` tag floats to the
+    // newest 4.x, which is fixed).
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![
+            row(
+                "GHSA-cxww-7g56-2vh6",
+                ".github/actions/fetch/action.yml",
+                5,
+                "red"
+            ),
+            row("GHSA-cxww-7g56-2vh6", wf, lines + 7, "red"),
+            row("GHSA-mrrh-fwg8-r2c3", wf, lines + 4, "red"),
+            row("GHSA-mrrh-fwg8-r2c3", wf, lines + 5, "red"),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(1));
+    let msg = |line: u64| {
+        findings
+            .iter()
+            .find(|f| f["kind"] == "dependency" && f["line"] == line && f["path"] == wf)
+            .and_then(|f| f["message"].as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(msg(lines + 5).contains("malicious"), "{}", msg(lines + 5));
+    assert!(!msg(lines + 4).contains("malicious"), "{}", msg(lines + 4));
+    let pkg = findings
+        .iter()
+        .find(|f| f["kind"] == "dependency")
+        .map(|f| f["package"]["ecosystem"].clone());
+    assert_eq!(pkg, Some(serde_json::json!("GitHub Actions")));
+    // The pin rule is unchanged: tags of third-party actions are still flagged.
+    assert!(findings.iter().any(|f| f["rule"]
+        .as_str()
+        .is_some_and(|r| r.ends_with("gha-third-party-action-not-pinned"))
+        && f["line"] == lines + 4));
+}
+
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in files {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        w.write_all(body).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+/// The OSV records of every fixture directory `*/osv/` of the new ecosystems, by ecosystem.
+fn records_by_ecosystem() -> std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> {
+    let mut out: std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> = Default::default();
+    for dir in std::fs::read_dir(root().join("fixtures").join("deps")).expect("fixtures") {
+        let osv = dir.expect("entry").path().join("osv");
+        let Ok(entries) = std::fs::read_dir(&osv) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.expect("entry").path();
+            let bytes = std::fs::read(&p).expect("record");
+            let v: serde_json::Value = serde_json::from_slice(&bytes).expect("record json");
+            let eco = v["affected"][0]["package"]["ecosystem"]
+                .as_str()
+                .expect("ecosystem")
+                .to_owned();
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            out.entry(eco).or_default().push((name, bytes));
+        }
+    }
+    out
+}
+
+#[test]
+fn db_update_fetches_the_new_ecosystems_from_a_local_stand_in() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let server = rt.block_on(wiremock::MockServer::start());
+    let by_eco = records_by_ecosystem();
+    assert!(by_eco.contains_key("GitHub Actions"), "{:?}", by_eco.keys());
+    for (eco, files) in &by_eco {
+        // The bucket's object names: `GitHub Actions/all.zip` travels as `GitHub%20Actions`.
+        let path = format!("/{}/all.zip", eco.replace(' ', "%20"));
+        rt.block_on(
+            wiremock::Mock::given(wiremock::matchers::path(path))
+                .respond_with(wiremock::ResponseTemplate::new(200).set_body_bytes(zip_of(files)))
+                .expect(1)
+                .mount(&server),
+        );
+    }
+    let db = tmp.path().join("db");
+    let mut cmd = guardrail(tmp.path());
+    cmd.args(["db", "update", "--no-rustsec", "--db"])
+        .arg(&db)
+        .arg("--osv-url")
+        .arg(server.uri());
+    for eco in by_eco.keys() {
+        cmd.args(["--ecosystem", eco]);
+    }
+    let out = cmd.output().expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st = guardrail(tmp.path())
+        .args(["db", "status", "--json", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let st: serde_json::Value = serde_json::from_slice(&st.stdout).expect("status json");
+    for (eco, files) in &by_eco {
+        assert_eq!(st["counts"][eco], files.len(), "{eco}: {st}");
+    }
+    rt.block_on(server.verify());
+    // Without `--ecosystem`, every ecosystem is asked for (here: the ones not served fail).
+    let out = guardrail(tmp.path())
+        .args(["db", "update", "--no-rustsec", "--db"])
+        .arg(&db)
+        .arg("--osv-url")
+        .arg(server.uri())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
