@@ -22,6 +22,8 @@ pub mod cargo_toml;
 pub mod conda_env;
 pub mod gh_actions;
 pub mod go_mod;
+pub mod gradle_catalog;
+pub mod gradle_lock;
 pub mod install;
 pub mod jsonscan;
 pub mod package_json;
@@ -29,6 +31,7 @@ pub mod package_lock;
 pub mod pipfile_lock;
 pub mod pnpm_lock;
 pub mod poetry_lock;
+pub mod pom_xml;
 pub mod pyproject;
 pub mod requirements;
 pub mod setup_cfg;
@@ -187,6 +190,12 @@ pub enum Format {
     /// GitHub Actions workflows (`.github/workflows/*.yml`) and action manifests
     /// (`action.yml`): their `uses:` references.
     GitHubActions,
+    /// Maven `pom.xml`.
+    PomXml,
+    /// `gradle.lockfile`.
+    GradleLock,
+    /// Gradle version catalog `gradle/libs.versions.toml` (any `*.versions.toml`).
+    GradleCatalog,
 }
 
 impl Format {
@@ -217,6 +226,13 @@ impl Format {
             "setup.py" => Format::SetupPy,
             "environment.yml" | "environment.yaml" => Format::CondaEnv,
             "action.yml" | "action.yaml" => Format::GitHubActions,
+            "pom.xml" => Format::PomXml,
+            n if n.ends_with("gradle.lockfile")
+                || (parent == "dependency-locks" && n.ends_with(".lockfile")) =>
+            {
+                Format::GradleLock
+            }
+            n if n.ends_with(".versions.toml") => Format::GradleCatalog,
             n if (n.ends_with(".yml") || n.ends_with(".yaml"))
                 && (path.starts_with(".github/workflows/")
                     || path.contains("/.github/workflows/")) =>
@@ -249,6 +265,7 @@ impl Format {
                 | Format::PipfileLock
                 | Format::UvLock
                 | Format::GoSum
+                | Format::GradleLock
         )
     }
 }
@@ -281,6 +298,9 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::SetupPy => setup_py::parse(text, path),
         Format::CondaEnv => conda_env::parse(text, path),
         Format::GitHubActions => gh_actions::parse(text, path),
+        Format::PomXml => pom_xml::parse(text, path),
+        Format::GradleLock => gradle_lock::parse(text, path),
+        Format::GradleCatalog => gradle_catalog::parse(text, path),
     }
 }
 

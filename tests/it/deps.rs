@@ -240,6 +240,21 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             ".github/workflows/ci.yml",
             "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n     - run: x\n",
         ),
+        (
+            Format::PomXml,
+            "pom.xml",
+            "<project>\n  <dependencies>\n    <dependency>\n  </dependencies>\n</project>\n",
+        ),
+        (
+            Format::GradleLock,
+            "gradle.lockfile",
+            "# comment\norg.a:b:1.0=compileClasspath\norg.a:b=compileClasspath\n",
+        ),
+        (
+            Format::GradleCatalog,
+            "libs.versions.toml",
+            "[versions]\nx = \"1\"\n[libraries\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

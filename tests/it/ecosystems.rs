@@ -238,3 +238,91 @@ fn db_update_fetches_the_new_ecosystems_from_a_local_stand_in() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{needle} not in text"))
+}
+
+#[test]
+fn maven_pom_gradle_lockfile_and_version_catalog() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("maven/osv")]);
+    let pom = read("maven/pom.xml");
+    let lock = read("maven/gradle.lockfile");
+    let catalog = read("maven/libs.versions.toml");
+    let repo = TempRepo::new();
+    repo.write("pom.xml", &pom);
+    repo.write("android/gradle.lockfile", &lock);
+    repo.write("android/gradle/libs.versions.toml", &catalog);
+    repo.commit("base: real pom.xml, gradle.lockfile and version catalog");
+    // pom.xml: a property and a dependency that uses it.
+    let pom2 = pom
+        .replace(
+            "    <java.version>17</java.version>\n",
+            "    <java.version>17</java.version>\n    <log4j2.version>2.14.1</log4j2.version>\n",
+        )
+        .replace(
+            "  </dependencies>\n</project>",
+            "    <dependency>\n      <groupId>org.apache.logging.log4j</groupId>\n      <artifactId>log4j-core</artifactId>\n      <version>${log4j2.version}</version>\n    </dependency>\n  </dependencies>\n</project>",
+        );
+    // gradle.lockfile: log4j-core 2.0 (2.0-beta9 <= 2.0 < 2.3.1) and a fixed backport.
+    let lock2 = lock.replace(
+        "org.apache.logging.log4j:log4j-to-slf4j:",
+        "org.apache.logging.log4j:log4j-core:2.0=runtimeClasspath\norg.apache.logging.log4j:log4j-jul:2.12.2=runtimeClasspath\norg.apache.logging.log4j:log4j-to-slf4j:",
+    );
+    // Catalog: a release candidate of the fixed version is still before it; 2.12.2 is fixed.
+    let catalog2 = catalog
+        .replace(
+            "kotlin = \"1.8.0\"\n",
+            "kotlin = \"1.8.0\"\nlog4j = \"2.15.0-rc1\"\nlog4jOld = \"2.12.2\"\n",
+        )
+        .replace(
+            "[plugins]\n",
+            "log4j-core = { module = \"org.apache.logging.log4j:log4j-core\", version.ref = \"log4j\" }\nlog4j-core-old = { group = \"org.apache.logging.log4j\", name = \"log4j-core\", version.ref = \"log4jOld\" }\n\n[plugins]\n",
+        );
+    assert!(pom2 != pom && lock2 != lock && catalog2 != catalog);
+    repo.write("pom.xml", &pom2);
+    repo.write("android/gradle.lockfile", &lock2);
+    repo.write("android/gradle/libs.versions.toml", &catalog2);
+    repo.commit("add log4j-core");
+    let (code, findings) = check(&repo, &db);
+    // GHSA-jfh8-c2jp-5v3q: log4j-core 2.0-beta9 to before 2.3.1, 2.4 to before 2.12.2,
+    // 2.13.0 to before 2.15.0. The pom's finding is on the property the version comes from.
+    let id = "GHSA-jfh8-c2jp-5v3q";
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![
+            row(
+                id,
+                "android/gradle.lockfile",
+                line_of(&lock2, "log4j-core:2.0="),
+                "red"
+            ),
+            row(
+                id,
+                "android/gradle/libs.versions.toml",
+                line_of(&catalog2, "log4j = "),
+                "red"
+            ),
+            row(id, "pom.xml", line_of(&pom2, "<log4j2.version>"), "red"),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(1));
+    let f = findings
+        .iter()
+        .find(|f| f["path"] == "pom.xml" && f["kind"] == "dependency")
+        .expect("pom finding");
+    assert_eq!(
+        f["package"],
+        serde_json::json!({"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core", "version": "2.14.1"})
+    );
+    assert!(
+        f["message"].as_str().unwrap_or("").contains("2.15.0"),
+        "{f}"
+    );
+}

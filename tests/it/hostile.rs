@@ -860,6 +860,9 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "gradle_catalog" => Format::GradleCatalog,
+                "gradle_lock" => Format::GradleLock,
+                "pom_xml" => Format::PomXml,
                 "github_actions" => Format::GitHubActions,
                 other => panic!("fuzz corpus for unknown parser {other}"),
             };
