@@ -20,6 +20,8 @@ use crate::error::{Error, Result};
 pub mod cargo_lock;
 pub mod cargo_toml;
 pub mod conda_env;
+pub mod gemfile;
+pub mod gemfile_lock;
 pub mod gh_actions;
 pub mod go_mod;
 pub mod gradle_catalog;
@@ -196,6 +198,10 @@ pub enum Format {
     GradleLock,
     /// Gradle version catalog `gradle/libs.versions.toml` (any `*.versions.toml`).
     GradleCatalog,
+    /// Bundler `Gemfile`.
+    Gemfile,
+    /// Bundler `Gemfile.lock`.
+    GemfileLock,
 }
 
 impl Format {
@@ -227,6 +233,8 @@ impl Format {
             "environment.yml" | "environment.yaml" => Format::CondaEnv,
             "action.yml" | "action.yaml" => Format::GitHubActions,
             "pom.xml" => Format::PomXml,
+            "Gemfile" | "gems.rb" => Format::Gemfile,
+            "Gemfile.lock" | "gems.locked" => Format::GemfileLock,
             n if n.ends_with("gradle.lockfile")
                 || (parent == "dependency-locks" && n.ends_with(".lockfile")) =>
             {
@@ -266,6 +274,7 @@ impl Format {
                 | Format::UvLock
                 | Format::GoSum
                 | Format::GradleLock
+                | Format::GemfileLock
         )
     }
 }
@@ -301,6 +310,8 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::PomXml => pom_xml::parse(text, path),
         Format::GradleLock => gradle_lock::parse(text, path),
         Format::GradleCatalog => gradle_catalog::parse(text, path),
+        Format::Gemfile => gemfile::parse(text, path),
+        Format::GemfileLock => gemfile_lock::parse(text, path),
     }
 }
 

@@ -255,6 +255,16 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "libs.versions.toml",
             "[versions]\nx = \"1\"\n[libraries\n",
         ),
+        (
+            Format::Gemfile,
+            "Gemfile",
+            "source \"https://rubygems.org\"\ngem \"rails, \"7.1\"\n",
+        ),
+        (
+            Format::GemfileLock,
+            "Gemfile.lock",
+            "GEM\n  remote: https://rubygems.org/\n  specs:\n    rails 7.1.0\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

@@ -326,3 +326,72 @@ fn maven_pom_gradle_lockfile_and_version_catalog() {
         "{f}"
     );
 }
+
+#[test]
+fn rubygems_gemfile_lock_and_gemfile() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("rubygems/osv")]);
+    let lock = read("rubygems/Gemfile.lock");
+    let gemfile = read("rubygems/Gemfile");
+    let repo = TempRepo::new();
+    repo.write("docs/Gemfile.lock", &lock);
+    repo.write("docs/Gemfile", &gemfile);
+    repo.commit("base: google/osv-scanner's docs Gemfile and Gemfile.lock");
+    // The lockfile moves google-protobuf back to 4.27.4 (platform gem); the Gemfile pins
+    // 4.28.1 and adds a gem from a git repository.
+    let lock2 = lock.replace(
+        "google-protobuf (4.35.1-x86_64-linux-gnu)",
+        "google-protobuf (4.27.4-x86_64-linux-gnu)",
+    );
+    let gemfile2 = gemfile.replace(
+        "gem \"csv\"\n",
+        "gem \"csv\"\ngem \"google-protobuf\", \"4.28.1\"\ngem \"just-the-docs-fork\", git: \"https://github.com/example/just-the-docs.git\"\n",
+    );
+    assert!(lock2 != lock && gemfile2 != gemfile);
+    repo.write("docs/Gemfile.lock", &lock2);
+    repo.write("docs/Gemfile", &gemfile2);
+    repo.commit("protobuf");
+    let (code, findings) = check(&repo, &db);
+    // GHSA-735f-pc8j-v9w8: google-protobuf before 3.25.5, 4.0.0.rc.1 before 4.27.5,
+    // 4.28.0.rc.1 before 4.28.2 (4.35.1 at base was not affected).
+    let id = "GHSA-735f-pc8j-v9w8";
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![
+            row(
+                id,
+                "docs/Gemfile",
+                line_of(&gemfile2, "google-protobuf"),
+                "red"
+            ),
+            row(
+                id,
+                "docs/Gemfile.lock",
+                line_of(&lock2, "google-protobuf (4.27.4"),
+                "red"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(1));
+    let lockf = findings
+        .iter()
+        .find(|f| f["path"] == "docs/Gemfile.lock" && f["kind"] == "dependency")
+        .expect("lock finding");
+    assert_eq!(
+        lockf["package"]["version"], "4.27.4",
+        "platform suffix dropped"
+    );
+    assert!(
+        lockf["message"].as_str().unwrap_or("").contains("4.27.5"),
+        "{lockf}"
+    );
+    // The git source is an integrity finding on its line.
+    assert!(
+        findings.iter().any(|f| f["rule"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("dependency-git-source"))
+            && f["line"] == line_of(&gemfile2, "just-the-docs-fork")),
+        "{findings:#?}"
+    );
+}
