@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 
 pub mod cargo_lock;
 pub mod cargo_toml;
+pub mod composer;
 pub mod conda_env;
 pub mod gemfile;
 pub mod gemfile_lock;
@@ -202,6 +203,10 @@ pub enum Format {
     Gemfile,
     /// Bundler `Gemfile.lock`.
     GemfileLock,
+    /// `composer.json`.
+    ComposerJson,
+    /// `composer.lock`.
+    ComposerLock,
 }
 
 impl Format {
@@ -235,6 +240,8 @@ impl Format {
             "pom.xml" => Format::PomXml,
             "Gemfile" | "gems.rb" => Format::Gemfile,
             "Gemfile.lock" | "gems.locked" => Format::GemfileLock,
+            "composer.json" => Format::ComposerJson,
+            "composer.lock" => Format::ComposerLock,
             n if n.ends_with("gradle.lockfile")
                 || (parent == "dependency-locks" && n.ends_with(".lockfile")) =>
             {
@@ -275,6 +282,7 @@ impl Format {
                 | Format::GoSum
                 | Format::GradleLock
                 | Format::GemfileLock
+                | Format::ComposerLock
         )
     }
 }
@@ -312,6 +320,8 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::GradleCatalog => gradle_catalog::parse(text, path),
         Format::Gemfile => gemfile::parse(text, path),
         Format::GemfileLock => gemfile_lock::parse(text, path),
+        Format::ComposerJson => composer::parse_json(text, path),
+        Format::ComposerLock => composer::parse_lock(text, path),
     }
 }
 

@@ -265,6 +265,16 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "Gemfile.lock",
             "GEM\n  remote: https://rubygems.org/\n  specs:\n    rails 7.1.0\n",
         ),
+        (
+            Format::ComposerJson,
+            "composer.json",
+            "{\n  \"require\": {\n    \"a/b\": \"^1.0\"\n  \n}\n",
+        ),
+        (
+            Format::ComposerLock,
+            "composer.lock",
+            "{\n  \"packages\": [\n    {\"name\": \"a/b\", \"version\": \"1.0.0\"},\n  ]\n}\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

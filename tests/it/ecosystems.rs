@@ -395,3 +395,55 @@ fn rubygems_gemfile_lock_and_gemfile() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn composer_lock_and_manifest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("composer/osv")]);
+    let lock = read("composer/composer.lock");
+    let manifest = read("composer/composer.json");
+    let repo = TempRepo::new();
+    repo.write("composer.lock", &lock);
+    repo.write("composer.json", &manifest);
+    repo.commit("base: composer/composer's composer.json and (part of) its composer.lock");
+    // symfony/process back to v5.4.45 in the lock, and pinned to 5.4.45 in the manifest.
+    let lock2 = lock.replace(
+        "\"name\": \"symfony/process\",\n            \"version\": \"v5.4.51\"",
+        "\"name\": \"symfony/process\",\n            \"version\": \"v5.4.45\"",
+    );
+    let manifest2 = manifest.replace(
+        "\"symfony/process\": \"^5.4.47 || ^6.4.25 || ^7.1.10 || ^8.0\"",
+        "\"symfony/process\": \"5.4.45\"",
+    );
+    assert!(lock2 != lock && manifest2 != manifest);
+    repo.write("composer.lock", &lock2);
+    repo.write("composer.json", &manifest2);
+    repo.commit("pin symfony/process");
+    let (code, findings) = check(&repo, &db);
+    // GHSA-qq5c-677p-737q: symfony/process before 5.4.46, 6.0.0 before 6.4.14, 7.0.0 before
+    // 7.1.7 (v5.4.51 at base was fixed; the lock spells versions with a `v`).
+    let id = "GHSA-qq5c-677p-737q";
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![
+            row(
+                id,
+                "composer.json",
+                line_of(&manifest2, "\"symfony/process\""),
+                "red"
+            ),
+            row(
+                id,
+                "composer.lock",
+                line_of(&lock2, "\"version\": \"v5.4.45\""),
+                "red"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(1));
+    assert!(findings
+        .iter()
+        .any(|f| f["path"] == "composer.lock"
+            && f["message"].as_str().unwrap_or("").contains("5.4.46")));
+}

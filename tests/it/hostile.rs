@@ -860,6 +860,8 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "composer_lock" => Format::ComposerLock,
+                "composer_json" => Format::ComposerJson,
                 "gemfile_lock" => Format::GemfileLock,
                 "gemfile" => Format::Gemfile,
                 "gradle_catalog" => Format::GradleCatalog,
