@@ -29,6 +29,7 @@ pub mod gradle_catalog;
 pub mod gradle_lock;
 pub mod install;
 pub mod jsonscan;
+pub mod nuget;
 pub mod package_json;
 pub mod package_lock;
 pub mod pipfile_lock;
@@ -207,6 +208,11 @@ pub enum Format {
     ComposerJson,
     /// `composer.lock`.
     ComposerLock,
+    /// NuGet `packages.lock.json`.
+    NugetLock,
+    /// MSBuild project and props files (`*.csproj`, `Directory.Packages.props`, …) and
+    /// `packages.config`.
+    NugetXml,
 }
 
 impl Format {
@@ -242,6 +248,13 @@ impl Format {
             "Gemfile.lock" | "gems.locked" => Format::GemfileLock,
             "composer.json" => Format::ComposerJson,
             "composer.lock" => Format::ComposerLock,
+            "packages.lock.json" => Format::NugetLock,
+            "Directory.Packages.props" | "Directory.Build.props" | "packages.config" => {
+                Format::NugetXml
+            }
+            n if n.ends_with(".csproj") || n.ends_with(".fsproj") || n.ends_with(".vbproj") => {
+                Format::NugetXml
+            }
             n if n.ends_with("gradle.lockfile")
                 || (parent == "dependency-locks" && n.ends_with(".lockfile")) =>
             {
@@ -283,6 +296,7 @@ impl Format {
                 | Format::GradleLock
                 | Format::GemfileLock
                 | Format::ComposerLock
+                | Format::NugetLock
         )
     }
 }
@@ -322,6 +336,8 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::GemfileLock => gemfile_lock::parse(text, path),
         Format::ComposerJson => composer::parse_json(text, path),
         Format::ComposerLock => composer::parse_lock(text, path),
+        Format::NugetLock => nuget::parse_lock(text, path),
+        Format::NugetXml => nuget::parse_xml(text, path),
     }
 }
 

@@ -275,6 +275,16 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "composer.lock",
             "{\n  \"packages\": [\n    {\"name\": \"a/b\", \"version\": \"1.0.0\"},\n  ]\n}\n",
         ),
+        (
+            Format::NugetLock,
+            "packages.lock.json",
+            "{\n  \"version\": 1,\n  \"dependencies\": {\n    \"net8.0\": {\n      \"A\": {\"resolved\": 1.0.0}\n    }\n  }\n}\n",
+        ),
+        (
+            Format::NugetXml,
+            "app.csproj",
+            "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Version=\"1.0\">\n  </ItemGroup>\n</Project>\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

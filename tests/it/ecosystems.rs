@@ -447,3 +447,64 @@ fn composer_lock_and_manifest() {
         .any(|f| f["path"] == "composer.lock"
             && f["message"].as_str().unwrap_or("").contains("5.4.46")));
 }
+
+#[test]
+fn nuget_lockfile_project_and_central_versions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("nuget/osv")]);
+    let csproj = read("nuget/GitHubActionPinner.csproj");
+    let lock = read("nuget/packages.lock.json");
+    let props = read("nuget/Directory.Packages.props");
+    let repo = TempRepo::new();
+    repo.write("GitHubActionPinner.csproj", &csproj);
+    repo.write("packages.lock.json", &lock);
+    repo.write("server/Directory.Packages.props", &props);
+    repo.commit("base: real project, lock file and central versions");
+    // Newtonsoft.Json 12.0.3 added to the project and its lock file; the central version moves
+    // from 13.0.3 down to 12.0.3.
+    let csproj2 = csproj.replace(
+        "        <PackageReference Include=\"Octokit\" Version=\"14.0.0\" />\n",
+        "        <PackageReference Include=\"Newtonsoft.Json\" Version=\"12.0.3\" />\n        <PackageReference Include=\"Octokit\" Version=\"14.0.0\" />\n",
+    );
+    let lock2 = lock.replace(
+        "      \"Octokit\": {",
+        "      \"Newtonsoft.Json\": {\n        \"type\": \"Direct\",\n        \"requested\": \"[12.0.3, )\",\n        \"resolved\": \"12.0.3\",\n        \"contentHash\": \"6mgjfnRB4jKMlzHSl+VD+oUc1IebOZabkbyWj2RiTgWwYPPuaK1H97G1sHqGwPlS5npiF5Q0OrxN1wni2n5QWg==\"\n      },\n      \"Octokit\": {",
+    );
+    let props2 = props.replace(
+        "Include=\"Newtonsoft.Json\" Version=\"13.0.3\"",
+        "Include=\"Newtonsoft.Json\" Version=\"12.0.3\"",
+    );
+    assert!(csproj2 != csproj && lock2 != lock && props2 != props);
+    repo.write("GitHubActionPinner.csproj", &csproj2);
+    repo.write("packages.lock.json", &lock2);
+    repo.write("server/Directory.Packages.props", &props2);
+    repo.commit("Newtonsoft.Json 12");
+    let (code, findings) = check(&repo, &db);
+    // GHSA-5crp-9r3c-p9vr: Newtonsoft.Json before 13.0.1, severity LOW (no CVSS): yellow.
+    let id = "GHSA-5crp-9r3c-p9vr";
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![
+            row(
+                id,
+                "GitHubActionPinner.csproj",
+                line_of(&csproj2, "Newtonsoft.Json"),
+                "yellow"
+            ),
+            row(
+                id,
+                "packages.lock.json",
+                line_of(&lock2, "\"resolved\": \"12.0.3\""),
+                "yellow"
+            ),
+            row(
+                id,
+                "server/Directory.Packages.props",
+                line_of(&props2, "Newtonsoft.Json"),
+                "yellow"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(3), "yellow only: review pending");
+}

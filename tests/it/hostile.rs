@@ -860,6 +860,8 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "nuget_xml" => Format::NugetXml,
+                "nuget_lock" => Format::NugetLock,
                 "composer_lock" => Format::ComposerLock,
                 "composer_json" => Format::ComposerJson,
                 "gemfile_lock" => Format::GemfileLock,
