@@ -17,6 +17,7 @@ use crate::diff::{ChangeSet, FileChange, Revisions};
 use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
+pub mod build_gradle;
 pub mod cargo_lock;
 pub mod cargo_toml;
 pub mod composer;
@@ -213,6 +214,8 @@ pub enum Format {
     /// MSBuild project and props files (`*.csproj`, `Directory.Packages.props`, …) and
     /// `packages.config`.
     NugetXml,
+    /// Gradle build scripts (`build.gradle`, `build.gradle.kts`): string notations.
+    BuildGradle,
 }
 
 impl Format {
@@ -244,6 +247,7 @@ impl Format {
             "environment.yml" | "environment.yaml" => Format::CondaEnv,
             "action.yml" | "action.yaml" => Format::GitHubActions,
             "pom.xml" => Format::PomXml,
+            "build.gradle" | "build.gradle.kts" => Format::BuildGradle,
             "Gemfile" | "gems.rb" => Format::Gemfile,
             "Gemfile.lock" | "gems.locked" => Format::GemfileLock,
             "composer.json" => Format::ComposerJson,
@@ -338,6 +342,7 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::ComposerLock => composer::parse_lock(text, path),
         Format::NugetLock => nuget::parse_lock(text, path),
         Format::NugetXml => nuget::parse_xml(text, path),
+        Format::BuildGradle => build_gradle::parse(text, path),
     }
 }
 

@@ -285,6 +285,11 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "app.csproj",
             "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Version=\"1.0\">\n  </ItemGroup>\n</Project>\n",
         ),
+        (
+            Format::BuildGradle,
+            "build.gradle",
+            "dependencies {\n  implementation 'a:b:1.0\n}\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

@@ -508,3 +508,39 @@ fn nuget_lockfile_project_and_central_versions() {
     );
     assert_eq!(code, Some(3), "yellow only: review pending");
 }
+
+#[test]
+fn gradle_build_script_string_notations() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = db_of(tmp.path(), &[fixture("maven/osv")]);
+    let script = read("maven/build.gradle");
+    let repo = TempRepo::new();
+    repo.write("build.gradle", &script);
+    repo.commit("base: spring-petclinic's build.gradle");
+    let script2 = script
+        .replace(
+            "ext.webjarsBootstrapVersion = \"5.3.8\"\n",
+            "ext.webjarsBootstrapVersion = \"5.3.8\"\next.log4jVersion = \"2.14.1\"\n",
+        )
+        .replace(
+            "  runtimeOnly 'com.h2database:h2'\n",
+            "  runtimeOnly 'com.h2database:h2'\n  implementation \"org.apache.logging.log4j:log4j-core:${log4jVersion}\"\n  implementation 'org.apache.logging.log4j:log4j-core-fixed-name-is-not-log4j:2.14.1'\n",
+        );
+    assert!(script2 != script);
+    repo.write("build.gradle", &script2);
+    repo.commit("log4j");
+    let (code, findings) = check(&repo, &db);
+    // GHSA-jfh8-c2jp-5v3q names org.apache.logging.log4j:log4j-core; the finding sits on the
+    // variable the version comes from.
+    assert_eq!(
+        dependency_findings(&findings),
+        vec![row(
+            "GHSA-jfh8-c2jp-5v3q",
+            "build.gradle",
+            line_of(&script2, "ext.log4jVersion"),
+            "red"
+        )],
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(1));
+}

@@ -860,6 +860,7 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "build_gradle" => Format::BuildGradle,
                 "nuget_xml" => Format::NugetXml,
                 "nuget_lock" => Format::NugetLock,
                 "composer_lock" => Format::ComposerLock,
