@@ -87,7 +87,8 @@ pub fn parse_xml(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             format!("invalid XML: {e}"),
         )
     })?;
-    let line_at = |pos: usize| doc.text_pos_at(pos).row;
+    let lines = super::LineIndex::new(full);
+    let line_at = |pos: usize| lines.line(pos);
     let mut props: HashMap<String, String> = HashMap::new();
     for pg in doc
         .descendants()

@@ -124,7 +124,7 @@ fn parse_full(text: &str, path: &str) -> Result<Vec<Entry>> {
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "project" {
-        let line = doc.text_pos_at(root.range().start).row as usize;
+        let line = super::LineIndex::new(text).line(root.range().start) as usize;
         return Err(parse_error(
             path,
             Some(line),
@@ -134,7 +134,8 @@ fn parse_full(text: &str, path: &str) -> Result<Vec<Entry>> {
             ),
         ));
     }
-    let line_of = |n: roxmltree::Node<'_, '_>| doc.text_pos_at(n.range().start).row;
+    let lines = super::LineIndex::new(text);
+    let line_of = |n: roxmltree::Node<'_, '_>| lines.line(n.range().start);
     let located = |n: Option<roxmltree::Node<'_, '_>>| {
         n.map(|n| (n.text().unwrap_or("").trim().to_owned(), line_of(n)))
     };
