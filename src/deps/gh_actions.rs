@@ -98,7 +98,7 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         let Some((name, r)) = split_uses(v) else {
             continue;
         };
-        out.push(Entry::new(Dep {
+        let dep = Dep {
             ecosystem: Ecosystem::GitHubActions,
             name: name.to_owned(),
             version: Some(r.to_owned()),
@@ -106,9 +106,35 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
             path: path.to_owned(),
             line: Some(no),
             source: DepSource::Registry,
-        }));
+        };
+        // `@<sha> # v4.1.2`: the commit is matched against known-bad commits, and the release
+        // the comment names against the advisories' version ranges (the comment is the
+        // author's claim; Dependabot and pinning tools write it).
+        let tag = pinned_tag(raw, r).map(|t| Dep {
+            version: Some(t.to_owned()),
+            ..dep.clone()
+        });
+        out.push(Entry::new(dep));
+        out.extend(tag.map(Entry::new));
     }
     Ok(out)
+}
+
+/// The release a commit pin's trailing comment names (`# v4.1.2`, `# tag=v4`), when the ref is
+/// a full commit SHA.
+fn pinned_tag<'a>(raw: &'a str, r: &str) -> Option<&'a str> {
+    if r.len() != 40 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let comment = raw.split(" #").nth(1)?.trim();
+    let word = comment.split_whitespace().next()?;
+    let word = word.strip_prefix("tag=").unwrap_or(word);
+    let digits = word.strip_prefix(['v', 'V']).unwrap_or(word);
+    (digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+    .then_some(word)
 }
 
 #[cfg(test)]
@@ -135,6 +161,7 @@ mod tests {
             [
                 "actions/checkout@v4:4",
                 "tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67:6",
+                "tj-actions/changed-files@v45:6",
                 "github/codeql-action/init@v3:9",
                 "octo/wf/.github/workflows/ci.yml@main:13",
             ]
@@ -149,5 +176,19 @@ mod tests {
         assert!(split_uses("a@").is_none());
         assert!(split_uses("a/b@${{ inputs.ref }}").is_none());
         assert!(split_uses("/b@v1").is_none());
+        let sha = "0e58ed8671d6b60d0890c21b07f8835ace038e67";
+        assert_eq!(
+            pinned_tag(&format!("- uses: a/b@{sha} # v4.1.2"), sha),
+            Some("v4.1.2")
+        );
+        assert_eq!(
+            pinned_tag(&format!("- uses: a/b@{sha} # tag=v4"), sha),
+            Some("v4")
+        );
+        assert_eq!(
+            pinned_tag(&format!("- uses: a/b@{sha} # pinned"), sha),
+            None
+        );
+        assert_eq!(pinned_tag("- uses: a/b@v4 # v4.1.2", "v4"), None);
     }
 }

@@ -95,7 +95,7 @@ fn github_actions_tags_in_affected_ranges_and_a_compromised_commit_pin() {
     repo.write(
         ".github/workflows/checks.yml",
         format!(
-            "{base}  changed:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@v35\n      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45\n      - uses: tj-actions/changed-files@v46.0.1\n      - uses: actions/download-artifact@v4.1.2\n      - uses: actions/download-artifact@v4\n"
+            "{base}  changed:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@v35\n      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45\n      - uses: tj-actions/changed-files@v46.0.1\n      - uses: actions/download-artifact@v4.1.2\n      - uses: actions/download-artifact@v4\n      - uses: actions/download-artifact@1111111111111111111111111111111111111111 # v4.1.2\n"
         ),
     );
     repo.write(
@@ -120,6 +120,8 @@ fn github_actions_tags_in_affected_ranges_and_a_compromised_commit_pin() {
                 "red"
             ),
             row("GHSA-cxww-7g56-2vh6", wf, lines + 7, "red"),
+            // A commit pin is read with the release its comment names.
+            row("GHSA-cxww-7g56-2vh6", wf, lines + 9, "red"),
             row("GHSA-mrrh-fwg8-r2c3", wf, lines + 4, "red"),
             row("GHSA-mrrh-fwg8-r2c3", wf, lines + 5, "red"),
         ],
