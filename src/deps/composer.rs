@@ -2,8 +2,7 @@
 //! `source` and `dist`) and `composer.json` (`require` / `require-dev` constraints; platform
 //! requirements such as `php` and `ext-json`, which name no package, are skipped). A locked
 //! package whose `dist` is a local `path` comes from there; one with only a `source` (no
-//! `dist`) is fetched from its repository; one whose `notification-url` is not Packagist's came
-//! from another registry; `dist.shasum` is its checksum, when set.
+//! `dist`) is fetched from its repository; `dist.shasum` is its checksum, when set.
 
 use super::jsonscan::{objects, Obj};
 use super::{Dep, DepSource, Ecosystem, Entry, Text};
@@ -12,19 +11,6 @@ use crate::error::Result;
 /// Whether `name` is a package (`vendor/name`), not a platform requirement (`php`, `ext-*`).
 fn is_package(name: &str) -> bool {
     name.contains('/') && !name.starts_with("ext-") && !name.starts_with("lib-")
-}
-
-/// Whether a URL is on packagist.org.
-fn is_packagist(url: &str) -> bool {
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("");
-    // Private Packagist (repo.packagist.com) is another registry.
-    host == "packagist.org" || host.ends_with(".packagist.org")
 }
 
 /// Parses a `composer.lock`.
@@ -54,19 +40,12 @@ pub fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
         }
         let part = |k: &str| taken.iter().find(|n| n.key() == k).copied();
         let (dist, source) = (part("dist"), part("source"));
-        // Composer records which repository's download counter a package reports to:
-        // Packagist's for Packagist packages, another registry's for theirs (Drupal, a private
-        // Packagist or Satis), so that is the registry the package came from.
-        let notify = o.get("notification-url").filter(|u| !u.is_empty());
         let src = match (dist, source) {
             (Some(d), _) if d.get("type") == Some("path") => {
                 DepSource::Path(d.get("url").unwrap_or("").to_owned())
             }
             (None, Some(s)) => DepSource::Git(s.get("url").unwrap_or("").to_owned()),
-            _ => match notify {
-                Some(u) if !is_packagist(u) => DepSource::OtherRegistry(u.to_owned()),
-                _ => DepSource::Registry,
-            },
+            _ => DepSource::Registry,
         };
         out.push(Entry {
             dep: Dep {
@@ -156,14 +135,7 @@ mod tests {
             "name": "symfony/process",
             "version": "v5.4.45",
             "source": {"type": "git", "url": "https://github.com/symfony/process.git"},
-            "dist": {"type": "zip", "url": "https://api.github.com/repos/symfony/process/zipball/x", "shasum": ""},
-            "notification-url": "https://packagist.org/downloads/"
-        },
-        {
-            "name": "drupal/token",
-            "version": "1.15.0",
-            "dist": {"type": "zip", "url": "https://ftp.drupal.org/files/projects/token-8.x-1.15.zip"},
-            "notification-url": "https://packages.drupal.org/8/downloads"
+            "dist": {"type": "zip", "url": "https://api.github.com/repos/symfony/process/zipball/x", "shasum": ""}
         },
         {
             "name": "acme/local",
@@ -190,10 +162,9 @@ mod tests {
             rows(parse_lock(&Text::whole(lock), "composer.lock").unwrap()),
             [
                 "symfony/process@v5.4.45:5!:Registry:",
-                "drupal/token@1.15.0:12!:OtherRegistry(\"https://packages.drupal.org/8/downloads\"):",
-                "acme/local@dev-main:18!:Path(\"packages/local\"):",
-                "acme/from-vcs@1.0.0:25!:Git(\"https://git.example.com/acme/from-vcs.git\"):",
-                "acme/checked@2.0.0:30!:Registry:abc",
+                "acme/local@dev-main:11!:Path(\"packages/local\"):",
+                "acme/from-vcs@1.0.0:18!:Git(\"https://git.example.com/acme/from-vcs.git\"):",
+                "acme/checked@2.0.0:23!:Registry:abc",
             ]
         );
         let json = "{\n    \"require\": {\n        \"php\": \"^8.1\",\n        \"ext-json\": \"*\",\n        \"symfony/process\": \"^5.4\",\n        \"monolog/monolog\": \"v2.9.1\",\n        \"acme/fork\": \"dev-main\"\n    },\n    \"require-dev\": {\n        \"phpunit/phpunit\": \"9.6.0 || 10.0.0\"\n    },\n    \"config\": {\"platform\": {\"php\": \"8.1\"}}\n}\n";
