@@ -150,6 +150,11 @@ fn eco_file(eco: Ecosystem) -> &'static str {
         Ecosystem::Npm => "npm",
         Ecosystem::PyPI => "pypi",
         Ecosystem::Go => "go",
+        Ecosystem::Maven => "maven",
+        Ecosystem::RubyGems => "rubygems",
+        Ecosystem::Packagist => "packagist",
+        Ecosystem::NuGet => "nuget",
+        Ecosystem::GitHubActions => "github-actions",
     }
 }
 
@@ -175,7 +180,7 @@ pub fn default_dir() -> Option<PathBuf> {
 pub struct Db {
     dir: PathBuf,
     meta: Meta,
-    indexes: [OnceLock<std::result::Result<EcoIndex, String>>; 4],
+    indexes: [OnceLock<std::result::Result<EcoIndex, String>>; ECOSYSTEMS.len()],
 }
 
 /// One vulnerability matching a package version: advisories that alias each other merged.
@@ -478,7 +483,15 @@ impl Db {
             .iter()
             .filter(|a| advisory_affects(a, eco, &norm, version))
             .collect();
-        Ok(merge(eco, name, version, hits))
+        let mut out = merge(eco, name, version, hits);
+        if eco == Ecosystem::GitHubActions && version.is_some_and(osv::is_commit) {
+            // Only a listed commit matches a commit pin: that commit carries the malicious
+            // code, whatever the advisory's own severity says.
+            for m in &mut out {
+                m.kind = AdvisoryKind::Malicious;
+            }
+        }
+        Ok(out)
     }
 
     /// Age in days of the oldest source's import, when there is one.

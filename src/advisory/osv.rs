@@ -75,13 +75,33 @@ struct RawRange {
 
 /// The ecosystem of an OSV `package.ecosystem` string, when guardrail checks it.
 pub fn ecosystem(s: &str) -> Option<Ecosystem> {
-    match s {
-        "crates.io" => Some(Ecosystem::CratesIo),
-        "npm" => Some(Ecosystem::Npm),
-        "PyPI" => Some(Ecosystem::PyPI),
-        "Go" => Some(Ecosystem::Go),
-        _ => None,
-    }
+    crate::ecosystem::from_osv(s)
+}
+
+/// Whether `s` is a full git commit SHA (40 hex digits).
+pub fn is_commit(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Known malicious commits of GitHub Actions (`data/advisory/compromised-actions.tsv`), for
+/// advisories whose records name the commit only in prose.
+const COMPROMISED: &str = include_str!("../../data/advisory/compromised-actions.tsv");
+
+/// The commits `COMPROMISED` lists for advisory `id` and action `name`.
+fn compromised_commits(id: &str, name: &str) -> Vec<String> {
+    let norm = crate::ecosystem::normalize_name(Ecosystem::GitHubActions, name);
+    COMPROMISED
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (a, n, sha) = (f.next()?, f.next()?, f.next()?);
+            (a == id
+                && crate::ecosystem::normalize_name(Ecosystem::GitHubActions, n) == norm
+                && is_commit(sha))
+            .then(|| sha.to_ascii_lowercase())
+        })
+        .collect()
 }
 
 /// CVSS base score of a vector (v3 or v4), when it parses.
@@ -152,8 +172,21 @@ fn convert(raw: Raw) -> Advisory {
             continue;
         }
         let mut ranges = Vec::new();
+        let mut versions = a.versions.unwrap_or_default();
         for r in a.ranges.into_iter().flatten() {
-            // GIT ranges name commits, which lockfiles do not record.
+            if r.kind == "GIT" && eco == Ecosystem::GitHubActions {
+                // A workflow pins commits: the commits a GIT range names as introducing the
+                // problem (or as its last affected one) are affected versions of the action.
+                for e in &r.events {
+                    for (k, v) in e {
+                        if (k == "introduced" || k == "last_affected") && is_commit(v) {
+                            versions.push(v.to_ascii_lowercase());
+                        }
+                    }
+                }
+                continue;
+            }
+            // Other GIT ranges name commits, which lockfiles do not record.
             if r.kind != "SEMVER" && r.kind != "ECOSYSTEM" {
                 continue;
             }
@@ -171,11 +204,14 @@ fn convert(raw: Raw) -> Advisory {
             }
             ranges.push(Range::Events(events));
         }
+        if eco == Ecosystem::GitHubActions {
+            versions.extend(compromised_commits(&raw.id, &pkg.name));
+        }
         affected.push(Affected {
             ecosystem: eco,
             name: pkg.name,
             ranges,
-            versions: a.versions.unwrap_or_default(),
+            versions,
             os: os_list(&a.ecosystem_specific),
         });
     }
@@ -236,7 +272,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.cvss, Some(9.8));
-        assert_eq!(a.affected.len(), 1, "Maven package dropped");
+        assert_eq!(a.affected.len(), 2, "Maven is checked");
         assert_eq!(a.affected[0].os, vec!["windows".to_string()]);
         assert_eq!(a.kind, AdvisoryKind::Vulnerability);
         let u = from_json(
@@ -245,6 +281,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.kind, AdvisoryKind::Unmaintained);
+    }
+
+    #[test]
+    fn github_actions_commits_from_git_ranges_and_the_compromised_list() {
+        let a = from_json(
+            br#"{"id":"GHSA-mrrh-fwg8-r2c3","affected":[{"package":{"ecosystem":"GitHub Actions","name":"tj-actions/changed-files"},
+            "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"last_affected":"45.0.7"}]}]},
+            {"package":{"ecosystem":"Hackage","name":"x"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.affected.len(), 1, "Hackage is not checked");
+        assert_eq!(
+            a.affected[0].versions,
+            ["0e58ed8671d6b60d0890c21b07f8835ace038e67"]
+        );
+        let b = from_json(
+            br#"{"id":"GHSA-x","affected":[{"package":{"ecosystem":"GitHub Actions","name":"o/r"},
+            "ranges":[{"type":"GIT","repo":"https://github.com/o/r","events":[{"introduced":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},{"fixed":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}]}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            b.affected[0].versions,
+            ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
+            "the introducing commit is affected; the fixing one is not"
+        );
+        assert!(b.affected[0].ranges.is_empty());
     }
 
     #[test]

@@ -115,7 +115,12 @@ async fn fetch_all(db: &Path, scratch: &Path, opts: &UpdateOptions) -> Result<Up
                 message: format!("HTTP client: {e}"),
             })?;
         for eco in &opts.ecosystems {
-            let url = format!("{}/{}/all.zip", base.trim_end_matches('/'), eco.as_str());
+            // `GitHub Actions` has a space: the bucket's path spells it `GitHub%20Actions`.
+            let url = format!(
+                "{}/{}/all.zip",
+                base.trim_end_matches('/'),
+                eco.as_str().replace(' ', "%20")
+            );
             let fail = |m: String| Error::Db {
                 path: PathBuf::from(&url),
                 message: m,

@@ -86,7 +86,13 @@ impl PrivateSources {
             Ecosystem::Go => {
                 crate::checks::yanked::go::matches_prefix_patterns(&self.go_private, &dep.name)
             }
-            Ecosystem::CratesIo => false,
+            // Their registry settings are not read yet: treated as public.
+            Ecosystem::CratesIo
+            | Ecosystem::Maven
+            | Ecosystem::RubyGems
+            | Ecosystem::Packagist
+            | Ecosystem::NuGet
+            | Ecosystem::GitHubActions => false,
         }
     }
 }

@@ -77,7 +77,7 @@ pub struct UpdateArgs {
     /// Do not refresh the PyPI name set (a stored one is kept).
     #[arg(long)]
     pub no_pypi_names: bool,
-    /// OSV ecosystems to fetch (repeatable; default: crates.io, npm, PyPI, Go).
+    /// OSV ecosystems to fetch (repeatable; default: crates.io, npm, PyPI, Go, Maven, RubyGems, Packagist, NuGet, "GitHub Actions").
     #[arg(long = "ecosystem", value_name = "NAME")]
     pub ecosystems: Vec<String>,
 }

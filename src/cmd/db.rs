@@ -110,7 +110,7 @@ fn update_cmd(a: &UpdateArgs, cwd: &Path) -> anyhow::Result<i32> {
     for e in &a.ecosystems {
         match guardrail::advisory::osv::ecosystem(e) {
             Some(x) => ecosystems.push(x),
-            None => anyhow::bail!("unknown ecosystem `{e}` (expected crates.io, npm, PyPI or Go)"),
+            None => anyhow::bail!("unknown ecosystem `{e}` (expected crates.io, npm, PyPI, Go, Maven, RubyGems, Packagist, NuGet or \"GitHub Actions\")"),
         }
     }
     if ecosystems.is_empty() {

@@ -133,6 +133,12 @@ fn takes_value(eco: Ecosystem, opt: &str) -> bool {
                 | "--target-dir"
         ),
         Ecosystem::Go => matches!(opt, "-modfile" | "-C" | "-o" | "-tags"),
+        // No install command of these is recognised (see `ecosystem`).
+        Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => false,
     }
 }
 
@@ -265,6 +271,11 @@ fn word_dep(eco: Ecosystem, w: &str, path: &str, line: u32) -> Option<Dep> {
             let ver = ver.filter(|v| v.starts_with('v'));
             Some(mk(name, ver, ver.is_some(), DepSource::Registry))
         }
+        Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => None,
     }
 }
 

@@ -16,17 +16,26 @@ use crate::diff::FileChange;
 use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
+pub mod build_gradle;
 pub mod cargo_lock;
 pub mod cargo_toml;
+pub mod composer;
 pub mod conda_env;
+pub mod gemfile;
+pub mod gemfile_lock;
+pub mod gh_actions;
 pub mod go_mod;
+pub mod gradle_catalog;
+pub mod gradle_lock;
 pub mod install;
 pub mod jsonscan;
+pub mod nuget;
 pub mod package_json;
 pub mod package_lock;
 pub mod pipfile_lock;
 pub mod pnpm_lock;
 pub mod poetry_lock;
+pub mod pom_xml;
 pub mod pyproject;
 pub mod requirements;
 pub mod setup_cfg;
@@ -185,6 +194,30 @@ pub enum Format {
     SetupPy,
     /// Conda `environment.yml` (its `pip:` list).
     CondaEnv,
+    /// GitHub Actions workflows (`.github/workflows/*.yml`) and action manifests
+    /// (`action.yml`): their `uses:` references.
+    GitHubActions,
+    /// Maven `pom.xml`.
+    PomXml,
+    /// `gradle.lockfile`.
+    GradleLock,
+    /// Gradle version catalog `gradle/libs.versions.toml` (any `*.versions.toml`).
+    GradleCatalog,
+    /// Bundler `Gemfile`.
+    Gemfile,
+    /// Bundler `Gemfile.lock`.
+    GemfileLock,
+    /// `composer.json`.
+    ComposerJson,
+    /// `composer.lock`.
+    ComposerLock,
+    /// NuGet `packages.lock.json`.
+    NugetLock,
+    /// MSBuild project and props files (`*.csproj`, `Directory.Packages.props`, …) and
+    /// `packages.config`.
+    NugetXml,
+    /// Gradle build scripts (`build.gradle`, `build.gradle.kts`): string notations.
+    BuildGradle,
 }
 
 impl Format {
@@ -214,6 +247,32 @@ impl Format {
             "setup.cfg" => Format::SetupCfg,
             "setup.py" => Format::SetupPy,
             "environment.yml" | "environment.yaml" => Format::CondaEnv,
+            "action.yml" | "action.yaml" => Format::GitHubActions,
+            "pom.xml" => Format::PomXml,
+            "build.gradle" | "build.gradle.kts" => Format::BuildGradle,
+            "Gemfile" | "gems.rb" => Format::Gemfile,
+            "Gemfile.lock" | "gems.locked" => Format::GemfileLock,
+            "composer.json" => Format::ComposerJson,
+            "composer.lock" => Format::ComposerLock,
+            "packages.lock.json" => Format::NugetLock,
+            "Directory.Packages.props" | "Directory.Build.props" | "packages.config" => {
+                Format::NugetXml
+            }
+            n if n.ends_with(".csproj") || n.ends_with(".fsproj") || n.ends_with(".vbproj") => {
+                Format::NugetXml
+            }
+            n if n.ends_with("gradle.lockfile")
+                || (parent == "dependency-locks" && n.ends_with(".lockfile")) =>
+            {
+                Format::GradleLock
+            }
+            n if n.ends_with(".versions.toml") => Format::GradleCatalog,
+            n if (n.ends_with(".yml") || n.ends_with(".yaml"))
+                && (path.starts_with(".github/workflows/")
+                    || path.contains("/.github/workflows/")) =>
+            {
+                Format::GitHubActions
+            }
             // pip-tools inputs (`requirements.in`) and constraints files pin what pip installs
             // just as requirements files do.
             n if (n.ends_with(".txt") || n.ends_with(".in"))
@@ -240,6 +299,10 @@ impl Format {
                 | Format::PipfileLock
                 | Format::UvLock
                 | Format::GoSum
+                | Format::GradleLock
+                | Format::GemfileLock
+                | Format::ComposerLock
+                | Format::NugetLock
         )
     }
 }
@@ -271,6 +334,17 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
         Format::SetupCfg => setup_cfg::parse(text, path),
         Format::SetupPy => setup_py::parse(text, path),
         Format::CondaEnv => conda_env::parse(text, path),
+        Format::GitHubActions => gh_actions::parse(text, path),
+        Format::PomXml => pom_xml::parse(text, path),
+        Format::GradleLock => gradle_lock::parse(text, path),
+        Format::GradleCatalog => gradle_catalog::parse(text, path),
+        Format::Gemfile => gemfile::parse(text, path),
+        Format::GemfileLock => gemfile_lock::parse(text, path),
+        Format::ComposerJson => composer::parse_json(text, path),
+        Format::ComposerLock => composer::parse_lock(text, path),
+        Format::NugetLock => nuget::parse_lock(text, path),
+        Format::NugetXml => nuget::parse_xml(text, path),
+        Format::BuildGradle => build_gradle::parse(text, path),
     }
 }
 
@@ -486,6 +560,23 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
     out
 }
 
+/// 1-based line numbers of byte offsets, computed from one pass over the text (an XML
+/// parser's own position look-up rescans the text from the start each time, which made
+/// reading a 4,000-dependency `pom.xml` quadratic).
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    /// The index of `text`'s line starts.
+    pub fn new(text: &str) -> Self {
+        LineIndex(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+    }
+
+    /// The 1-based line of byte offset `pos`.
+    pub fn line(&self, pos: usize) -> u32 {
+        (self.0.partition_point(|&nl| nl < pos) + 1) as u32
+    }
+}
+
 /// A parse error for a dependency file.
 pub fn parse_error(path: &str, line: Option<usize>, message: impl Into<String>) -> Error {
     Error::parse(PathBuf::from(path), line, message)
@@ -593,6 +684,13 @@ mod tests {
         assert_eq!(version_at("@"), None);
         assert_eq!(version_at(""), None);
         assert_eq!(yarn_lock::spec_name("ސx@^1"), "ސx");
+    }
+
+    #[test]
+    fn line_index_numbers_offsets() {
+        let ix = LineIndex::new("ab\ncd\n\nef");
+        let lines: Vec<u32> = [0, 2, 3, 5, 6, 7, 9].iter().map(|&p| ix.line(p)).collect();
+        assert_eq!(lines, [1, 1, 2, 2, 3, 4, 4]);
     }
 
     #[test]

@@ -346,7 +346,8 @@ fn collect(changes: &ChangeSet, files: &[FileDeps]) -> Vec<DepChange> {
         out.extend(diff_entries(&fd.base, &fd.head));
     }
     for f in &changes.files {
-        if Format::of(f.path()).is_some() || f.binary {
+        // Workflows are dependency files (their `uses:`) and install surfaces (`run:`).
+        if Format::of(f.path()).is_some_and(|x| x != Format::GitHubActions) || f.binary {
             continue;
         }
         out.extend(install::scan_file(f));

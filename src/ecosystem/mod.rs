@@ -5,6 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod maven;
+pub mod nuget;
+pub mod packagist;
+pub mod rubygems;
 pub mod version;
 
 /// A package ecosystem, spelled as OSV spells it.
@@ -22,6 +26,21 @@ pub enum Ecosystem {
     /// Go modules.
     #[serde(rename = "Go")]
     Go,
+    /// Maven Central (and Gradle) artifacts, named `groupId:artifactId`.
+    #[serde(rename = "Maven")]
+    Maven,
+    /// Ruby gems.
+    #[serde(rename = "RubyGems")]
+    RubyGems,
+    /// PHP Composer packages (Packagist), named `vendor/package`.
+    #[serde(rename = "Packagist")]
+    Packagist,
+    /// .NET packages.
+    #[serde(rename = "NuGet")]
+    NuGet,
+    /// GitHub Actions, named `owner/repo` (the ref a workflow `uses:` is the version).
+    #[serde(rename = "GitHub Actions")]
+    GitHubActions,
 }
 
 impl Ecosystem {
@@ -32,20 +51,38 @@ impl Ecosystem {
             Ecosystem::Npm => "npm",
             Ecosystem::PyPI => "PyPI",
             Ecosystem::Go => "Go",
+            Ecosystem::Maven => "Maven",
+            Ecosystem::RubyGems => "RubyGems",
+            Ecosystem::Packagist => "Packagist",
+            Ecosystem::NuGet => "NuGet",
+            Ecosystem::GitHubActions => "GitHub Actions",
         }
     }
 }
 
 /// All ecosystems.
-pub const ECOSYSTEMS: [Ecosystem; 4] = [
+pub const ECOSYSTEMS: [Ecosystem; 9] = [
     Ecosystem::CratesIo,
     Ecosystem::Npm,
     Ecosystem::PyPI,
     Ecosystem::Go,
+    Ecosystem::Maven,
+    Ecosystem::RubyGems,
+    Ecosystem::Packagist,
+    Ecosystem::NuGet,
+    Ecosystem::GitHubActions,
 ];
 
+/// The ecosystem of an OSV `package.ecosystem` string, when guardrail checks it.
+pub fn from_osv(s: &str) -> Option<Ecosystem> {
+    ECOSYSTEMS.into_iter().find(|e| e.as_str() == s)
+}
+
 /// The name an ecosystem compares package names by: crates.io ignores case and `-`/`_`,
-/// PyPI follows PEP 503, npm and Go compare exactly.
+/// PyPI follows PEP 503, npm, Go and Maven compare exactly; RubyGems, Packagist, NuGet and
+/// GitHub (owner/repo) ignore case (RubyGems names are case-sensitive on the registry, but OSV
+/// and Bundler spell them as published, and two gems differing only in case are refused since
+/// RubyGems 2.x, so folding case loses nothing).
 pub fn normalize_name(eco: Ecosystem, name: &str) -> String {
     match eco {
         Ecosystem::CratesIo => name.trim().to_ascii_lowercase().replace('-', "_"),
@@ -65,6 +102,18 @@ pub fn normalize_name(eco: Ecosystem, name: &str) -> String {
             }
             out
         }
-        Ecosystem::Npm | Ecosystem::Go => name.trim().to_owned(),
+        Ecosystem::Npm | Ecosystem::Go | Ecosystem::Maven => name.trim().to_owned(),
+        Ecosystem::RubyGems | Ecosystem::Packagist | Ecosystem::NuGet => {
+            name.trim().to_ascii_lowercase()
+        }
+        // `uses: owner/repo/path@ref`: the advisory names the repository.
+        Ecosystem::GitHubActions => {
+            let t = name.trim().to_ascii_lowercase();
+            let mut parts = t.splitn(3, '/');
+            match (parts.next(), parts.next()) {
+                (Some(o), Some(r)) => format!("{o}/{r}"),
+                _ => t,
+            }
+        }
     }
 }

@@ -1,6 +1,10 @@
 //! Version ordering per ecosystem and OSV range evaluation: SemVer for crates.io and npm, PEP 440
 //! for PyPI, Go module versions (a `v` prefix, `+incompatible`, pseudo-versions, which are
-//! SemVer pre-releases and so order correctly).
+//! SemVer pre-releases and so order correctly), Maven's `ComparableVersion`
+//! ([`super::maven`]), RubyGems' `Gem::Version` ([`super::rubygems`]), Composer's normalized
+//! versions ([`super::packagist`]), NuGet's four-part SemVer ([`super::nuget`]), and GitHub
+//! Actions tags (`v4`, `v4.1.2`: SemVer with a `v`; a major or minor tag floats to the newest
+//! release of its line, see [`affected`]).
 
 use std::cmp::Ordering;
 use std::str::FromStr;
@@ -16,6 +20,14 @@ pub enum Ver {
     Semver(semver::Version),
     /// PyPI.
     Pep440(pep440_rs::Version),
+    /// Maven.
+    Maven(super::maven::Version),
+    /// RubyGems.
+    Gem(super::rubygems::Version),
+    /// Packagist.
+    Composer(super::packagist::Version),
+    /// NuGet.
+    NuGet(super::nuget::Version),
 }
 
 impl PartialOrd for Ver {
@@ -23,6 +35,10 @@ impl PartialOrd for Ver {
         match (self, other) {
             (Ver::Semver(a), Ver::Semver(b)) => Some(a.cmp(b)),
             (Ver::Pep440(a), Ver::Pep440(b)) => Some(a.cmp(b)),
+            (Ver::Maven(a), Ver::Maven(b)) => Some(a.cmp(b)),
+            (Ver::Gem(a), Ver::Gem(b)) => Some(a.cmp(b)),
+            (Ver::Composer(a), Ver::Composer(b)) => Some(a.cmp(b)),
+            (Ver::NuGet(a), Ver::NuGet(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -56,12 +72,56 @@ pub fn parse(eco: Ecosystem, text: &str) -> Option<Ver> {
             let t = t.strip_suffix("+incompatible").unwrap_or(t);
             semver::Version::parse(t).ok().map(Ver::Semver)
         }
+        Ecosystem::Maven => super::maven::parse(t).map(Ver::Maven),
+        Ecosystem::RubyGems => super::rubygems::parse(t).map(Ver::Gem),
+        Ecosystem::Packagist => super::packagist::parse(t).map(Ver::Composer),
+        Ecosystem::NuGet => super::nuget::parse(t).map(Ver::NuGet),
+        Ecosystem::GitHubActions => action_tag(t, 0),
+    }
+}
+
+/// A GitHub Actions tag as SemVer: `v4` → 4.`fill`.`fill`, `v4.1` → 4.1.`fill`. None for
+/// commit SHAs and branch names.
+fn action_tag(t: &str, fill: u64) -> Option<Ver> {
+    let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
+    let (core, rest) = match t.find(['-', '+']) {
+        Some(i) => t.split_at(i),
+        None => (t, ""),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    if parts.is_empty()
+        || parts.len() > 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut padded = parts.join(".");
+    for _ in parts.len()..3 {
+        padded.push_str(&format!(".{fill}"));
+    }
+    semver::Version::parse(&format!("{padded}{rest}"))
+        .ok()
+        .map(Ver::Semver)
+}
+
+/// A dependency's version as the ranges must see it: a GitHub Actions major or minor tag
+/// (`v4`, `v4.1`) floats to the newest release of its line, so it is compared as `4.∞.∞`: the
+/// tag is affected when the newest versions of its line are (a line whose fix came out in a
+/// later major stays affected; a line with its own fixed release does not).
+fn dep_version(eco: Ecosystem, text: &str) -> Option<Ver> {
+    match eco {
+        Ecosystem::GitHubActions => action_tag(text.trim(), u64::from(u32::MAX)),
+        _ => parse(eco, text),
     }
 }
 
 /// Two version strings denote the same version (PEP 440 normalization for PyPI).
 pub fn same(eco: Ecosystem, a: &str, b: &str) -> bool {
-    if a.trim() == b.trim() {
+    if a.trim() == b.trim()
+        || (eco == Ecosystem::GitHubActions && a.trim().eq_ignore_ascii_case(b.trim()))
+    {
         return true;
     }
     match (parse(eco, a), parse(eco, b)) {
@@ -168,7 +228,7 @@ pub fn affected(eco: Ecosystem, ranges: &[Range], versions: &[String], version: 
     if versions.iter().any(|x| same(eco, x, version)) {
         return true;
     }
-    let Some(v) = parse(eco, version) else {
+    let Some(v) = dep_version(eco, version) else {
         return false;
     };
     ranges.iter().any(|r| match r {
@@ -198,7 +258,7 @@ pub fn affects_all(ranges: &[Range]) -> bool {
 /// The smallest fixed version above `version`, as text to show ("1.2.3" or a requirement such as
 /// ">= 1.2.3" for RustSec).
 pub fn fixed_above(eco: Ecosystem, ranges: &[Range], version: Option<&str>) -> Option<String> {
-    let cur = version.and_then(|v| parse(eco, v));
+    let cur = version.and_then(|v| dep_version(eco, v));
     let mut best: Option<(Ver, String)> = None;
     let mut reqs: Vec<String> = Vec::new();
     for r in ranges {
@@ -345,6 +405,61 @@ mod tests {
         );
         assert!(affects_all(&ev(&[("i", "0")])));
         assert!(!affects_all(&r));
+    }
+
+    #[test]
+    fn ecosystem_ranges_follow_each_ecosystems_order() {
+        // Maven: GHSA-jfh8-c2jp-5v3q (log4j-core) is introduced 2.0-beta9, fixed 2.15.0.
+        let r = ev(&[("i", "2.0-beta9"), ("f", "2.15.0")]);
+        assert!(affected(Ecosystem::Maven, &r, &[], "2.14.1"));
+        assert!(affected(Ecosystem::Maven, &r, &[], "2.0"));
+        assert!(affected(Ecosystem::Maven, &r, &[], "2.15.0-rc1"));
+        assert!(!affected(Ecosystem::Maven, &r, &[], "2.0-alpha1"));
+        assert!(!affected(Ecosystem::Maven, &r, &[], "2.15.0"));
+        assert!(!affected(Ecosystem::Maven, &r, &[], "2.15.0-sp1"));
+        // RubyGems: a pre-release of the fixed version is still before it.
+        let r = ev(&[("i", "0"), ("f", "1.0.0")]);
+        assert!(affected(Ecosystem::RubyGems, &r, &[], "1.0.0.pre"));
+        assert!(affected(Ecosystem::RubyGems, &r, &[], "1.0.0.rc1"));
+        assert!(!affected(Ecosystem::RubyGems, &r, &[], "1.0.0"));
+        assert!(!affected(Ecosystem::RubyGems, &r, &[], "1.0.0.1"));
+        // NuGet.
+        let r = ev(&[("i", "0"), ("f", "1.0.0")]);
+        assert!(affected(Ecosystem::NuGet, &r, &[], "1.0.0-rc.1"));
+        assert!(!affected(Ecosystem::NuGet, &r, &[], "1.0.0.1"));
+        assert!(same(Ecosystem::NuGet, "1.0.0-RC.1", "1.0.0-rc.1"));
+        // Packagist: `v` prefixes and `-p1` patch releases.
+        let r = ev(&[("i", "0"), ("f", "1.0.0-p1")]);
+        assert!(affected(Ecosystem::Packagist, &r, &[], "v1.0.0"));
+        assert!(!affected(Ecosystem::Packagist, &r, &[], "v1.0.0-p1"));
+        assert!(!affected(Ecosystem::Packagist, &r, &[], "1.0.1"));
+        assert!(same(Ecosystem::Packagist, "v2.1", "2.1.0.0"));
+    }
+
+    #[test]
+    fn github_actions_tags_float_to_the_newest_of_their_line() {
+        // GHSA-mrrh-fwg8-r2c3: introduced 0, last_affected 45.0.7.
+        let r = ev(&[("i", "0"), ("l", "45.0.7")]);
+        assert!(affected(Ecosystem::GitHubActions, &r, &[], "v45.0.7"));
+        assert!(affected(Ecosystem::GitHubActions, &r, &[], "v35"));
+        assert!(affected(Ecosystem::GitHubActions, &r, &[], "v44.5"));
+        assert!(!affected(Ecosystem::GitHubActions, &r, &[], "v45.0.8"));
+        assert!(!affected(Ecosystem::GitHubActions, &r, &[], "v46"));
+        // Its major tag `v45` moved on to 45.0.8 and later: not flagged.
+        assert!(!affected(Ecosystem::GitHubActions, &r, &[], "v45"));
+        // A commit SHA matches only when the advisory lists it.
+        let sha = "0e58ed8671d6b60d0890c21b07f8835ace038e67";
+        assert!(!affected(Ecosystem::GitHubActions, &r, &[], sha));
+        assert!(affected(Ecosystem::GitHubActions, &r, &[sha.into()], sha));
+        assert_eq!(
+            fixed_above(
+                Ecosystem::GitHubActions,
+                &ev(&[("i", "0"), ("f", "46.0.1")]),
+                Some("v35")
+            )
+            .as_deref(),
+            Some("46.0.1")
+        );
     }
 
     #[test]

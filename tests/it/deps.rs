@@ -235,6 +235,61 @@ fn malformed_files_of_every_format_are_errors_with_file_and_line() {
             "module x\nrequire (\n\tgithub.com/a/b\n)\n",
         ),
         (Format::GoSum, "go.sum", "github.com/a/b v1.0.0\n"),
+        (
+            Format::GitHubActions,
+            ".github/workflows/ci.yml",
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n     - run: x\n",
+        ),
+        (
+            Format::PomXml,
+            "pom.xml",
+            "<project>\n  <dependencies>\n    <dependency>\n  </dependencies>\n</project>\n",
+        ),
+        (
+            Format::GradleLock,
+            "gradle.lockfile",
+            "# comment\norg.a:b:1.0=compileClasspath\norg.a:b=compileClasspath\n",
+        ),
+        (
+            Format::GradleCatalog,
+            "libs.versions.toml",
+            "[versions]\nx = \"1\"\n[libraries\n",
+        ),
+        (
+            Format::Gemfile,
+            "Gemfile",
+            "source \"https://rubygems.org\"\ngem \"rails, \"7.1\"\n",
+        ),
+        (
+            Format::GemfileLock,
+            "Gemfile.lock",
+            "GEM\n  remote: https://rubygems.org/\n  specs:\n    rails 7.1.0\n",
+        ),
+        (
+            Format::ComposerJson,
+            "composer.json",
+            "{\n  \"require\": {\n    \"a/b\": \"^1.0\"\n  \n}\n",
+        ),
+        (
+            Format::ComposerLock,
+            "composer.lock",
+            "{\n  \"packages\": [\n    {\"name\": \"a/b\", \"version\": \"1.0.0\"},\n  ]\n}\n",
+        ),
+        (
+            Format::NugetLock,
+            "packages.lock.json",
+            "{\n  \"version\": 1,\n  \"dependencies\": {\n    \"net8.0\": {\n      \"A\": {\"resolved\": 1.0.0}\n    }\n  }\n}\n",
+        ),
+        (
+            Format::NugetXml,
+            "app.csproj",
+            "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Version=\"1.0\">\n  </ItemGroup>\n</Project>\n",
+        ),
+        (
+            Format::BuildGradle,
+            "build.gradle",
+            "dependencies {\n  implementation 'a:b:1.0\n}\n",
+        ),
     ];
     for (format, name, text) in cases {
         let r = deps::parse(*format, &Text::whole(text), name);

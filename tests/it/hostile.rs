@@ -927,6 +927,17 @@ fn feed(target: &str, data: &[u8]) {
                 "setup_cfg" => Format::SetupCfg,
                 "setup_py" => Format::SetupPy,
                 "conda_env" => Format::CondaEnv,
+                "build_gradle" => Format::BuildGradle,
+                "nuget_xml" => Format::NugetXml,
+                "nuget_lock" => Format::NugetLock,
+                "composer_lock" => Format::ComposerLock,
+                "composer_json" => Format::ComposerJson,
+                "gemfile_lock" => Format::GemfileLock,
+                "gemfile" => Format::Gemfile,
+                "gradle_catalog" => Format::GradleCatalog,
+                "gradle_lock" => Format::GradleLock,
+                "pom_xml" => Format::PomXml,
+                "github_actions" => Format::GitHubActions,
                 other => panic!("fuzz corpus for unknown parser {other}"),
             };
             if let Some(t) = text {

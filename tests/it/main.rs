@@ -14,6 +14,7 @@ mod common;
 mod advisory;
 mod check;
 mod deps;
+mod ecosystems;
 mod forge_github;
 mod forge_gitlab;
 mod hooks;

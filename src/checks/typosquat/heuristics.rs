@@ -1228,7 +1228,13 @@ fn affix_points(eco: Ecosystem, affix: &str) -> i32 {
         // `python-fire`): no bonus; a `-py`/`-python` suffix adds nothing.
         Ecosystem::PyPI => matches!(affix, "-py" | "-python"),
         Ecosystem::CratesIo => matches!(a, "rs" | "rust"),
-        Ecosystem::Go => false,
+        // No popular-name lists for these (data/popular/README.md): never asked.
+        Ecosystem::Go
+        | Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => false,
     };
     1 + i32::from(own)
 }

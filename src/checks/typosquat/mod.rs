@@ -65,7 +65,10 @@ fn added_deps<'a>(ctx: &'a Context<'_>) -> Result<Vec<&'a Dep>> {
     let mut seen: HashMap<(Ecosystem, String), usize> = HashMap::new();
     for c in ctx.dependency_changes()? {
         if c.kind != ChangeKind::Added
-            || c.dep.ecosystem == Ecosystem::Go
+            || !matches!(
+                c.dep.ecosystem,
+                Ecosystem::CratesIo | Ecosystem::Npm | Ecosystem::PyPI
+            )
             || c.dep.name.trim().is_empty()
         {
             continue;
@@ -96,6 +99,11 @@ fn registry_name(eco: Ecosystem) -> &'static str {
         Ecosystem::Npm => "in the npm registry",
         Ecosystem::PyPI => "on PyPI",
         Ecosystem::Go => "in the Go module proxy",
+        Ecosystem::Maven => "on Maven Central",
+        Ecosystem::RubyGems => "on RubyGems.org",
+        Ecosystem::Packagist => "on Packagist",
+        Ecosystem::NuGet => "on NuGet.org",
+        Ecosystem::GitHubActions => "on GitHub",
     }
 }
 

@@ -51,7 +51,12 @@ pub fn get(eco: Ecosystem) -> Option<&'static Popular> {
         Ecosystem::PyPI => P
             .get_or_init(|| Popular::load(eco, Registry::PyPI, PYPI, PYPI_INDEX))
             .as_ref(),
-        Ecosystem::Go => None,
+        Ecosystem::Go
+        | Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => None,
     }
 }
 
@@ -60,7 +65,13 @@ fn registry(eco: Ecosystem) -> Registry {
         Ecosystem::CratesIo => Registry::Crates,
         Ecosystem::PyPI => Registry::PyPI,
         // npm and Go module paths compare lowercase.
-        Ecosystem::Npm | Ecosystem::Go => Registry::Npm,
+        Ecosystem::Npm
+        | Ecosystem::Go
+        | Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => Registry::Npm,
     }
 }
 

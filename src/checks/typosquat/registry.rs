@@ -139,7 +139,12 @@ impl Client {
             // Scoped names keep the `@` and encode the slash, as npm clients do.
             Ecosystem::Npm => format!("{}/{}", self.npm, q.name.replace('/', "%2F")),
             Ecosystem::PyPI => format!("{}/pypi/{}/json", self.pypi, q.name),
-            Ecosystem::Go => String::new(),
+            Ecosystem::Go
+            | Ecosystem::Maven
+            | Ecosystem::RubyGems
+            | Ecosystem::Packagist
+            | Ecosystem::NuGet
+            | Ecosystem::GitHubActions => String::new(),
         }
     }
 
@@ -269,7 +274,12 @@ impl Client {
             ),
             Ecosystem::Npm => format!("{}/{}/{v}", self.npm, q.name.replace('/', "%2F")),
             Ecosystem::PyPI => format!("{}/pypi/{}/{v}/json", self.pypi, q.name),
-            Ecosystem::Go => String::new(),
+            Ecosystem::Go
+            | Ecosystem::Maven
+            | Ecosystem::RubyGems
+            | Ecosystem::Packagist
+            | Ecosystem::NuGet
+            | Ecosystem::GitHubActions => String::new(),
         }
     }
 
@@ -443,7 +453,12 @@ pub fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
             doc["info"]["yanked"] == Value::Bool(true),
             text(&doc["info"]["yanked_reason"]),
         ),
-        Ecosystem::Go => (false, None),
+        Ecosystem::Go
+        | Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => (false, None),
     };
     VersionStatus {
         listed: true,
@@ -500,7 +515,12 @@ pub fn parse(eco: Ecosystem, doc: &Value, version: Option<&str>) -> Meta {
             }
             meta.created = first;
         }
-        Ecosystem::Go => {}
+        Ecosystem::Go
+        | Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => {}
     }
     meta
 }

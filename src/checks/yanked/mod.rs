@@ -346,6 +346,19 @@ fn words(eco: Ecosystem) -> Words {
             },
             cache: "any local cache (guardrail reads none for PyPI)",
         },
+        // Not looked up (the check asks only the four ecosystems above).
+        Ecosystem::Maven
+        | Ecosystem::RubyGems
+        | Ecosystem::Packagist
+        | Ecosystem::NuGet
+        | Ecosystem::GitHubActions => Words {
+            rule: "withdrawn-version",
+            what: "withdrawn",
+            registry: eco.as_str(),
+            on: "by its registry",
+            fix: |n| format!("Move {n} to a version its registry still offers."),
+            cache: "no local cache",
+        },
     }
 }
 
