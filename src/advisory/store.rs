@@ -87,6 +87,15 @@ pub fn write_store(
         let text =
             serde_json::to_vec_pretty(&meta).map_err(|e| db_err(&meta_path, e.to_string()))?;
         std::fs::write(&meta_path, text).map_err(|e| Error::io(&meta_path, e))?;
+        // The registry name sets (`names/`) are not advisories: they stay across re-imports.
+        let (old_names, new_names) = (dir.join(names::DIR), tmp.join(names::DIR));
+        if let Ok(entries) = std::fs::read_dir(&old_names) {
+            std::fs::create_dir_all(&new_names).map_err(|e| Error::io(&new_names, e))?;
+            for e in entries.flatten() {
+                let to = new_names.join(e.file_name());
+                std::fs::copy(e.path(), &to).map_err(|err| Error::io(&to, err))?;
+            }
+        }
         Ok(meta)
     })();
     let meta = match result {
