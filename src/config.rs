@@ -45,12 +45,12 @@ pub fn read_file(p: &Path) -> Result<Vec<u8>> {
 
 /// Parses YAML into `T`, turning serde-saphyr's error into a one-line [`Error::Parse`] with the
 /// line number.
-pub fn from_yaml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
+pub(crate) fn from_yaml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
     serde_saphyr::from_str::<T>(text).map_err(|e| yaml_error(&e, path))
 }
 
 /// One-line error from a serde-saphyr error.
-pub fn yaml_error(e: &serde_saphyr::Error, path: &Path) -> Error {
+pub(crate) fn yaml_error(e: &serde_saphyr::Error, path: &Path) -> Error {
     let line = e.location().map(|l| l.line() as usize).filter(|&l| l > 0);
     let rendered = e.to_string();
     // The rendered error may carry a snippet; keep the first meaningful line of the message.
@@ -79,7 +79,7 @@ fn strip_location_suffix(msg: &str) -> String {
 }
 
 /// Decodes bytes as UTF-8 or fails naming the file and line of the first bad byte.
-pub fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
+pub(crate) fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -99,33 +99,33 @@ pub struct Config {
     /// Severity overrides: rule id (or `kind:<kind>`) → `red|yellow|info|off`.
     pub severity: BTreeMap<String, SeverityOverride>,
     /// Path globs never checked (vendored code, generated files).
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// Findings hidden on purpose, each with a reason and an expiry.
-    pub ignore: Vec<Ignore>,
+    pub(crate) ignore: Vec<Ignore>,
     /// Rule selection.
     pub rules: RulesConfig,
     /// Input size limits.
-    pub limits: Limits,
+    pub(crate) limits: Limits,
     /// Dependency and advisory settings.
     pub dependencies: DependenciesConfig,
     /// Typosquat settings.
-    pub typosquat: TyposquatConfig,
+    pub(crate) typosquat: TyposquatConfig,
     /// Who may decide on yellow findings, and how agent changes are treated.
-    pub review: ReviewConfig,
+    pub(crate) review: ReviewConfig,
     /// Audit ledger settings.
-    pub ledger: LedgerConfig,
+    pub(crate) ledger: LedgerConfig,
     /// Generated and vendored files.
-    pub generated: GeneratedConfig,
+    pub(crate) generated: GeneratedConfig,
 }
 
 /// Generated and vendored files (see `checks::generated` for the built-in list).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct GeneratedConfig {
+pub(crate) struct GeneratedConfig {
     /// Skip the agent rules (new suppressions, skipped tests) on generated files.
-    pub skip_agent_rules: bool,
+    pub(crate) skip_agent_rules: bool,
     /// Extra path globs of generated or vendored files.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
 }
 
 impl Default for GeneratedConfig {
@@ -153,7 +153,7 @@ pub enum SeverityOverride {
 
 impl SeverityOverride {
     /// The severity, or None for `off`.
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             SeverityOverride::Red => Some(Severity::Red),
             SeverityOverride::Yellow => Some(Severity::Yellow),
@@ -166,19 +166,19 @@ impl SeverityOverride {
 /// One ignore entry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Ignore {
+pub(crate) struct Ignore {
     /// Rule id or advisory id (any alias).
-    pub rule: Option<String>,
+    pub(crate) rule: Option<String>,
     /// Finding fingerprint.
-    pub fingerprint: Option<String>,
+    pub(crate) fingerprint: Option<String>,
     /// Path glob the ignore is limited to.
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// `name` or `name@version` the ignore is limited to (dependency findings).
-    pub package: Option<String>,
+    pub(crate) package: Option<String>,
     /// Why this is acceptable.
-    pub reason: String,
+    pub(crate) reason: String,
     /// Last day (UTC, `YYYY-MM-DD`) the ignore applies.
-    pub expires: String,
+    pub(crate) expires: String,
 }
 
 /// Rule selection.
@@ -188,9 +188,9 @@ pub struct RulesConfig {
     /// Use the built-in packs.
     pub builtin: bool,
     /// Rule ids to disable.
-    pub disable: Vec<String>,
+    pub(crate) disable: Vec<String>,
     /// Extra rule directories (relative to the repository root, read at the base revision).
-    pub extra: Vec<String>,
+    pub(crate) extra: Vec<String>,
 }
 
 impl Default for RulesConfig {
@@ -206,11 +206,11 @@ impl Default for RulesConfig {
 /// Input limits; over a limit is an error (exit 2), never a silent skip.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Largest added content per file, in bytes.
-    pub max_file_bytes: u64,
+    pub(crate) max_file_bytes: u64,
     /// Largest diff, in bytes.
-    pub max_diff_bytes: u64,
+    pub(crate) max_diff_bytes: u64,
 }
 
 impl Default for Limits {
@@ -227,9 +227,9 @@ impl Default for Limits {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DependenciesConfig {
     /// Allowed npm registries (hosts or URL prefixes) for `resolved` URLs.
-    pub npm_registries: Vec<String>,
+    pub(crate) npm_registries: Vec<String>,
     /// Allowed Python package indexes.
-    pub pypi_indexes: Vec<String>,
+    pub(crate) pypi_indexes: Vec<String>,
     /// Warn when the advisory database is older than this many days.
     pub max_db_age_days: u32,
 }
@@ -253,11 +253,11 @@ impl Default for DependenciesConfig {
 /// Typosquat settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct TyposquatConfig {
+pub(crate) struct TyposquatConfig {
     /// Legitimate look-alikes.
-    pub allow: Vec<AllowedPackage>,
+    pub(crate) allow: Vec<AllowedPackage>,
     /// Packages younger than this (days) are yellow (online mode).
-    pub min_age_days: u32,
+    pub(crate) min_age_days: u32,
 }
 
 impl Default for TyposquatConfig {
@@ -272,31 +272,35 @@ impl Default for TyposquatConfig {
 /// An allow-listed package name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct AllowedPackage {
+pub(crate) struct AllowedPackage {
     /// Ecosystem (`crates.io`, `npm`, `PyPI`, `Go`).
-    pub ecosystem: String,
+    pub(crate) ecosystem: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Why it is legitimate.
-    pub reason: String,
+    #[allow(
+        dead_code,
+        reason = "the config requires the reason for the people who read it; guardrail does not"
+    )]
+    pub(crate) reason: String,
 }
 
 /// Review and provenance settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ReviewConfig {
+pub(crate) struct ReviewConfig {
     /// Coding agents: logins, commit author names or commit emails, each matched whole (see
     /// `review::provenance`). A change authored or co-authored by one gets the `agent` tier;
     /// none of them may decide. Setting the list replaces the defaults.
-    pub agents: Vec<String>,
+    pub(crate) agents: Vec<String>,
     /// Branch prefixes that mark an agent's change.
-    pub agent_branch_prefixes: Vec<String>,
+    pub(crate) agent_branch_prefixes: Vec<String>,
     /// PR/MR labels that mark an agent's change.
-    pub agent_labels: Vec<String>,
+    pub(crate) agent_labels: Vec<String>,
     /// Minimum GitLab access level to decide (30 = Developer).
-    pub gitlab_min_access_level: u32,
+    pub(crate) gitlab_min_access_level: u32,
     /// Extra policy for changes detected as agent-written.
-    pub agent: AgentTier,
+    pub(crate) agent: AgentTier,
 }
 
 impl Default for ReviewConfig {
@@ -341,11 +345,11 @@ impl Default for ReviewConfig {
 /// Policy applied on top of the base policy when a change is agent-written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct AgentTier {
+pub(crate) struct AgentTier {
     /// Every new dependency needs review.
-    pub new_dependencies_yellow: bool,
+    pub(crate) new_dependencies_yellow: bool,
     /// Agent-kind findings block.
-    pub agent_findings_red: bool,
+    pub(crate) agent_findings_red: bool,
 }
 
 impl Default for AgentTier {
@@ -360,9 +364,9 @@ impl Default for AgentTier {
 /// Ledger settings.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LedgerConfig {
+pub(crate) struct LedgerConfig {
     /// Origin line for signed checkpoints (default: derived from the repository).
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
 }
 
 impl Config {
@@ -434,7 +438,7 @@ impl Config {
 }
 
 /// Parses `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Option<time::Date> {
+pub(crate) fn parse_date(s: &str) -> Option<time::Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s.trim(), &fmt).ok()
 }

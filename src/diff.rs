@@ -12,16 +12,16 @@ use crate::error::Result;
 /// One line of a file with its 1-based number (head numbering for added lines, base numbering
 /// for removed lines).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
+pub(crate) struct Line {
     /// 1-based line number.
-    pub no: u32,
+    pub(crate) no: u32,
     /// Text without the line terminator (a trailing `\r` is removed too).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// How a file changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileStatus {
+pub(crate) enum FileStatus {
     /// New file.
     Added,
     /// Deleted file.
@@ -36,49 +36,49 @@ pub enum FileStatus {
 
 /// A hunk header's ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hunk {
+pub(crate) struct Hunk {
     /// First base line.
-    pub old_start: u32,
+    pub(crate) old_start: u32,
     /// Base line count.
-    pub old_len: u32,
+    pub(crate) old_len: u32,
     /// First head line.
-    pub new_start: u32,
+    pub(crate) new_start: u32,
     /// Head line count.
-    pub new_len: u32,
+    pub(crate) new_len: u32,
 }
 
 /// One file of a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     /// Path at the base (None for added files).
-    pub old_path: Option<String>,
+    pub(crate) old_path: Option<String>,
     /// Path at the head (None for deleted files).
-    pub new_path: Option<String>,
+    pub(crate) new_path: Option<String>,
     /// How it changed.
-    pub status: FileStatus,
+    pub(crate) status: FileStatus,
     /// Binary content: no lines.
-    pub binary: bool,
+    pub(crate) binary: bool,
     /// Old mode, when the diff shows it.
-    pub old_mode: Option<String>,
+    pub(crate) old_mode: Option<String>,
     /// New mode, when the diff shows it.
-    pub new_mode: Option<String>,
+    pub(crate) new_mode: Option<String>,
     /// Added lines, head numbering.
-    pub added: Vec<Line>,
+    pub(crate) added: Vec<Line>,
     /// Removed lines, base numbering.
-    pub removed: Vec<Line>,
+    pub(crate) removed: Vec<Line>,
     /// Unchanged context lines the diff shows, head numbering (rules may look at them).
-    pub context: Vec<Line>,
+    pub(crate) context: Vec<Line>,
     /// The hunks, in order.
-    pub hunks: Vec<Hunk>,
+    pub(crate) hunks: Vec<Hunk>,
     /// Some content was not valid UTF-8 and was decoded lossily.
-    pub lossy: bool,
+    pub(crate) lossy: bool,
     /// Bytes of added content (for size limits).
-    pub added_bytes: u64,
+    pub(crate) added_bytes: u64,
 }
 
 impl FileChange {
     /// The head path, or the base path for deleted files.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.new_path
             .as_deref()
             .or(self.old_path.as_deref())
@@ -104,7 +104,7 @@ impl FileChange {
 }
 
 /// Read access to files at the base and head revisions.
-pub trait Revisions: Sync {
+pub(crate) trait Revisions: Sync {
     /// A file at the base revision (None: absent there, or no base known).
     fn base(&self, path: &str) -> Result<Option<Vec<u8>>>;
     /// A file at the head revision (None: absent there, or not available).
@@ -120,18 +120,13 @@ pub trait Revisions: Sync {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeSet {
     /// The files, in diff order.
-    pub files: Vec<FileChange>,
+    pub(crate) files: Vec<FileChange>,
 }
 
 impl ChangeSet {
     /// The file whose head path is `path`.
-    pub fn file(&self, path: &str) -> Option<&FileChange> {
+    pub(crate) fn file(&self, path: &str) -> Option<&FileChange> {
         self.files.iter().find(|f| f.path() == path)
-    }
-
-    /// Number of added lines over all files.
-    pub fn added_lines(&self) -> usize {
-        self.files.iter().map(|f| f.added.len()).sum()
     }
 }
 
@@ -140,7 +135,7 @@ impl ChangeSet {
 /// when it holds a NUL byte or the repository's `.gitattributes` calls it binary, because the
 /// interpreter, package manager or CI runner still reads it. Only other files may be skipped
 /// as binary.
-pub fn is_text_kind(path: &str) -> bool {
+pub(crate) fn is_text_kind(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     const NAMES: &[&str] = &[
         "makefile",
@@ -270,9 +265,9 @@ pub fn is_text_kind(path: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffError {
     /// 1-based line of the diff text.
-    pub line: usize,
+    pub(crate) line: usize,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for DiffError {

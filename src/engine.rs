@@ -72,11 +72,11 @@ pub struct Outcome {
     /// sha256 of the config text in force (None: defaults).
     pub config_sha256: Option<String>,
     /// The config in force.
-    pub config: Config,
+    pub(crate) config: Config,
     /// The rules in force.
     pub rules: RuleSet,
     /// The change.
-    pub changes: ChangeSet,
+    pub(crate) changes: ChangeSet,
     /// The repository, when there is one.
     pub repo: Option<Repo>,
     /// The advisory database directory asked for (None: the default location).
@@ -87,7 +87,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// Re-derives the verdict after review decisions changed findings.
-    pub fn refresh_verdict(&mut self) {
+    pub(crate) fn refresh_verdict(&mut self) {
         self.verdict = policy::verdict(&self.findings);
     }
 }
@@ -280,16 +280,16 @@ fn load_config(
 
 /// A change read and ready to check: what [`run`] needs, and what the caller may look at
 /// first (the repository and revisions, to work out who wrote the change).
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// Base commit.
-    pub base: Option<String>,
+    pub(crate) base: Option<String>,
     /// Head commit (None for `--staged` and plain diffs).
-    pub head: Option<String>,
+    pub(crate) head: Option<String>,
     head_rev: Rev,
     /// The repository, when there is one.
-    pub repo: Option<Repo>,
+    pub(crate) repo: Option<Repo>,
     /// The config in force.
-    pub config: Config,
+    pub(crate) config: Config,
     config_sha256: Option<String>,
     rules: RuleSet,
     changes: ChangeSet,
@@ -297,14 +297,8 @@ pub struct Prepared {
     started: time::OffsetDateTime,
 }
 
-/// Runs `check` on a change whose authorship is not known (no agent tier).
-pub fn check(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Outcome> {
-    let p = prepare(s, stdin)?;
-    run(p, s, false)
-}
-
 /// Reads the change, the config and the rules.
-pub fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
+pub(crate) fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
     let started = time::OffsetDateTime::now_utc();
     let preloaded = pipeline::preload_builtin_rules(s.rules_cache.clone());
     let limit_default = config::Limits::default().max_diff_bytes;
@@ -375,7 +369,7 @@ pub fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
 
 /// Runs every check on a prepared change and applies the policy, once; `agent_written` turns
 /// on the config's agent tier.
-pub fn run(p: Prepared, s: &CheckSettings, agent_written: bool) -> Result<Outcome> {
+pub(crate) fn run(p: Prepared, s: &CheckSettings, agent_written: bool) -> Result<Outcome> {
     let revs = p.repo.as_ref().map(|repo| GitRevs {
         repo,
         base: p.base.clone(),

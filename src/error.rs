@@ -63,7 +63,7 @@ pub enum Error {
 
 impl Error {
     /// An I/O error on `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
@@ -71,7 +71,7 @@ impl Error {
     }
 
     /// A parse error on `path` at an optional 1-based `line`.
-    pub fn parse(
+    pub(crate) fn parse(
         path: impl Into<PathBuf>,
         line: Option<usize>,
         message: impl Into<String>,

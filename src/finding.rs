@@ -27,7 +27,7 @@ impl Severity {
     }
 
     /// Parses `red|yellow|info` and Semgrep's `ERROR|WARNING|INFO`.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().as_str() {
             "red" | "error" | "critical" | "high" => Some(Severity::Red),
             "yellow" | "warning" | "medium" => Some(Severity::Yellow),
@@ -69,7 +69,7 @@ impl Kind {
     }
 
     /// Parses the contract's spelling.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "code" => Kind::Code,
             "secret" => Kind::Secret,
@@ -126,7 +126,7 @@ pub struct Finding {
     /// Rule id or advisory id.
     pub rule: String,
     /// Kind.
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// Severity after policy.
     pub severity: Severity,
     /// Path in the head tree.
@@ -138,7 +138,7 @@ pub struct Finding {
     /// OWASP categories.
     pub owasp: Vec<String>,
     /// What is wrong, why, how to fix.
-    pub message: String,
+    pub(crate) message: String,
     /// Package for dependency and typosquat findings.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub package: Option<Package>,
@@ -156,10 +156,10 @@ pub struct Finding {
     pub column: Option<u32>,
     /// sha256 of the flagged line as written (not redacted): binds review decisions to it.
     #[serde(skip)]
-    pub line_hash: Option<String>,
+    pub(crate) line_hash: Option<String>,
     /// Notes added by policy (e.g. an expired ignore); shown by reporters.
     #[serde(skip)]
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl Finding {
@@ -203,7 +203,7 @@ impl Finding {
 
 /// sha256 over rule, path, the whitespace-normalized anchor and the occurrence index; the first
 /// 16 bytes in hex.
-pub fn fingerprint(rule: &str, path: &str, anchor: &str, occurrence: usize) -> String {
+pub(crate) fn fingerprint(rule: &str, path: &str, anchor: &str, occurrence: usize) -> String {
     let normalized: String = anchor.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut h = Sha256::new();
     h.update(rule.as_bytes());

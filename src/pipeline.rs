@@ -22,37 +22,37 @@ use crate::rules::{self, RuleSet, Source};
 
 /// What one run looks at.
 #[derive(Clone, Copy)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// The change (for a scan: every line of the tree added).
-    pub changes: &'a ChangeSet,
+    pub(crate) changes: &'a ChangeSet,
     /// File access at base and head.
-    pub revs: Option<&'a dyn Revisions>,
+    pub(crate) revs: Option<&'a dyn Revisions>,
     /// The config in force.
-    pub config: &'a Config,
+    pub(crate) config: &'a Config,
     /// The compiled rules in force.
-    pub rules: &'a RuleSet,
+    pub(crate) rules: &'a RuleSet,
     /// The environment the edge read.
-    pub env: &'a Env,
+    pub(crate) env: &'a Env,
     /// Never touch the network.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Whole-tree scan: suppressions already present count, the gate-edit rules do not run.
-    pub scan: bool,
+    pub(crate) scan: bool,
     /// Advisory database directory.
-    pub db_dir: Option<&'a Path>,
+    pub(crate) db_dir: Option<&'a Path>,
     /// The change was written by a coding agent: the config's agent tier applies.
-    pub agent_written: bool,
+    pub(crate) agent_written: bool,
     /// The date ignores expire against.
-    pub today: time::Date,
+    pub(crate) today: time::Date,
 }
 
 /// What a run found, after the policy.
 pub struct Checked {
     /// The decision.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// Findings in force, sorted.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Things to tell the user, in check order.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 type LaneResult = Vec<(usize, Result<Vec<Finding>>, Vec<String>)>;
@@ -77,7 +77,7 @@ fn run_lane<'a>(
 }
 
 /// Runs every check over `input` and applies the policy once.
-pub fn run(input: &Input<'_>) -> Result<Checked> {
+pub(crate) fn run(input: &Input<'_>) -> Result<Checked> {
     let checks = default_checks();
     let shared = Shared {
         changes: input.changes,
@@ -197,7 +197,7 @@ fn join(h: std::thread::ScopedJoinHandle<'_, LaneResult>) -> LaneResult {
 }
 
 /// Today's date in UTC.
-pub fn today() -> time::Date {
+pub(crate) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 

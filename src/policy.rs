@@ -40,7 +40,7 @@ impl Verdict {
 }
 
 /// Compiled policy from the config.
-pub struct Policy<'a> {
+pub(crate) struct Policy<'a> {
     config: &'a Config,
     agent_written: bool,
     excludes: PathFilter,
@@ -59,7 +59,7 @@ fn one_glob(p: &str) -> Option<GlobSet> {
 
 impl<'a> Policy<'a> {
     /// Policy for `config`, judging ignore expiry against `today` (UTC).
-    pub fn new(config: &'a Config, today: time::Date) -> Self {
+    pub(crate) fn new(config: &'a Config, today: time::Date) -> Self {
         let excludes = PathFilter::new(&config.exclude);
         let ignore_paths = config
             .ignore
@@ -76,7 +76,7 @@ impl<'a> Policy<'a> {
     }
 
     /// Whether a path is excluded from checking.
-    pub fn excluded(&self, path: &str) -> bool {
+    pub(crate) fn excluded(&self, path: &str) -> bool {
         self.excludes.excluded(path)
     }
 
@@ -110,13 +110,13 @@ impl<'a> Policy<'a> {
     /// Applies overrides, excludes and ignores; yellow findings get a pending review.
     /// The same policy for a change written by a coding agent: the config's agent tier
     /// (`review.agent`) applies too.
-    pub fn agent_written(mut self, agent: bool) -> Self {
+    pub(crate) fn agent_written(mut self, agent: bool) -> Self {
         self.agent_written = agent;
         self
     }
 
     /// Applies the policy once: what [`Policy::apply`] does, and the verdict of the result.
-    pub fn decide(&self, findings: Vec<Finding>) -> Decision {
+    pub(crate) fn decide(&self, findings: Vec<Finding>) -> Decision {
         let mut raised = 0usize;
         let findings = self.apply_counting(findings, &mut raised);
         let notes = if raised > 0 {
@@ -133,9 +133,10 @@ impl<'a> Policy<'a> {
         }
     }
 
+    #[cfg(test)]
     /// Excludes, severity overrides, ignores, the agent tier when the change is agent-written,
     /// and pending reviews for yellow findings; sorted.
-    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+    pub(crate) fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         self.apply_counting(findings, &mut 0)
     }
 
@@ -229,13 +230,13 @@ impl<'a> Policy<'a> {
 
 /// The policy's result: findings in force, sorted, and the verdict.
 #[derive(Debug, Clone)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// The verdict.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// Findings in force, sorted.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Things to tell the user.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// Stable order: severity (red first), path, line, rule.

@@ -71,17 +71,17 @@ impl ScanSettings {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ScanStats {
     /// Files whose content was reviewed.
-    pub files: u64,
+    pub(crate) files: u64,
     /// Bytes reviewed.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Files skipped as binary.
-    pub binary: u64,
+    pub(crate) binary: u64,
     /// Files skipped as vendored.
-    pub vendored: u64,
+    pub(crate) vendored: u64,
     /// Files skipped for size.
-    pub too_large: u64,
+    pub(crate) too_large: u64,
     /// Files skipped by the config's `exclude`.
-    pub excluded: u64,
+    pub(crate) excluded: u64,
 }
 
 /// Result of a scan.
@@ -134,7 +134,7 @@ impl Revisions for TreeRevs<'_> {
 }
 
 /// Whether a path (relative, `/`-separated) is vendored third-party code.
-pub fn is_vendored(rel: &str) -> bool {
+pub(crate) fn is_vendored(rel: &str) -> bool {
     let mut parts = rel.split('/').peekable();
     while let Some(p) = parts.next() {
         if parts.peek().is_none() {
@@ -148,7 +148,7 @@ pub fn is_vendored(rel: &str) -> bool {
 }
 
 /// Whether bytes look binary: a NUL in the first 8 KiB.
-pub fn is_binary(bytes: &[u8]) -> bool {
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
 }
 

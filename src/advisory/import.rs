@@ -29,15 +29,15 @@ pub struct ImportReport {
 #[derive(Default)]
 pub struct Collector {
     /// Records by id.
-    pub records: BTreeMap<String, Advisory>,
+    pub(crate) records: BTreeMap<String, Advisory>,
     /// Withdrawn records seen.
-    pub withdrawn: usize,
+    pub(crate) withdrawn: usize,
     /// Records without a checked ecosystem.
-    pub other: usize,
+    pub(crate) other: usize,
     /// Skipped records.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// Newest record date seen.
-    pub newest: Option<String>,
+    pub(crate) newest: Option<String>,
 }
 
 const MAX_WARNINGS: usize = 50;
@@ -113,7 +113,7 @@ impl Collector {
     }
 
     /// Reads a file, directory or archive.
-    pub fn input(&mut self, path: &Path) -> Result<()> {
+    pub(crate) fn input(&mut self, path: &Path) -> Result<()> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
             return self.dir(path);
@@ -194,7 +194,7 @@ impl Collector {
     }
 
     /// Reads an OSV `.zip` (osv.dev's `all.zip` layout: one JSON record per entry).
-    pub fn zip<R: Read + std::io::Seek>(&mut self, reader: R, path: &Path) -> Result<()> {
+    pub(crate) fn zip<R: Read + std::io::Seek>(&mut self, reader: R, path: &Path) -> Result<()> {
         let corrupt = |e: zip::result::ZipError| {
             Error::parse(path, None, format!("corrupt zip archive: {e}"))
         };
@@ -325,7 +325,7 @@ pub fn import(dir: &Path, inputs: &[PathBuf]) -> Result<ImportReport> {
 }
 
 /// The commit of a git checkout, when `dir` is one.
-pub fn git_head(dir: &Path) -> Option<String> {
+pub(crate) fn git_head(dir: &Path) -> Option<String> {
     let repo = crate::git::Repo::at(dir);
     if !dir.join(".git").exists() {
         return None;
@@ -334,7 +334,7 @@ pub fn git_head(dir: &Path) -> Option<String> {
 }
 
 /// Now, RFC 3339 UTC.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

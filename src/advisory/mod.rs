@@ -51,7 +51,7 @@ pub enum AdvisoryKind {
 
 impl AdvisoryKind {
     /// Lower-case name for messages.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AdvisoryKind::Vulnerability => "vulnerability",
             AdvisoryKind::Malicious => "malicious",
@@ -64,49 +64,49 @@ impl AdvisoryKind {
 
 /// One affected package of an advisory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Affected {
+pub(crate) struct Affected {
     /// Ecosystem.
-    pub ecosystem: Ecosystem,
+    pub(crate) ecosystem: Ecosystem,
     /// Package name as the advisory spells it.
-    pub name: String,
+    pub(crate) name: String,
     /// Affected ranges.
     #[serde(default)]
-    pub ranges: Vec<Range>,
+    pub(crate) ranges: Vec<Range>,
     /// Explicitly affected versions.
     #[serde(default)]
-    pub versions: Vec<String>,
+    pub(crate) versions: Vec<String>,
     /// Operating systems the advisory is limited to (empty: all).
     #[serde(default)]
-    pub os: Vec<String>,
+    pub(crate) os: Vec<String>,
 }
 
 /// A normalized advisory record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advisory {
     /// Id (RUSTSEC-…, GHSA-…, PYSEC-…, MAL-…).
-    pub id: String,
+    pub(crate) id: String,
     /// Other ids of the same vulnerability.
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// One-line summary.
     #[serde(default)]
-    pub summary: String,
+    pub(crate) summary: String,
     /// Kind.
-    pub kind: AdvisoryKind,
+    pub(crate) kind: AdvisoryKind,
     /// Highest CVSS base score in the record.
     #[serde(default)]
-    pub cvss: Option<f64>,
+    pub(crate) cvss: Option<f64>,
     /// Severity label (GHSA's `database_specific.severity`: LOW … CRITICAL).
     #[serde(default)]
-    pub severity: Option<String>,
+    pub(crate) severity: Option<String>,
     /// Withdrawn (never stored; kept for the importer's count).
     #[serde(default)]
-    pub withdrawn: bool,
+    pub(crate) withdrawn: bool,
     /// Publication date (RFC 3339 or YYYY-MM-DD).
     #[serde(default)]
-    pub published: Option<String>,
+    pub(crate) published: Option<String>,
     /// Affected packages.
-    pub affected: Vec<Affected>,
+    pub(crate) affected: Vec<Affected>,
 }
 
 /// One source the store was built from.
@@ -138,7 +138,7 @@ pub struct Meta {
     /// The `.idx` files are sorted by name (stores written since 0.1: looked up by binary
     /// search without reading them through; older stores are hashed on open).
     #[serde(default)]
-    pub sorted_index: bool,
+    pub(crate) sorted_index: bool,
 }
 
 const FORMAT: u32 = 1;
@@ -160,7 +160,7 @@ fn eco_file(eco: Ecosystem) -> &'static str {
 
 /// The sources of the store in force (`dir`, else the default directory), for ledger entries:
 /// cheap (reads `meta.json` only); empty when there is no store or it cannot be read.
-pub fn sources_in(dir: Option<&Path>) -> Vec<SourceInfo> {
+pub(crate) fn sources_in(dir: Option<&Path>) -> Vec<SourceInfo> {
     let dir = match dir {
         Some(d) => d.to_owned(),
         None => match default_dir() {
@@ -191,26 +191,26 @@ pub struct Match {
     /// Kind (malicious wins over vulnerability wins over informational).
     pub kind: AdvisoryKind,
     /// Highest CVSS base score.
-    pub cvss: Option<f64>,
+    pub(crate) cvss: Option<f64>,
     /// Highest severity label.
-    pub severity_label: Option<String>,
+    pub(crate) severity_label: Option<String>,
     /// Summary of the primary record.
-    pub summary: String,
+    pub(crate) summary: String,
     /// The version to upgrade to, when one is known.
-    pub fixed: Option<String>,
+    pub(crate) fixed: Option<String>,
     /// Operating systems the advisory is limited to (empty: all).
-    pub os: Vec<String>,
+    pub(crate) os: Vec<String>,
 }
 
 impl Match {
     /// The primary id.
-    pub fn primary(&self) -> &str {
+    pub(crate) fn primary(&self) -> &str {
         self.ids.first().map(String::as_str).unwrap_or("")
     }
 
     /// Finding severity: red for malicious and high/critical, yellow for other vulnerabilities
     /// and unsound/unmaintained, info for notices.
-    pub fn finding_severity(&self) -> Severity {
+    pub(crate) fn finding_severity(&self) -> Severity {
         match self.kind {
             AdvisoryKind::Malicious => Severity::Red,
             AdvisoryKind::Vulnerability => {
@@ -250,7 +250,7 @@ fn kind_rank(k: AdvisoryKind) -> u8 {
 }
 
 /// Merges advisories that share an id or alias into one [`Match`] each.
-pub fn merge(
+pub(crate) fn merge(
     eco: Ecosystem,
     name: &str,
     version: Option<&str>,
@@ -356,7 +356,12 @@ pub fn merge(
 }
 
 /// Whether `version` (None: unknown) of `name` is affected by `adv`.
-pub fn advisory_affects(adv: &Advisory, eco: Ecosystem, norm: &str, version: Option<&str>) -> bool {
+pub(crate) fn advisory_affects(
+    adv: &Advisory,
+    eco: Ecosystem,
+    norm: &str,
+    version: Option<&str>,
+) -> bool {
     adv.affected
         .iter()
         .filter(|a| a.ecosystem == eco && normalize_name(eco, &a.name) == norm)
@@ -405,11 +410,6 @@ impl Db {
         })
     }
 
-    /// The store directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Metadata: sources and counts.
     pub fn meta(&self) -> &Meta {
         &self.meta
@@ -435,7 +435,7 @@ impl Db {
     }
 
     /// Every stored advisory naming the package (any version).
-    pub fn lookup(&self, eco: Ecosystem, name: &str) -> Result<Vec<Advisory>> {
+    pub(crate) fn lookup(&self, eco: Ecosystem, name: &str) -> Result<Vec<Advisory>> {
         if self.meta.counts.get(eco.as_str()).copied().unwrap_or(0) == 0 {
             return Ok(Vec::new());
         }

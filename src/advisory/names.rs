@@ -28,13 +28,11 @@ use crate::error::{Error, Result};
 const MAGIC: &[u8; 4] = b"GRN1";
 const VERSION: u32 = 1;
 /// Sub-directory of the database holding the name sets (kept across advisory re-imports).
-pub const DIR: &str = "names";
+pub(crate) const DIR: &str = "names";
 /// The PyPI name set, relative to the database directory.
-pub const PYPI_FILE: &str = "names/pypi.bin";
+pub(crate) const PYPI_FILE: &str = "names/pypi.bin";
 /// PyPI's simple index (every project name).
-pub const PYPI_SIMPLE_URL: &str = "https://pypi.org/simple/";
-/// The false-positive rate of the filter (8-bit fingerprints), for messages and docs.
-pub const FALSE_POSITIVE_RATE: f64 = 1.0 / 256.0;
+pub(crate) const PYPI_SIMPLE_URL: &str = "https://pypi.org/simple/";
 
 /// A registry's full set of package names.
 #[derive(Debug, Clone)]
@@ -43,7 +41,7 @@ pub struct NameSet {
     /// How many distinct (normalized) names went in.
     pub count: u64,
     /// When the list was fetched or imported (Unix seconds).
-    pub fetched: i64,
+    pub(crate) fetched: i64,
     /// Where it came from (URL or file).
     pub source: String,
 }
@@ -71,7 +69,7 @@ fn key(name: &str) -> u64 {
 impl NameSet {
     /// Builds the set from names (any spelling; normalized here). `path` names the input in
     /// errors.
-    pub fn build<'a>(
+    pub(crate) fn build<'a>(
         names: impl IntoIterator<Item = &'a str>,
         fetched: i64,
         source: &str,
@@ -125,7 +123,7 @@ impl NameSet {
     }
 
     /// Reads a file image; `path` names it in errors.
-    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<NameSet> {
+    pub(crate) fn from_bytes(bytes: &[u8], path: &Path) -> Result<NameSet> {
         let bad = |what: &str| {
             err(
                 path,
@@ -195,7 +193,7 @@ impl NameSet {
 
     /// Writes the set into the database directory (atomically: a temporary file, then a
     /// rename).
-    pub fn write(&self, db: &Path) -> Result<PathBuf> {
+    pub(crate) fn write(&self, db: &Path) -> Result<PathBuf> {
         let dir = db.join(DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = db.join(PYPI_FILE);
@@ -258,7 +256,7 @@ pub fn looks_like_simple_index(bytes: &[u8]) -> bool {
 
 /// The project names of a simple index (`path` names it in errors): PEP 691 JSON
 /// (`{"meta": …, "projects": [{"name": …}, …]}`) or PEP 503 HTML (`<a href="/simple/x/">x</a>`).
-pub fn parse_simple_index(bytes: &[u8], path: &Path) -> Result<Vec<String>> {
+pub(crate) fn parse_simple_index(bytes: &[u8], path: &Path) -> Result<Vec<String>> {
     let t = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]);
     if t.trim_start().starts_with('{') {
         #[derive(serde::Deserialize)]

@@ -79,7 +79,7 @@ pub fn ecosystem(s: &str) -> Option<Ecosystem> {
 }
 
 /// Whether `s` is a full git commit SHA (40 hex digits).
-pub fn is_commit(s: &str) -> bool {
+pub(crate) fn is_commit(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -105,7 +105,7 @@ fn compromised_commits(id: &str, name: &str) -> Vec<String> {
 }
 
 /// CVSS base score of a vector (v3 or v4), when it parses.
-pub fn cvss_score(vector: &str) -> Option<f64> {
+pub(crate) fn cvss_score(vector: &str) -> Option<f64> {
     vector.parse::<cvss::Cvss>().ok().map(|c| c.score())
 }
 

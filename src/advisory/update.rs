@@ -11,9 +11,9 @@ use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
 /// Default RustSec repository.
-pub const RUSTSEC_URL: &str = "https://github.com/rustsec/advisory-db.git";
+pub(crate) const RUSTSEC_URL: &str = "https://github.com/rustsec/advisory-db.git";
 /// Default OSV bucket (`<base>/<ecosystem>/all.zip`).
-pub const OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+pub(crate) const OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 
 /// What to fetch.
 #[derive(Debug, Clone)]

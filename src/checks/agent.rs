@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
 /// Reports edits to the gate's own inputs.
-pub struct GateEdits;
+pub(crate) struct GateEdits;
 
 struct Sensitive {
     rule: &'static str,
@@ -81,7 +81,7 @@ fn verb(f: &FileChange) -> &'static str {
 }
 
 /// Whether a path is a test file by the usual conventions of the eight languages.
-pub fn is_test_file(path: &str) -> bool {
+pub(crate) fn is_test_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let in_test_dir = lower.split('/').rev().skip(1).any(|d| {
@@ -142,7 +142,7 @@ fn assertion_re() -> &'static Regex {
 }
 
 /// Whether a line is an assertion (and not a comment mentioning one).
-pub fn is_assertion(line: &str) -> bool {
+pub(crate) fn is_assertion(line: &str) -> bool {
     let t = line.trim_start();
     // Imports of assertion helpers (`import static …assertThat;`, `from x import assert_y`,
     // `use pretty_assertions::assert_eq;`) assert nothing.
@@ -176,7 +176,7 @@ pub(crate) fn head_line_of_removal(f: &FileChange, b: u32) -> Option<u32> {
 
 /// The first attribute of a `.gitattributes` line that makes git show matching files as
 /// binary or through a filter instead of their text (`-diff`, `!diff`, `binary`, `diff=DRIVER`).
-pub fn hides_diff(line: &str) -> Option<&str> {
+pub(crate) fn hides_diff(line: &str) -> Option<&str> {
     let t = line.trim();
     if t.starts_with('#') {
         return None;

@@ -20,13 +20,13 @@
 use crate::diff::{FileChange, FileStatus, Line};
 
 /// The verdict on one edit: yellow reasons (empty: info) and a line to point at.
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// Why the edit needs a human; empty when it does not.
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// Head line of the first reason, when known.
-    pub line: Option<u32>,
+    pub(crate) line: Option<u32>,
     /// What the edit does, when it is info.
-    pub benign: String,
+    pub(crate) benign: String,
 }
 
 /// One YAML line's place: its ancestor keys (`-` for a list item), its own key, and whether it
@@ -329,7 +329,11 @@ fn triggers(text: &str, places: &[Place]) -> Vec<String> {
 }
 
 /// Judges an edit of a GitHub workflow. `base`/`head` are the file's texts when known.
-pub fn assess_workflow(f: &FileChange, base: Option<&str>, head: Option<&str>) -> Assessment {
+pub(crate) fn assess_workflow(
+    f: &FileChange,
+    base: Option<&str>,
+    head: Option<&str>,
+) -> Assessment {
     let mut a = Assessment {
         reasons: Vec::new(),
         line: None,
@@ -503,7 +507,11 @@ fn precommit_repo(text: &str, no: u32) -> Option<String> {
 }
 
 /// Judges an edit of `.pre-commit-config.yaml`.
-pub fn assess_precommit(f: &FileChange, base: Option<&str>, head: Option<&str>) -> Assessment {
+pub(crate) fn assess_precommit(
+    f: &FileChange,
+    base: Option<&str>,
+    head: Option<&str>,
+) -> Assessment {
     let mut a = Assessment {
         reasons: Vec::new(),
         line: None,

@@ -21,7 +21,7 @@ use crate::finding::{sha256_hex, Finding, Kind, Severity};
 use crate::rules::{Match, Rule};
 
 /// Runs the code, secret, CI and agent rule packs.
-pub struct CodeRules;
+pub(crate) struct CodeRules;
 
 /// One line of a window.
 struct WLine<'a> {
@@ -161,7 +161,7 @@ fn visible_prefix(secret: &str) -> usize {
 }
 
 /// Redacts a secret value: a short prefix, then a fixed mask.
-pub fn redact(secret: &str) -> String {
+pub(crate) fn redact(secret: &str) -> String {
     let keep: String = secret.chars().take(visible_prefix(secret)).collect();
     format!("{keep}****[redacted]")
 }
@@ -218,7 +218,7 @@ fn suppression_names(s: &Suppression, rule: &str) -> bool {
 
 /// A file as a change that adds every line (whole-tree scans and rule fixtures). Line numbers
 /// are 1-based; a trailing `\r` is dropped like the diff parser does.
-pub fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
+pub(crate) fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
     let added: Vec<Line> = text
         .lines()
         .enumerate()
@@ -250,11 +250,12 @@ pub fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
 }
 
 impl CodeRules {
+    #[cfg(test)]
     /// Findings for one file of a change (the unit `scan` parallelizes over); the file need not
     /// be in `ctx.changes`. In scan mode the `agent` rules do not run: they judge what a change
     /// does to the gate, and a whole tree is no change (every existing `nosemgrep` would
     /// otherwise be reported on a baseline).
-    pub fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
+    pub(crate) fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
         self.file_findings(ctx, f, !ctx.scan, &mut out, None);
         out
@@ -262,16 +263,17 @@ impl CodeRules {
 
     /// Findings for a rule fixture: like [`CodeRules::file`] in scan mode, but every rule kind
     /// runs (the `agent` rules need their fixtures tested too).
-    pub fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
+    pub(crate) fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
         self.file_findings(ctx, f, true, &mut out, None);
         out
     }
 
+    #[cfg(test)]
     /// Findings for a whole file in scan mode (every line added), straight from its text: no
     /// per-line copies, and a file in which no rule can match costs one candidate-filter pass.
     /// Same findings as [`CodeRules::file`] on [`whole_file`]`(path, text, _)`.
-    pub fn text(&self, ctx: &Context<'_>, path: &str, text: &str) -> Vec<Finding> {
+    pub(crate) fn text(&self, ctx: &Context<'_>, path: &str, text: &str) -> Vec<Finding> {
         let mut out = Vec::new();
         if text.is_empty() {
             return out;

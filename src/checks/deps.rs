@@ -13,10 +13,10 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Package, Severity};
 
 /// Looks dependency changes up in the advisory database.
-pub struct Advisories;
+pub(crate) struct Advisories;
 
 /// The database directory in force: `--db` / `GUARDRAIL_DB_DIR`, else the user cache.
-pub fn db_dir(ctx: &Context<'_>) -> Option<PathBuf> {
+pub(crate) fn db_dir(ctx: &Context<'_>) -> Option<PathBuf> {
     ctx.db_dir
         .map(Path::to_path_buf)
         .or_else(advisory::default_dir)
@@ -61,7 +61,7 @@ fn finding(dep: &Dep, m: &Match, severity: Severity, message: String) -> Finding
 
 /// Findings for one change against the matches of its head version (and, for upgrades, of the
 /// base version).
-pub fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<Finding> {
+pub(crate) fn findings_for(change: &DepChange, now: &[Match], before: &[Match]) -> Vec<Finding> {
     let dep = &change.dep;
     let mut out = Vec::new();
     let ver = dep.version.as_deref().unwrap_or("(any version)");

@@ -54,7 +54,7 @@ const MARKERS: &[&str] = &[
 
 /// Whether `path` is generated or vendored by its name alone (built-in list plus the
 /// config's `generated.paths` globs).
-pub fn by_path(ctx: &Context<'_>, path: &str) -> bool {
+pub(crate) fn by_path(ctx: &Context<'_>, path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut comps: Vec<&str> = lower.split('/').collect();
     let name = comps.pop().unwrap_or("");
@@ -69,7 +69,7 @@ pub fn by_path(ctx: &Context<'_>, path: &str) -> bool {
 }
 
 /// Whether the base text starts with a generated-file marker.
-pub fn marked(text: &[u8]) -> bool {
+pub(crate) fn marked(text: &[u8]) -> bool {
     let head = &text[..text.len().min(2048)];
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
     head.lines()
@@ -85,7 +85,7 @@ fn minified(f: &FileChange) -> bool {
 }
 
 /// Whether a changed file is generated or vendored (see the module docs).
-pub fn is_generated(ctx: &Context<'_>, f: &FileChange) -> bool {
+pub(crate) fn is_generated(ctx: &Context<'_>, f: &FileChange) -> bool {
     if by_path(ctx, f.path()) || minified(f) {
         return true;
     }

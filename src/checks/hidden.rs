@@ -20,16 +20,16 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
 /// Reports bidi controls, folding identifiers and NUL bytes in added lines.
-pub struct HiddenText;
+pub(crate) struct HiddenText;
 
 /// Whether `c` is a bidirectional embedding, override or isolate control.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether the language of `path` applies NFKC to identifiers before running the code (so the
 /// code rules must see the folded text). Python does (PEP 3131), also in notebooks.
-pub fn nfkc_applies(path: &str) -> bool {
+pub(crate) fn nfkc_applies(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     [".py", ".pyi", ".pyw", ".ipynb"]
         .iter()
@@ -38,7 +38,7 @@ pub fn nfkc_applies(path: &str) -> bool {
 
 /// `line` folded the way Python folds identifiers (NFKC), when that changes it; None when the
 /// line is unchanged by it (every ASCII line).
-pub fn nfkc_line(line: &str) -> Option<String> {
+pub(crate) fn nfkc_line(line: &str) -> Option<String> {
     if line.is_ascii() {
         return None;
     }

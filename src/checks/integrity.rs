@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
 /// The integrity check.
-pub struct LockfileIntegrity;
+pub(crate) struct LockfileIntegrity;
 
 fn host_allowed(url: &str, allowed: &[String]) -> bool {
     let u = url.trim();

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::finding::{Finding, Kind, Severity};
 
 /// The linter-config check.
-pub struct LinterConfigs;
+pub(crate) struct LinterConfigs;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Linter {

@@ -12,15 +12,15 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 
-pub mod agent;
-pub mod ci_edit;
-pub mod code;
-pub mod deps;
-pub mod generated;
-pub mod hidden;
-pub mod integrity;
-pub mod linters;
-pub mod private;
+pub(crate) mod agent;
+pub(crate) mod ci_edit;
+pub(crate) mod code;
+pub(crate) mod deps;
+pub(crate) mod generated;
+pub(crate) mod hidden;
+pub(crate) mod integrity;
+pub(crate) mod linters;
+pub(crate) mod private;
 pub mod redact;
 pub mod runs_as;
 pub mod typosquat;
@@ -30,21 +30,21 @@ pub mod yanked;
 /// stay its own and come out in check order whatever thread ran it.
 pub struct Context<'a> {
     /// The change.
-    pub changes: &'a ChangeSet,
+    pub(crate) changes: &'a ChangeSet,
     /// File access at base and head; None when checking a plain diff.
-    pub revs: Option<&'a dyn Revisions>,
+    pub(crate) revs: Option<&'a dyn Revisions>,
     /// The config in force (from the base revision).
-    pub config: &'a Config,
+    pub(crate) config: &'a Config,
     /// The compiled rules in force.
-    pub rules: &'a RuleSet,
+    pub(crate) rules: &'a RuleSet,
     /// The environment the edge read (package-manager settings, cache locations).
-    pub env: &'a Env,
+    pub(crate) env: &'a Env,
     /// Never touch the network.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Whole-tree scan: every line counts as added and suppressions already present count.
-    pub scan: bool,
+    pub(crate) scan: bool,
     /// Advisory database directory (`--db`, `GUARDRAIL_DB_DIR`, or the user cache).
-    pub db_dir: Option<&'a Path>,
+    pub(crate) db_dir: Option<&'a Path>,
     /// The dependency stage's output; None for checks of [`Lane::Change`], which run before it
     /// is ready.
     deps: Option<&'a Dependencies>,
@@ -55,29 +55,29 @@ pub struct Context<'a> {
 
 /// What a run gives every check: the change and its settings.
 #[derive(Clone, Copy)]
-pub struct Shared<'a> {
+pub(crate) struct Shared<'a> {
     /// The change.
-    pub changes: &'a ChangeSet,
+    pub(crate) changes: &'a ChangeSet,
     /// File access at base and head.
-    pub revs: Option<&'a dyn Revisions>,
+    pub(crate) revs: Option<&'a dyn Revisions>,
     /// The config in force.
-    pub config: &'a Config,
+    pub(crate) config: &'a Config,
     /// The compiled rules in force.
-    pub rules: &'a RuleSet,
+    pub(crate) rules: &'a RuleSet,
     /// The environment the edge read.
-    pub env: &'a Env,
+    pub(crate) env: &'a Env,
     /// Never touch the network.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Whole-tree scan.
-    pub scan: bool,
+    pub(crate) scan: bool,
     /// Advisory database directory.
-    pub db_dir: Option<&'a Path>,
+    pub(crate) db_dir: Option<&'a Path>,
 }
 
 impl<'a> Shared<'a> {
     /// A change with its config and rules, no revisions, an empty environment, online, not a
     /// scan: set the fields that differ.
-    pub fn new(changes: &'a ChangeSet, config: &'a Config, rules: &'a RuleSet) -> Self {
+    pub(crate) fn new(changes: &'a ChangeSet, config: &'a Config, rules: &'a RuleSet) -> Self {
         Shared {
             changes,
             revs: None,
@@ -93,7 +93,7 @@ impl<'a> Shared<'a> {
 
 impl<'a> Context<'a> {
     /// A context for a check that reads the change only.
-    pub fn new(shared: Shared<'a>) -> Self {
+    pub(crate) fn new(shared: Shared<'a>) -> Self {
         Context {
             changes: shared.changes,
             revs: shared.revs,
@@ -110,7 +110,7 @@ impl<'a> Context<'a> {
     }
 
     /// A context for a check that also reads the dependency stage's output.
-    pub fn with_dependencies(
+    pub(crate) fn with_dependencies(
         shared: Shared<'a>,
         deps: &'a Dependencies,
         private: Option<&'a private::PrivateSources>,
@@ -123,7 +123,7 @@ impl<'a> Context<'a> {
     }
 
     /// Records a note for stderr (said once per distinct text).
-    pub fn note(&self, text: impl Into<String>) {
+    pub(crate) fn note(&self, text: impl Into<String>) {
         let text = text.into();
         if let Ok(mut n) = self.notes.lock() {
             if !n.contains(&text) {
@@ -134,7 +134,7 @@ impl<'a> Context<'a> {
 
     /// The dependency stage's output. An error for a check declared [`Lane::Change`]: it runs
     /// before the stage is done, so reading dependency data there is a bug in the check.
-    pub fn dependencies(&self) -> Result<&'a Dependencies> {
+    pub(crate) fn dependencies(&self) -> Result<&'a Dependencies> {
         self.deps.ok_or_else(|| {
             Error::Usage(
                 "internal: a check of the change lane asked for dependency data".to_owned(),
@@ -143,23 +143,23 @@ impl<'a> Context<'a> {
     }
 
     /// The change's dependency changes.
-    pub fn dependency_changes(&self) -> Result<&'a [crate::deps::DepChange]> {
+    pub(crate) fn dependency_changes(&self) -> Result<&'a [crate::deps::DepChange]> {
         Ok(&self.dependencies()?.changes)
     }
 
     /// The dependency files of the change parsed at both revisions.
-    pub fn file_deps(&self) -> Result<&'a [crate::deps::FileDeps]> {
+    pub(crate) fn file_deps(&self) -> Result<&'a [crate::deps::FileDeps]> {
         Ok(&self.dependencies()?.files)
     }
 
     /// Which of the change's dependencies come from private registries (never sent to public
     /// ones); None when the change adds no dependency.
-    pub fn private_sources(&self) -> Option<&'a private::PrivateSources> {
+    pub(crate) fn private_sources(&self) -> Option<&'a private::PrivateSources> {
         self.private
     }
 
     /// The notes recorded so far.
-    pub fn take_notes(&self) -> Vec<String> {
+    pub(crate) fn take_notes(&self) -> Vec<String> {
         self.notes
             .lock()
             .map(|mut n| std::mem::take(&mut *n))
@@ -170,7 +170,7 @@ impl<'a> Context<'a> {
 /// When a check can run: the pipeline starts the change lane at once and the others when the
 /// dependency stage is done, each lane on its own thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lane {
+pub(crate) enum Lane {
     /// Reads the change and the files at both revisions only (code rules, gate edits).
     Change,
     /// Reads the dependency stage's output.
@@ -181,7 +181,7 @@ pub enum Lane {
 }
 
 /// One kind of check.
-pub trait Check: Send + Sync {
+pub(crate) trait Check: Send + Sync {
     /// Short name, for notes and timing.
     fn name(&self) -> &'static str;
     /// The lane it runs in.
@@ -191,7 +191,7 @@ pub trait Check: Send + Sync {
 }
 
 /// The checks `check` runs, in order.
-pub fn default_checks() -> Vec<Box<dyn Check>> {
+pub(crate) fn default_checks() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(code::CodeRules),
         Box::new(agent::GateEdits),

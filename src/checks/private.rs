@@ -25,7 +25,7 @@ fn host(url: &str) -> &str {
 }
 
 /// The private ones among a change's dependencies.
-pub struct PrivateSources {
+pub(crate) struct PrivateSources {
     /// npm (path, name, version) resolved off the public registries.
     npm: HashSet<(String, String, String)>,
     /// PyPI dependency files that use another index.
@@ -37,7 +37,7 @@ pub struct PrivateSources {
 impl PrivateSources {
     /// Works out which of the change's dependencies are private. The pipeline does this once
     /// per run, when names may be sent to a registry.
-    pub fn of(
+    pub(crate) fn of(
         revs: Option<&dyn Revisions>,
         changes: &ChangeSet,
         env: &Env,
@@ -75,7 +75,7 @@ impl PrivateSources {
     }
 
     /// Whether `dep` comes from a private registry or index.
-    pub fn contains(&self, dep: &Dep) -> bool {
+    pub(crate) fn contains(&self, dep: &Dep) -> bool {
         match dep.ecosystem {
             Ecosystem::Npm => self.npm.contains(&(
                 dep.path.clone(),

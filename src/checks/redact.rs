@@ -112,7 +112,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
 }
 
 /// Redacts a finding's message, snippet and notes in place.
-pub fn scrub(f: &mut Finding) {
+pub(crate) fn scrub(f: &mut Finding) {
     if let Cow::Owned(m) = text(&f.message) {
         f.message = m;
     }

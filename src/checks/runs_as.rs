@@ -9,7 +9,7 @@ use std::collections::HashMap;
 /// runs the file when its name does not say: an extensionless script by its shebang
 /// (`bin/tool` with `#!/usr/bin/env python3` → `bin/tool.py`), a Makefile's recipes as shell,
 /// a notebook's code cells as Python (see [`notebook_code`]).
-pub fn rule_path<'p>(path: &'p str, first_line: Option<&str>) -> Cow<'p, str> {
+pub(crate) fn rule_path<'p>(path: &'p str, first_line: Option<&str>) -> Cow<'p, str> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     if matches!(name.as_str(), "makefile" | "gnumakefile") || name.ends_with(".mk") {
         return Cow::Owned(format!("{path}.sh"));
@@ -51,7 +51,7 @@ fn shebang_ext(line: &str) -> Option<&'static str> {
 /// The 1-based lines of a notebook (`.ipynb` JSON as Jupyter writes it: one source line per
 /// JSON string, `cell_type` before `source` in each cell) that hold code-cell source, each
 /// decoded to the code it carries. Markdown and raw cells and outputs are left out.
-pub fn notebook_code(text: &str) -> HashMap<u32, String> {
+pub(crate) fn notebook_code(text: &str) -> HashMap<u32, String> {
     let mut out = HashMap::new();
     let mut code_cell = false;
     let mut in_source = false;

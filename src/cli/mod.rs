@@ -70,7 +70,7 @@ pub enum Command {
 
 /// Where to publish review comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Forge {
+pub(crate) enum Forge {
     /// GitHub pull request (reads GITHUB_* variables).
     Github,
     /// GitLab merge request (reads CI_* variables).
@@ -109,28 +109,28 @@ pub struct CheckArgs {
     pub base: Option<String>,
     /// Head revision.
     #[arg(long, value_name = "REV", default_value = "HEAD", conflicts_with_all = ["staged", "diff"])]
-    pub head: String,
+    pub(crate) head: String,
     /// Check the staged change (the index against HEAD).
     #[arg(long, conflicts_with = "diff")]
-    pub staged: bool,
+    pub(crate) staged: bool,
     /// Check a unified diff from FILE (`-` for standard input); no repository needed.
     #[arg(long, value_name = "FILE")]
-    pub diff: Option<PathBuf>,
+    pub(crate) diff: Option<PathBuf>,
     /// Config file to use instead of `.guardrail.yml` at the base revision.
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Extra rule directory or file (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    pub(crate) rules: Vec<PathBuf>,
     /// Advisory database directory.
     #[arg(long, value_name = "DIR", env = "GUARDRAIL_DB_DIR")]
-    pub db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
     /// Never touch the network (registry look-ups are skipped and reported as such).
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Publish findings as review comments on the pull/merge request.
     #[arg(long, value_enum, value_name = "FORGE")]
-    pub publish: Option<Forge>,
+    pub(crate) publish: Option<Forge>,
     /// Also write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,

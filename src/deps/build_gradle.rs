@@ -100,7 +100,7 @@ fn resolve(v: &str, line: u32, vars: &HashMap<String, (String, u32)>) -> Option<
 }
 
 /// Parses a `build.gradle` / `build.gradle.kts`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut vars: HashMap<String, (String, u32)> = HashMap::new();
     for &(no, raw) in &text.lines {
         if let Some((k, v)) = variable(raw.trim()) {

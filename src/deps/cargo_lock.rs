@@ -6,13 +6,13 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// crates.io's index, in every spelling Cargo writes.
-pub fn is_crates_io(source: &str) -> bool {
+pub(crate) fn is_crates_io(source: &str) -> bool {
     source == "registry+https://github.com/rust-lang/crates.io-index"
         || source == "sparse+https://index.crates.io/"
 }
 
 /// The [`DepSource`] of a Cargo `source` string.
-pub fn source_of(source: &str) -> DepSource {
+pub(crate) fn source_of(source: &str) -> DepSource {
     if is_crates_io(source) {
         DepSource::Registry
     } else if let Some(g) = source.strip_prefix("git+") {
@@ -30,7 +30,7 @@ pub fn source_of(source: &str) -> DepSource {
 }
 
 /// Parses a `Cargo.lock`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let (blocks, meta) = packages(text, path)?;
     let mut out = Vec::new();
     for b in blocks {

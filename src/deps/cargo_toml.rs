@@ -59,7 +59,7 @@ fn source_of(raw: &str) -> DepSource {
 type Named = (String, u32, Option<(String, u32)>, String);
 
 /// Parses a `Cargo.toml`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     if let Some(full) = text.full {
         check_syntax(full, path)?;
     }

@@ -14,7 +14,7 @@ fn is_package(name: &str) -> bool {
 }
 
 /// Parses a `composer.lock`.
-pub fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out = Vec::new();
     // Objects arrive in closing order: a package's `source` and `dist` just before it.
@@ -69,7 +69,7 @@ pub fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
 }
 
 /// Parses a `composer.json`.
-pub fn parse_json(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse_json(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out = Vec::new();
     for o in &objs {

@@ -7,7 +7,7 @@ use super::{Entry, Text};
 use crate::error::Result;
 
 /// Parses an `environment.yml`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     // Indentation of the `- pip:` item while inside its list.
     let mut pip_indent: Option<usize> = None;

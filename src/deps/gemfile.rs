@@ -49,7 +49,7 @@ fn is_version(s: &str) -> bool {
 }
 
 /// Parses a `Gemfile`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut source_stack: Vec<Option<String>> = vec![None];
     for &(no, raw) in &text.lines {

@@ -46,7 +46,7 @@ fn spec(t: &str) -> Option<(&str, &str)> {
 }
 
 /// Parses a `Gemfile.lock`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let strict = text.full.is_some();
     let mut out: Vec<Entry> = Vec::new();
     let mut section = if strict { "" } else { "GEM" }.to_owned();

@@ -48,7 +48,7 @@ fn uses_value(raw: &str) -> Option<&str> {
 }
 
 /// `owner/repo[/path]@ref` → (name, ref); None for local and container actions.
-pub fn split_uses(v: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_uses(v: &str) -> Option<(&str, &str)> {
     if v.starts_with("./")
         || v.starts_with("../")
         || v.starts_with("docker://")
@@ -76,7 +76,7 @@ pub fn split_uses(v: &str) -> Option<(&str, &str)> {
 }
 
 /// Parses a workflow or action file.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     // The whole file: it must be YAML, and only real `uses` keys count (not a line of a `run:`
     // script that happens to read `uses: …`).
     let known: Option<HashSet<String>> = match text.full {

@@ -25,7 +25,7 @@ fn is_local(p: &str) -> bool {
 }
 
 /// Parses a `go.mod`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut block: Option<String> = None;
     for &(no, raw) in &text.lines {
@@ -116,7 +116,7 @@ pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
 }
 
 /// Parses a `go.sum` (each `module version[/go.mod] h1:hash` line).
-pub fn parse_sum(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse_sum(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     for &(no, raw) in &text.lines {
         let w: Vec<&str> = raw.split_whitespace().collect();

@@ -38,7 +38,7 @@ fn version_of(v: &toml::Value) -> Option<(String, bool)> {
 }
 
 /// Parses a version catalog.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     if let Some(full) = text.full {
         tomlscan::check_syntax(full, path)?;
     }

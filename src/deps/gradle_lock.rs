@@ -5,7 +5,7 @@ use super::{parse_error, Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// Parses a `gradle.lockfile`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let strict = text.full.is_some();
     let mut out = Vec::new();
     for &(no, raw) in &text.lines {

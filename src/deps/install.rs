@@ -12,7 +12,7 @@ use super::{ChangeKind, Dep, DepChange, DepSource, Ecosystem};
 use crate::diff::FileChange;
 
 /// Whether a file is a place install commands live.
-pub fn is_surface(path: &str) -> bool {
+pub(crate) fn is_surface(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|x| x.1).unwrap_or("");
@@ -143,7 +143,7 @@ fn takes_value(eco: Ecosystem, opt: &str) -> bool {
 }
 
 /// The dependencies one line installs.
-pub fn scan_line(text: &str, path: &str, line: u32) -> Vec<Dep> {
+pub(crate) fn scan_line(text: &str, path: &str, line: u32) -> Vec<Dep> {
     let mut out = Vec::new();
     for cap in command_re().captures_iter(text) {
         let (Some(tool), Some(args)) = (cap.name("tool"), cap.name("args")) else {
@@ -280,7 +280,7 @@ fn word_dep(eco: Ecosystem, w: &str, path: &str, line: u32) -> Option<Dep> {
 }
 
 /// Install commands in a file's added lines.
-pub fn scan_file(f: &FileChange) -> Vec<DepChange> {
+pub(crate) fn scan_file(f: &FileChange) -> Vec<DepChange> {
     let path = f.path();
     if !is_surface(path) {
         return Vec::new();

@@ -7,18 +7,18 @@ use crate::error::Result;
 
 /// One object and its scalar members.
 #[derive(Debug, Clone, Default)]
-pub struct Obj {
+pub(crate) struct Obj {
     /// Keys from the root (for fragments: from where the fragment starts).
-    pub path: Vec<String>,
+    pub(crate) path: Vec<String>,
     /// Line of the opening `{`.
-    pub line: u32,
+    pub(crate) line: u32,
     /// Scalar members: key → (value, line); strings unescaped, other scalars as written.
-    pub fields: Vec<(String, String, u32)>,
+    pub(crate) fields: Vec<(String, String, u32)>,
 }
 
 impl Obj {
     /// A member's value.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.fields
             .iter()
             .find(|f| f.0 == key)
@@ -26,18 +26,18 @@ impl Obj {
     }
 
     /// A member's line.
-    pub fn line_of(&self, key: &str) -> Option<u32> {
+    pub(crate) fn line_of(&self, key: &str) -> Option<u32> {
         self.fields.iter().find(|f| f.0 == key).map(|f| f.2)
     }
 
     /// The object's own key.
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         self.path.last().map(String::as_str).unwrap_or("")
     }
 }
 
 /// Checks JSON syntax, naming the line of the first error.
-pub fn check_syntax(text: &str, path: &str) -> Result<()> {
+pub(crate) fn check_syntax(text: &str, path: &str) -> Result<()> {
     serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map(|_| ())
         .map_err(|e| {
@@ -66,7 +66,7 @@ const MAX_DEPTH: usize = 512;
 const MAX_PATH_ELEMENTS: usize = 8_000_000;
 
 /// Every object of the text, in document order of their closing.
-pub fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
+pub(crate) fn objects(text: &Text<'_>, path: &str) -> Result<Vec<Obj>> {
     if let Some(full) = text.full {
         check_syntax(full, path)?;
     }

@@ -16,36 +16,36 @@ use crate::diff::FileChange;
 use crate::ecosystem::Ecosystem;
 use crate::error::{Error, Result};
 
-pub mod build_gradle;
-pub mod cargo_lock;
-pub mod cargo_toml;
-pub mod composer;
-pub mod conda_env;
-pub mod gemfile;
-pub mod gemfile_lock;
-pub mod gh_actions;
-pub mod go_mod;
-pub mod gradle_catalog;
-pub mod gradle_lock;
-pub mod install;
-pub mod jsonscan;
-pub mod nuget;
-pub mod package_json;
-pub mod package_lock;
-pub mod pipfile_lock;
-pub mod pnpm_lock;
-pub mod poetry_lock;
-pub mod pom_xml;
-pub mod pyproject;
-pub mod requirements;
-pub mod setup_cfg;
-pub mod setup_py;
+pub(crate) mod build_gradle;
+pub(crate) mod cargo_lock;
+pub(crate) mod cargo_toml;
+pub(crate) mod composer;
+pub(crate) mod conda_env;
+pub(crate) mod gemfile;
+pub(crate) mod gemfile_lock;
+pub(crate) mod gh_actions;
+pub(crate) mod go_mod;
+pub(crate) mod gradle_catalog;
+pub(crate) mod gradle_lock;
+pub(crate) mod install;
+pub(crate) mod jsonscan;
+pub(crate) mod nuget;
+pub(crate) mod package_json;
+pub(crate) mod package_lock;
+pub(crate) mod pipfile_lock;
+pub(crate) mod pnpm_lock;
+pub(crate) mod poetry_lock;
+pub(crate) mod pom_xml;
+pub(crate) mod pyproject;
+pub(crate) mod requirements;
+pub(crate) mod setup_cfg;
+pub(crate) mod setup_py;
 mod stage;
-pub mod tomlscan;
-pub mod uv_lock;
-pub mod yarn_lock;
+pub(crate) mod tomlscan;
+pub(crate) mod uv_lock;
+pub(crate) mod yarn_lock;
 
-pub use stage::{stage, Dependencies, StageInput};
+pub(crate) use stage::{stage, Dependencies, StageInput};
 
 /// Where a dependency is fetched from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +74,7 @@ pub struct Dep {
     /// Whether `version` is an exact, resolved version (lockfile or `==` pin).
     pub exact: bool,
     /// File that declares it (head path).
-    pub path: String,
+    pub(crate) path: String,
     /// 1-based line in that file, when known.
     pub line: Option<u32>,
     /// Fetch source.
@@ -83,7 +83,7 @@ pub struct Dep {
 
 /// How a dependency changed between base and head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     /// New at head.
     Added,
     /// Version went up (`from` = base version).
@@ -102,11 +102,11 @@ pub enum ChangeKind {
 
 /// One dependency change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DepChange {
+pub(crate) struct DepChange {
     /// The dependency as at head (as at base for `Removed`).
-    pub dep: Dep,
+    pub(crate) dep: Dep,
     /// What happened.
-    pub kind: ChangeKind,
+    pub(crate) kind: ChangeKind,
 }
 
 /// A parsed dependency with the lockfile facts the integrity check needs.
@@ -117,12 +117,12 @@ pub struct Entry {
     /// Recorded checksum (`integrity`, `checksum`, hashes), when the file has one.
     pub integrity: Option<String>,
     /// Recorded download URL (npm `resolved`, yarn `resolved`), when the file has one.
-    pub resolved: Option<String>,
+    pub(crate) resolved: Option<String>,
 }
 
 impl Entry {
     /// An entry without integrity facts.
-    pub fn new(dep: Dep) -> Self {
+    pub(crate) fn new(dep: Dep) -> Self {
         Entry {
             dep,
             integrity: None,
@@ -222,7 +222,7 @@ pub enum Format {
 
 impl Format {
     /// The format of a path, by file name.
-    pub fn of(path: &str) -> Option<Format> {
+    pub(crate) fn of(path: &str) -> Option<Format> {
         if path
             .split('/')
             .any(|c| c == "node_modules" || c == "vendor")
@@ -286,31 +286,12 @@ impl Format {
             _ => return None,
         })
     }
-
-    /// Whether entries carry exact resolved versions.
-    pub fn is_lockfile(self) -> bool {
-        matches!(
-            self,
-            Format::CargoLock
-                | Format::PackageLock
-                | Format::YarnLock
-                | Format::PnpmLock
-                | Format::PoetryLock
-                | Format::PipfileLock
-                | Format::UvLock
-                | Format::GoSum
-                | Format::GradleLock
-                | Format::GemfileLock
-                | Format::ComposerLock
-                | Format::NugetLock
-        )
-    }
 }
 
 /// Byte index of the `@` that separates an npm-style name from its version: the first `@` after
 /// the first character (a leading `@` starts a scope). Works on any UTF-8, as names in hostile
 /// files may start with a multi-byte character.
-pub fn version_at(s: &str) -> Option<usize> {
+pub(crate) fn version_at(s: &str) -> Option<usize> {
     let first = s.chars().next()?.len_utf8();
     s[first..].find('@').map(|i| i + first)
 }
@@ -349,27 +330,25 @@ pub fn parse(format: Format, text: &Text<'_>, path: &str) -> Result<Vec<Entry>> 
 }
 
 /// A file's bytes as UTF-8, or a parse error naming it.
-pub fn utf8<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str> {
+pub(crate) fn utf8<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str> {
     crate::config::utf8(bytes, std::path::Path::new(path))
 }
 
 /// One manifest or lockfile of the change, parsed at both sides.
 #[derive(Debug, Clone)]
-pub struct FileDeps {
+pub(crate) struct FileDeps {
     /// Head path (base path for deleted files).
-    pub path: String,
+    pub(crate) path: String,
     /// Format.
-    pub format: Format,
+    pub(crate) format: Format,
     /// Entries at base.
-    pub base: Vec<Entry>,
+    pub(crate) base: Vec<Entry>,
     /// Entries at head.
-    pub head: Vec<Entry>,
-    /// Whether both sides are complete files (not diff fragments).
-    pub complete: bool,
+    pub(crate) head: Vec<Entry>,
 }
 
 /// The visible head-side lines of a diff file (context and added, head numbering).
-pub fn head_fragment(f: &FileChange) -> Vec<(u32, &str)> {
+pub(crate) fn head_fragment(f: &FileChange) -> Vec<(u32, &str)> {
     let mut v: Vec<(u32, &str)> = f
         .added
         .iter()
@@ -381,7 +360,7 @@ pub fn head_fragment(f: &FileChange) -> Vec<(u32, &str)> {
 }
 
 /// The visible base-side lines of a diff file (context mapped to base numbering, and removed).
-pub fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
+pub(crate) fn base_fragment(f: &FileChange) -> Vec<(u32, &str)> {
     let mut v: Vec<(u32, &str)> = f.removed.iter().map(|l| (l.no, l.text.as_str())).collect();
     for h in &f.hunks {
         let new_end = h.new_start + h.new_len;
@@ -437,7 +416,7 @@ fn compare_versions(eco: Ecosystem, a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Base vs head entries of one file → changes.
-pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
+pub(crate) fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
     type Key = (Ecosystem, String);
     let key = |d: &Dep| {
         (
@@ -563,27 +542,27 @@ pub fn diff_entries(base: &[Entry], head: &[Entry]) -> Vec<DepChange> {
 /// 1-based line numbers of byte offsets, computed from one pass over the text (an XML
 /// parser's own position look-up rescans the text from the start each time, which made
 /// reading a 4,000-dependency `pom.xml` quadratic).
-pub struct LineIndex(Vec<usize>);
+pub(crate) struct LineIndex(Vec<usize>);
 
 impl LineIndex {
     /// The index of `text`'s line starts.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         LineIndex(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
     }
 
     /// The 1-based line of byte offset `pos`.
-    pub fn line(&self, pos: usize) -> u32 {
+    pub(crate) fn line(&self, pos: usize) -> u32 {
         (self.0.partition_point(|&nl| nl < pos) + 1) as u32
     }
 }
 
 /// A parse error for a dependency file.
-pub fn parse_error(path: &str, line: Option<usize>, message: impl Into<String>) -> Error {
+pub(crate) fn parse_error(path: &str, line: Option<usize>, message: impl Into<String>) -> Error {
     Error::parse(PathBuf::from(path), line, message)
 }
 
 /// The text between the first pair of double quotes (TOML/yarn basic strings).
-pub fn quoted(s: &str) -> Option<&str> {
+pub(crate) fn quoted(s: &str) -> Option<&str> {
     let start = s.find('"')? + 1;
     let end = start + s[start..].find('"')?;
     Some(&s[start..end])

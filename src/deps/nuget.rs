@@ -14,7 +14,7 @@ use super::{parse_error, Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// Parses a `packages.lock.json`.
-pub fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse_lock(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out: Vec<Entry> = Vec::new();
     for o in &objs {
@@ -71,7 +71,7 @@ fn resolve(v: &str, props: &HashMap<String, String>) -> Option<String> {
 }
 
 /// Parses an MSBuild project or props file, or a `packages.config`.
-pub fn parse_xml(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse_xml(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let Some(full) = text.full else {
         return Ok(parse_fragment(text, path));
     };

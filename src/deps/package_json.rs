@@ -20,7 +20,7 @@ fn exact_version(spec: &str) -> bool {
 }
 
 /// Parses a `package.json`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out = Vec::new();
     for o in &objs {

@@ -7,7 +7,7 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// The [`DepSource`] of an npm `resolved` / version string.
-pub fn source_of(spec: &str) -> DepSource {
+pub(crate) fn source_of(spec: &str) -> DepSource {
     if spec.starts_with("git+")
         || spec.starts_with("git:")
         || spec.starts_with("github:")
@@ -24,7 +24,7 @@ pub fn source_of(spec: &str) -> DepSource {
 }
 
 /// Parses a `package-lock.json` / `npm-shrinkwrap.json`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let v2 = objs.iter().any(|o| o.key().contains("node_modules/"));
     let mut out = Vec::new();

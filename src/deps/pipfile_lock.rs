@@ -6,7 +6,7 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// Parses a `Pipfile.lock`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let objs = objects(text, path)?;
     let mut out = Vec::new();
     for o in &objs {

@@ -5,7 +5,7 @@ use super::{Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// Splits a `packages:` key into name and version.
-pub fn split_key(key: &str) -> Option<(String, String)> {
+pub(crate) fn split_key(key: &str) -> Option<(String, String)> {
     let k = key.trim().trim_matches(|c| c == '\'' || c == '"');
     let k = k.strip_prefix('/').unwrap_or(k);
     let k = k.split('(').next().unwrap_or(k);
@@ -30,7 +30,7 @@ pub fn split_key(key: &str) -> Option<(String, String)> {
 }
 
 /// Parses a `pnpm-lock.yaml`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     if let Some(full) = text.full {
         crate::config::from_yaml::<serde_json::Value>(full, std::path::Path::new(path))?;
     }

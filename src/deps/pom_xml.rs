@@ -271,7 +271,7 @@ fn parse_fragment(text: &Text<'_>, path: &str) -> Vec<Entry> {
 }
 
 /// Parses a `pom.xml`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     match text.full {
         Some(full) => parse_full(full, path),
         None => Ok(parse_fragment(text, path)),

@@ -15,7 +15,7 @@ fn poetry_table(h: &str) -> bool {
 }
 
 /// Parses a `pyproject.toml`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     if let Some(full) = text.full {
         check_syntax(full, path)?;
     }

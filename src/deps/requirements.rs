@@ -14,7 +14,7 @@ fn valid_name(n: &str) -> bool {
 }
 
 /// One PEP 508 requirement (`name[extra] >= 1, < 2 ; marker`, `name @ url`) → entry.
-pub fn parse_requirement(req: &str, path: &str, line: u32) -> Option<Entry> {
+pub(crate) fn parse_requirement(req: &str, path: &str, line: u32) -> Option<Entry> {
     let req = req.split(';').next().unwrap_or("").trim();
     if req.is_empty() {
         return None;
@@ -100,7 +100,7 @@ const VALUE_OPTS: [&str; 12] = [
 /// The files a requirements file pulls in with `-r FILE`, `--requirement FILE`,
 /// `--requirement=FILE` or `-rFILE`, as written and in order; URLs are left out (pip fetches
 /// them at install time, there is nothing in the repository to read).
-pub fn includes(text: &str) -> Vec<String> {
+pub(crate) fn includes(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut joined = String::new();
     for raw in text.lines() {
@@ -139,7 +139,7 @@ pub fn includes(text: &str) -> Vec<String> {
 }
 
 /// Parses a requirements file.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut pending: Option<(u32, String)> = None;
     let mut logical: Vec<(u32, String)> = Vec::new();

@@ -8,7 +8,7 @@ use super::{Entry, Text};
 use crate::error::Result;
 
 /// Parses a `setup.cfg`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut section = String::new();
     let mut in_list = false;

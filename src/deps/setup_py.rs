@@ -7,7 +7,7 @@ use super::{Entry, Text};
 use crate::error::Result;
 
 /// Parses a `setup.py`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     // Depth of brackets inside an `install_requires` / `extras_require` value; 0 outside.
     let mut depth = 0usize;

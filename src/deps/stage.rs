@@ -16,31 +16,31 @@ use crate::error::{Error, Result};
 
 /// What the dependency stage reads: the change, the files at both revisions, the path filter.
 #[derive(Clone, Copy)]
-pub struct StageInput<'a> {
+pub(crate) struct StageInput<'a> {
     /// The change.
-    pub changes: &'a ChangeSet,
+    pub(crate) changes: &'a ChangeSet,
     /// File access at base and head; None for a plain diff (then only the diff's lines count).
-    pub revs: Option<&'a dyn Revisions>,
+    pub(crate) revs: Option<&'a dyn Revisions>,
     /// Paths no check reads (the config's `exclude`).
-    pub filter: &'a PathFilter,
+    pub(crate) filter: &'a PathFilter,
     /// `limits.max-file-bytes`.
-    pub max_file_bytes: u64,
+    pub(crate) max_file_bytes: u64,
 }
 
 /// The dependency data of a change, computed once before any check that needs it runs and
 /// handed to the checks as plain data.
 #[derive(Debug, Default)]
-pub struct Dependencies {
+pub(crate) struct Dependencies {
     /// Every dependency file the change touches, parsed at base and head.
-    pub files: Vec<FileDeps>,
+    pub(crate) files: Vec<FileDeps>,
     /// What the change does to its dependencies (manifests, lockfiles, install commands).
-    pub changes: Vec<DepChange>,
+    pub(crate) changes: Vec<DepChange>,
     /// Things to tell the user (an include that names a missing file, …).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// The dependency stage: parses the change's dependency files and diffs them.
-pub fn stage(input: StageInput<'_>) -> Result<Dependencies> {
+pub(crate) fn stage(input: StageInput<'_>) -> Result<Dependencies> {
     let _t = tracing::debug_span!("deps::stage").entered();
     let mut notes = Vec::new();
     let included = included_requirements(input)?;
@@ -148,7 +148,6 @@ fn file_deps(
                     format,
                     base,
                     head,
-                    complete: true,
                 });
             }
             None => out.push(from_fragments(f, format)),
@@ -331,7 +330,6 @@ fn from_fragments(f: &FileChange, format: Format) -> FileDeps {
         format,
         base,
         head,
-        complete: false,
     }
 }
 

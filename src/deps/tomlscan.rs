@@ -9,32 +9,32 @@ use crate::error::Result;
 
 /// One `[[package]]` block.
 #[derive(Debug, Default)]
-pub struct Block {
+pub(crate) struct Block {
     /// Line of the `[[package]]` header.
-    pub line: u32,
+    pub(crate) line: u32,
     /// `key` (or `sub.key` inside `[package.sub]`) → (raw value, line).
-    pub fields: HashMap<String, (String, u32)>,
+    pub(crate) fields: HashMap<String, (String, u32)>,
 }
 
 impl Block {
     /// A string field's value.
-    pub fn str(&self, key: &str) -> Option<&str> {
+    pub(crate) fn str(&self, key: &str) -> Option<&str> {
         self.fields.get(key).and_then(|(v, _)| super::quoted(v))
     }
 
     /// A field's line.
-    pub fn line_of(&self, key: &str) -> Option<u32> {
+    pub(crate) fn line_of(&self, key: &str) -> Option<u32> {
         self.fields.get(key).map(|(_, l)| *l)
     }
 
     /// A field's raw value.
-    pub fn raw(&self, key: &str) -> Option<&str> {
+    pub(crate) fn raw(&self, key: &str) -> Option<&str> {
         self.fields.get(key).map(|(v, _)| v.as_str())
     }
 }
 
 /// Checks TOML syntax, reporting the line of the first error.
-pub fn check_syntax(text: &str, path: &str) -> Result<()> {
+pub(crate) fn check_syntax(text: &str, path: &str) -> Result<()> {
     match text.parse::<toml::Table>() {
         Ok(_) => Ok(()),
         Err(e) => {
@@ -53,7 +53,7 @@ pub fn check_syntax(text: &str, path: &str) -> Result<()> {
 }
 
 /// A value in an inline table (`{ git = "…", rev = "…" }`) by key.
-pub fn inline_value<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+pub(crate) fn inline_value<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
     let mut rest = raw;
     while let Some(i) = rest.find(key) {
         let before_ok = i == 0
@@ -73,7 +73,7 @@ pub fn inline_value<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
 
 /// The `[[package]]` blocks of a lockfile (plus a pseudo-block named `metadata` for Cargo.lock
 /// v1's `[metadata]` table, whose keys are kept).
-pub fn packages(text: &Text<'_>, path: &str) -> Result<(Vec<Block>, Block)> {
+pub(crate) fn packages(text: &Text<'_>, path: &str) -> Result<(Vec<Block>, Block)> {
     if let Some(full) = text.full {
         check_syntax(full, path)?;
     }

@@ -7,7 +7,7 @@ use super::{parse_error, Dep, DepSource, Ecosystem, Entry, Text};
 use crate::error::Result;
 
 /// The package name of a yarn spec (`@scope/name@^1`, `name@npm:^1`).
-pub fn spec_name(spec: &str) -> &str {
+pub(crate) fn spec_name(spec: &str) -> &str {
     let s = spec.trim().trim_matches('"');
     match super::version_at(s) {
         Some(i) => &s[..i],
@@ -39,7 +39,7 @@ struct Pending {
 }
 
 /// Parses a `yarn.lock`.
-pub fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
+pub(crate) fn parse(text: &Text<'_>, path: &str) -> Result<Vec<Entry>> {
     let berry = text
         .lines
         .iter()

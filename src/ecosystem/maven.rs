@@ -119,7 +119,7 @@ fn normalize(list: &mut Vec<Item>) {
 
 /// A parsed Maven version.
 #[derive(Debug, Clone)]
-pub struct Version(Vec<Item>);
+pub(crate) struct Version(Vec<Item>);
 
 /// Builds the item tree.
 fn build(text: &str) -> Vec<Item> {
@@ -193,7 +193,7 @@ fn build(text: &str) -> Vec<Item> {
 
 /// Parses a Maven version; None for an empty string or one with characters Maven versions do
 /// not use (whitespace, `${…}` property references, ranges such as `[1.0,2.0)`).
-pub fn parse(text: &str) -> Option<Version> {
+pub(crate) fn parse(text: &str) -> Option<Version> {
     let t = text.trim();
     if t.is_empty()
         || !t

@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-pub mod maven;
-pub mod nuget;
-pub mod packagist;
-pub mod rubygems;
-pub mod version;
+pub(crate) mod maven;
+pub(crate) mod nuget;
+pub(crate) mod packagist;
+pub(crate) mod rubygems;
+pub(crate) mod version;
 
 /// A package ecosystem, spelled as OSV spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -74,7 +74,7 @@ pub const ECOSYSTEMS: [Ecosystem; 9] = [
 ];
 
 /// The ecosystem of an OSV `package.ecosystem` string, when guardrail checks it.
-pub fn from_osv(s: &str) -> Option<Ecosystem> {
+pub(crate) fn from_osv(s: &str) -> Option<Ecosystem> {
     ECOSYSTEMS.into_iter().find(|e| e.as_str() == s)
 }
 
@@ -83,7 +83,7 @@ pub fn from_osv(s: &str) -> Option<Ecosystem> {
 /// GitHub (owner/repo) ignore case (RubyGems names are case-sensitive on the registry, but OSV
 /// and Bundler spell them as published, and two gems differing only in case are refused since
 /// RubyGems 2.x, so folding case loses nothing).
-pub fn normalize_name(eco: Ecosystem, name: &str) -> String {
+pub(crate) fn normalize_name(eco: Ecosystem, name: &str) -> String {
     match eco {
         Ecosystem::CratesIo => name.trim().to_ascii_lowercase().replace('-', "_"),
         Ecosystem::PyPI => {

@@ -7,13 +7,13 @@ use std::cmp::Ordering;
 
 /// A parsed NuGet version.
 #[derive(Debug, Clone)]
-pub struct Version {
+pub(crate) struct Version {
     nums: [u64; 4],
     pre: Vec<String>,
 }
 
 /// Parses a NuGet version; None when it is not one (ranges like `[1.0,2.0)`, floating `1.*`).
-pub fn parse(text: &str) -> Option<Version> {
+pub(crate) fn parse(text: &str) -> Option<Version> {
     let t = text.trim();
     let t = t.split_once('+').map_or(t, |(v, _)| v);
     let (main, pre) = match t.split_once('-') {

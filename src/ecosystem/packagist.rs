@@ -5,11 +5,12 @@
 //! patch. So `v1.0.0` = `1.0.0.0`, `1.0.0-RC1` < `1.0.0` < `1.0.0-p1`. Branch names
 //! (`dev-main`) and date-less non-versions do not parse.
 
+#[cfg(test)]
 use std::cmp::Ordering;
 
 /// A normalized Composer version.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
+pub(crate) struct Version {
     nums: Vec<u64>,
     /// 0 dev, 1 alpha, 2 beta, 3 RC, 4 stable, 5 patch.
     stability: u8,
@@ -31,7 +32,7 @@ fn stability(word: &str) -> Option<u8> {
 }
 
 /// Parses a Composer version; None when it is not one.
-pub fn parse(text: &str) -> Option<Version> {
+pub(crate) fn parse(text: &str) -> Option<Version> {
     let mut t = text.trim();
     // `1.0.0 as 1.1.0` (inline alias): the real version is the first.
     if let Some((v, _)) = t.split_once(" as ") {
@@ -115,8 +116,9 @@ pub fn parse(text: &str) -> Option<Version> {
     })
 }
 
+#[cfg(test)]
 /// Compares two Composer versions (None when either does not parse).
-pub fn compare(a: &str, b: &str) -> Option<Ordering> {
+pub(crate) fn compare(a: &str, b: &str) -> Option<Ordering> {
     Some(parse(a)?.cmp(&parse(b)?))
 }
 

@@ -14,10 +14,10 @@ enum Seg {
 
 /// A parsed gem version.
 #[derive(Debug, Clone)]
-pub struct Version(Vec<Seg>);
+pub(crate) struct Version(Vec<Seg>);
 
 /// Parses a gem version (`Gem::Version::ANCHORED_VERSION_PATTERN`); None when it is not one.
-pub fn parse(text: &str) -> Option<Version> {
+pub(crate) fn parse(text: &str) -> Option<Version> {
     let t = text.trim();
     // `[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?`
     let (main, pre) = match t.split_once('-') {

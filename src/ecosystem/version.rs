@@ -15,7 +15,7 @@ use crate::ecosystem::Ecosystem;
 
 /// A parsed version that orders with its ecosystem's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ver {
+pub(crate) enum Ver {
     /// crates.io, npm, Go.
     Semver(semver::Version),
     /// PyPI.
@@ -46,7 +46,7 @@ impl PartialOrd for Ver {
 
 /// Parses `text` as a version of `eco`; None when it is not one (then only explicit `versions`
 /// lists can match it).
-pub fn parse(eco: Ecosystem, text: &str) -> Option<Ver> {
+pub(crate) fn parse(eco: Ecosystem, text: &str) -> Option<Ver> {
     let t = text.trim();
     match eco {
         Ecosystem::PyPI => pep440_rs::Version::from_str(t).ok().map(Ver::Pep440),
@@ -118,7 +118,7 @@ fn dep_version(eco: Ecosystem, text: &str) -> Option<Ver> {
 }
 
 /// Two version strings denote the same version (PEP 440 normalization for PyPI).
-pub fn same(eco: Ecosystem, a: &str, b: &str) -> bool {
+pub(crate) fn same(eco: Ecosystem, a: &str, b: &str) -> bool {
     if a.trim() == b.trim()
         || (eco == Ecosystem::GitHubActions && a.trim().eq_ignore_ascii_case(b.trim()))
     {
@@ -131,14 +131,14 @@ pub fn same(eco: Ecosystem, a: &str, b: &str) -> bool {
 }
 
 /// Compares two versions of an ecosystem (None when either does not parse).
-pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
+pub(crate) fn compare(eco: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
     parse(eco, a)?.partial_cmp(&parse(eco, b)?)
 }
 
 /// One OSV range event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Event {
+pub(crate) enum Event {
     /// Affected from this version on (`0`: from the beginning).
     Introduced(String),
     /// Not affected from this version on.
@@ -152,7 +152,7 @@ pub enum Event {
 /// How a package's affected versions are described.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Range {
+pub(crate) enum Range {
     /// OSV `SEMVER` or `ECOSYSTEM` events.
     Events(Vec<Event>),
     /// RustSec's form: affected unless a `patched` or `unaffected` requirement matches.
@@ -224,7 +224,12 @@ fn reqs_cover(v: &Ver, patched: &[String], unaffected: &[String]) -> bool {
 }
 
 /// Whether `version` of a package is affected by `ranges` or listed in `versions`.
-pub fn affected(eco: Ecosystem, ranges: &[Range], versions: &[String], version: &str) -> bool {
+pub(crate) fn affected(
+    eco: Ecosystem,
+    ranges: &[Range],
+    versions: &[String],
+    version: &str,
+) -> bool {
     if versions.iter().any(|x| same(eco, x, version)) {
         return true;
     }
@@ -241,7 +246,7 @@ pub fn affected(eco: Ecosystem, ranges: &[Range], versions: &[String], version: 
 }
 
 /// Whether the ranges affect every version (`introduced: 0` with no end): malicious packages.
-pub fn affects_all(ranges: &[Range]) -> bool {
+pub(crate) fn affects_all(ranges: &[Range]) -> bool {
     ranges.iter().any(|r| match r {
         Range::Events(ev) => {
             ev.iter()
@@ -257,7 +262,11 @@ pub fn affects_all(ranges: &[Range]) -> bool {
 
 /// The smallest fixed version above `version`, as text to show ("1.2.3" or a requirement such as
 /// ">= 1.2.3" for RustSec).
-pub fn fixed_above(eco: Ecosystem, ranges: &[Range], version: Option<&str>) -> Option<String> {
+pub(crate) fn fixed_above(
+    eco: Ecosystem,
+    ranges: &[Range],
+    version: Option<&str>,
+) -> Option<String> {
     let cur = version.and_then(|v| dep_version(eco, v));
     let mut best: Option<(Ver, String)> = None;
     let mut reqs: Vec<String> = Vec::new();

@@ -9,11 +9,11 @@ use super::{Repo, Rev};
 use crate::error::{Error, Result};
 
 /// The remote a git-ref ledger is shared through.
-pub const REMOTE: &str = "origin";
+pub(crate) const REMOTE: &str = "origin";
 
 /// How a push ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Push {
+pub(crate) enum Push {
     /// The remote ref now points at our commit.
     Done,
     /// The remote refused (it moved, or a concurrent push held the lock); retry from its tip.
@@ -37,7 +37,7 @@ fn first_line(bytes: &[u8]) -> String {
 }
 
 /// The commit `refname` points at, if it exists.
-pub fn tip(repo: &Repo, refname: &str) -> Result<Option<String>> {
+pub(crate) fn tip(repo: &Repo, refname: &str) -> Result<Option<String>> {
     let spec = format!("{refname}^{{commit}}");
     let out = repo.raw(&[
         "rev-parse",
@@ -54,7 +54,7 @@ pub fn tip(repo: &Repo, refname: &str) -> Result<Option<String>> {
 }
 
 /// A file of `commit`'s tree, if present.
-pub fn read_blob(repo: &Repo, commit: &str, name: &str) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_blob(repo: &Repo, commit: &str, name: &str) -> Result<Option<Vec<u8>>> {
     repo.read_file(&Rev::Commit(commit.to_owned()), name)
 }
 
@@ -74,7 +74,7 @@ fn hash_object(repo: &Repo, dir: &std::path::Path, kind: &str, bytes: &[u8]) -> 
 
 /// Commits a tree holding exactly `files` (name, content; flat, regular files) on top of
 /// `parent`, and returns the commit id. The ref is not moved.
-pub fn commit_files(
+pub(crate) fn commit_files(
     repo: &Repo,
     parent: Option<&str>,
     files: &[(&str, &[u8])],
@@ -123,7 +123,12 @@ pub fn commit_files(
 
 /// Moves `refname` to `new` if it still points at `old` (`None`: if it does not exist).
 /// `Ok(false)` when it moved meanwhile.
-pub fn update_ref_cas(repo: &Repo, refname: &str, new: &str, old: Option<&str>) -> Result<bool> {
+pub(crate) fn update_ref_cas(
+    repo: &Repo,
+    refname: &str,
+    new: &str,
+    old: Option<&str>,
+) -> Result<bool> {
     let out = repo.raw(&[
         "update-ref",
         "-m",
@@ -149,14 +154,14 @@ pub fn update_ref_cas(repo: &Repo, refname: &str, new: &str, old: Option<&str>) 
 }
 
 /// Whether the repository has remote `name`.
-pub fn has_remote(repo: &Repo, name: &str) -> bool {
+pub(crate) fn has_remote(repo: &Repo, name: &str) -> bool {
     repo.raw(&["remote", "get-url", name])
         .map(|o| o.status.success())
         .unwrap_or(false)
 }
 
 /// Whether commit `a` is an ancestor of (or equal to) `b`.
-pub fn is_ancestor(repo: &Repo, a: &str, b: &str) -> Result<bool> {
+pub(crate) fn is_ancestor(repo: &Repo, a: &str, b: &str) -> Result<bool> {
     let out = repo.raw(&["merge-base", "--is-ancestor", a, b])?;
     match out.status.code() {
         Some(0) => Ok(true),
@@ -171,7 +176,7 @@ fn has_commit(repo: &Repo, id: &str) -> Result<bool> {
 }
 
 /// The remote's tip of `refname` (None: the remote has no such ref), with its objects fetched.
-pub fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<String>> {
+pub(crate) fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<String>> {
     for _ in 0..5 {
         let listing = repo.run(&["ls-remote", remote, refname])?;
         let text = String::from_utf8_lossy(&listing);
@@ -207,7 +212,7 @@ pub fn fetch_tip(repo: &Repo, remote: &str, refname: &str) -> Result<Option<Stri
 /// Pushes `new` to `remote`'s `refname` only if the remote still has `expected` there
 /// (`None`: only if the remote has no such ref). Hooks are skipped: this is bookkeeping,
 /// not a change to review.
-pub fn push_cas(
+pub(crate) fn push_cas(
     repo: &Repo,
     remote: &str,
     refname: &str,
@@ -256,7 +261,11 @@ pub fn push_cas(
 /// A ref moved forward onto a rewritten ledger (even one whose hash chain verifies) is
 /// caught here: its commit removes or changes lines of the parent's ledger. Merge commits are
 /// refused: the ledger's writers never make them.
-pub fn first_non_append(repo: &Repo, refname: &str, files: &[&str]) -> Result<Option<String>> {
+pub(crate) fn first_non_append(
+    repo: &Repo,
+    refname: &str,
+    files: &[&str],
+) -> Result<Option<String>> {
     let merges = repo.run(&["rev-list", "--min-parents=2", "--end-of-options", refname])?;
     if let Some(m) = String::from_utf8_lossy(&merges).lines().next() {
         return Ok(Some(format!(

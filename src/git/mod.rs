@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 
-pub mod ledger_ref;
+pub(crate) mod ledger_ref;
 
 /// A git working tree.
 ///
@@ -124,20 +124,20 @@ impl Batch {
 
 /// What [`Repo::discover_resolving`] found.
 #[derive(Debug)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The repository.
-    pub repo: Repo,
+    pub(crate) repo: Repo,
     /// The first revision's commit id.
-    pub a: String,
+    pub(crate) a: String,
     /// The second revision's commit id.
-    pub b: String,
+    pub(crate) b: String,
     /// Their single merge base, when git named exactly one.
-    pub merge_base: Option<String>,
+    pub(crate) merge_base: Option<String>,
 }
 
 /// Which side of a change a file is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rev {
+pub(crate) enum Rev {
     /// A commit.
     Commit(String),
     /// The index (`--staged` head side).
@@ -181,7 +181,7 @@ impl Repo {
     /// of one git process (each process start is a few milliseconds of a check). Any failure
     /// is retried the long way, so the errors are theirs. The merge base is None when git gives
     /// none or several (criss-cross history): ask [`Repo::merge_base`] then.
-    pub fn discover_resolving(dir: &Path, a: &str, b: &str) -> Result<Resolved> {
+    pub(crate) fn discover_resolving(dir: &Path, a: &str, b: &str) -> Result<Resolved> {
         if !a.starts_with('-') && !b.starts_with('-') {
             let (sa, sb) = (format!("{a}^{{commit}}"), format!("{b}^{{commit}}"));
             // `B...A` prints A, B and `^` before each merge base.
@@ -240,7 +240,7 @@ impl Repo {
     }
 
     /// Starts the file reader (`git cat-file --batch`) now, so its start-up overlaps other work.
-    pub fn start_reader(&self) {
+    pub(crate) fn start_reader(&self) {
         if let Ok(mut guard) = self.batch.lock() {
             if guard.is_none() {
                 *guard = Batch::start(&self.root).ok();
@@ -249,7 +249,7 @@ impl Repo {
     }
 
     /// A repository at a known root, without checking.
-    pub fn at(root: impl Into<PathBuf>) -> Repo {
+    pub(crate) fn at(root: impl Into<PathBuf>) -> Repo {
         Repo {
             root: root.into(),
             git_dir: Arc::new(OnceLock::new()),
@@ -266,7 +266,7 @@ impl Repo {
     /// Starts `git ARGS` on another thread; the next [`Repo::raw`] (or [`Repo::run`]) with the
     /// same arguments takes its result instead of starting git again. For commands whose answer
     /// is certainly wanted later, so their process start overlaps the checks.
-    pub fn prefetch(&self, args: &[&str]) {
+    pub(crate) fn prefetch(&self, args: &[&str]) {
         let owned: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         let (root, thread_args) = (self.root.clone(), owned.clone());
         let handle = std::thread::spawn(move || {
@@ -282,7 +282,7 @@ impl Repo {
     }
 
     /// Runs git with fixed output settings (no colour, no pager, C-quoted paths).
-    pub fn raw(&self, args: &[&str]) -> Result<Output> {
+    pub(crate) fn raw(&self, args: &[&str]) -> Result<Output> {
         let ready = self.prefetched.lock().ok().and_then(|mut p| {
             let i = p.iter().position(|f| f.args.iter().eq(args.iter()))?;
             Some(p.swap_remove(i))
@@ -339,13 +339,17 @@ impl Repo {
     }
 
     /// The merge base of two commits.
-    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+    pub(crate) fn merge_base(&self, a: &str, b: &str) -> Result<String> {
         self.run_text(&["merge-base", a, b])
     }
 
     /// The base to use when none was given: what CI names, else the merge base with the
     /// remote's default branch.
-    pub fn default_base(&self, head: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String> {
+    pub(crate) fn default_base(
+        &self,
+        head: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String> {
         if let Some(sha) = env("CI_MERGE_REQUEST_DIFF_BASE_SHA").filter(|s| !s.is_empty()) {
             return self.resolve(&sha);
         }
@@ -392,14 +396,14 @@ impl Repo {
     }
 
     /// `git diff BASE...HEAD` as bytes, at most `limit` bytes (more is [`Error::Limit`]).
-    pub fn diff(&self, base: &str, head: &str, limit: u64) -> Result<Vec<u8>> {
+    pub(crate) fn diff(&self, base: &str, head: &str, limit: u64) -> Result<Vec<u8>> {
         let range = format!("{base}...{head}");
         self.diff_with(&[&range], limit)
     }
 
     /// The staged change (index against `HEAD`, or against the empty tree before the first
     /// commit), at most `limit` bytes.
-    pub fn diff_staged(&self, limit: u64) -> Result<Vec<u8>> {
+    pub(crate) fn diff_staged(&self, limit: u64) -> Result<Vec<u8>> {
         self.diff_with(&["--cached"], limit)
     }
 
@@ -468,7 +472,7 @@ impl Repo {
 
     /// Runs git and reads at most `limit` bytes of stdout; when git produces more, it is killed
     /// and the result is [`Error::Limit`], so a huge change never sits in memory whole.
-    pub fn run_limited(&self, args: &[&str], limit: u64) -> Result<Vec<u8>> {
+    pub(crate) fn run_limited(&self, args: &[&str], limit: u64) -> Result<Vec<u8>> {
         let mut child = Command::new("git")
             .arg("-c")
             .arg("core.quotePath=true")
@@ -525,14 +529,9 @@ impl Repo {
         Ok(buf)
     }
 
-    /// Whether the repository has a `HEAD` commit.
-    pub fn has_head(&self) -> bool {
-        self.resolve("HEAD").is_ok()
-    }
-
     /// A file's bytes at `rev`, or None when it does not exist there (or is a directory or a
     /// submodule).
-    pub fn read_file(&self, rev: &Rev, path: &str) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn read_file(&self, rev: &Rev, path: &str) -> Result<Option<Vec<u8>>> {
         let spec = match rev {
             Rev::Commit(c) => format!("{c}:{path}"),
             Rev::Index => format!(":{path}"),
@@ -577,13 +576,13 @@ impl Repo {
     }
 
     /// Starts [`Repo::commits`]' git command in the background.
-    pub fn prefetch_commits(&self, base: &str, head: &str) {
+    pub(crate) fn prefetch_commits(&self, base: &str, head: &str) {
         let range = format!("{base}..{head}");
         self.prefetch(&Self::commits_args(&range));
     }
 
     /// Commit author emails/names and full messages of `base..head`, for provenance.
-    pub fn commits(&self, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
+    pub(crate) fn commits(&self, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
         let range = format!("{base}..{head}");
         let raw = self.run(&Self::commits_args(&range))?;
         let text = String::from_utf8_lossy(&raw);
@@ -607,7 +606,7 @@ impl Repo {
     }
 
     /// The current branch name, if on one.
-    pub fn current_branch(&self) -> Option<String> {
+    pub(crate) fn current_branch(&self) -> Option<String> {
         // `HEAD` is a one-line file in the usual (files) ref backend: reading it saves a process.
         // Anything else (reftable's placeholder, a packed or odd HEAD) asks git.
         if let Some(head) = self
@@ -629,7 +628,7 @@ impl Repo {
     }
 
     /// The `.git` directory (absolute).
-    pub fn git_dir(&self) -> Result<PathBuf> {
+    pub(crate) fn git_dir(&self) -> Result<PathBuf> {
         if let Some(d) = self.git_dir.get() {
             return Ok(d.clone());
         }
@@ -716,19 +715,19 @@ fn raw_at(root: &Path, args: &[&str]) -> Result<Output> {
 
 /// One commit of a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     /// Commit id.
-    pub sha: String,
+    pub(crate) sha: String,
     /// Author name.
-    pub author_name: String,
+    pub(crate) author_name: String,
     /// Author email.
-    pub author_email: String,
+    pub(crate) author_email: String,
     /// Full message, trailers included.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Clones `url` (depth 1) into `dest` for `guardrail db update` and returns the fetched commit.
-pub fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
+pub(crate) fn clone_shallow(url: &str, dest: &Path) -> Result<String> {
     let dest_s = dest.to_string_lossy().into_owned();
     let args = [
         "clone",

@@ -16,8 +16,9 @@ pub fn to_vec(v: &Value) -> Result<Vec<u8>, NotCanonical> {
     Ok(out)
 }
 
+#[cfg(test)]
 /// The canonical text of `v`.
-pub fn to_string(v: &Value) -> Result<String, NotCanonical> {
+pub(crate) fn to_string(v: &Value) -> Result<String, NotCanonical> {
     // Only valid UTF-8 is ever written, so this cannot fail; map it anyway rather than unwrap.
     String::from_utf8(to_vec(v)?).map_err(|e| NotCanonical(e.to_string()))
 }

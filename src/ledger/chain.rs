@@ -75,7 +75,7 @@ pub fn make_line(prev: &Hash, entry: &Value) -> Result<(Vec<u8>, Hash), canon::N
 }
 
 /// Parses one line (without its newline) and checks its hash against `prev`.
-pub fn check_line(bytes: &[u8], number: usize, prev: &Hash) -> Result<Line, Invalid> {
+pub(crate) fn check_line(bytes: &[u8], number: usize, prev: &Hash) -> Result<Line, Invalid> {
     let (entry, stored) = parse_line(bytes, number)?;
     // The line is canonical, so it is `{"entry":` + canonical(entry) + `,"hash":"<64 hex>"}`.
     let c = &bytes[ENTRY_PREFIX.len()..bytes.len() - HASH_SUFFIX_LEN];
@@ -102,7 +102,7 @@ const ENTRY_PREFIX: &[u8] = b"{\"entry\":";
 const HASH_SUFFIX_LEN: usize = 9 + 64 + 2;
 
 /// Parses a line's entry and stored hash without checking the chain.
-pub fn parse_line(bytes: &[u8], number: usize) -> Result<(Value, Hash), Invalid> {
+pub(crate) fn parse_line(bytes: &[u8], number: usize) -> Result<(Value, Hash), Invalid> {
     if bytes.is_empty() {
         return Err(bad(number, "empty line"));
     }
@@ -187,7 +187,7 @@ pub fn verify_from(bytes: &[u8], prev: Hash, before: usize) -> (Vec<Line>, Optio
 
 /// The hash to chain the next entry from, given the ledger's last complete line (`None`: empty
 /// ledger). Does not re-verify older lines.
-pub fn tip_hash(last_line: Option<&[u8]>, number: usize) -> Result<Hash, Invalid> {
+pub(crate) fn tip_hash(last_line: Option<&[u8]>, number: usize) -> Result<Hash, Invalid> {
     match last_line {
         None => Ok(GENESIS),
         Some(l) => parse_line(l, number).map(|(_, h)| h),

@@ -19,14 +19,14 @@ use sha2::{Digest, Sha256};
 use super::chain::Hash;
 
 /// Default key name for `ledger keygen`.
-pub const DEFAULT_KEY_NAME: &str = "guardrail-ledger";
+pub(crate) const DEFAULT_KEY_NAME: &str = "guardrail-ledger";
 /// The signed-note algorithm byte for Ed25519.
 const ALG_ED25519: u8 = 0x01;
 /// The signature line prefix: an em dash and a space.
 const SIG_PREFIX: &str = "\u{2014} ";
 
 /// The 4-byte key id of an Ed25519 key.
-pub fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+pub(crate) fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update(b"\n");
@@ -58,7 +58,7 @@ pub struct Verifier {
     /// Key name.
     pub name: String,
     /// Key id.
-    pub id: [u8; 4],
+    pub(crate) id: [u8; 4],
     key: VerifyingKey,
 }
 
@@ -177,33 +177,33 @@ impl Verifier {
 
 /// One signature line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature {
+pub(crate) struct Signature {
     /// Key name.
-    pub name: String,
+    pub(crate) name: String,
     /// Key id.
-    pub id: [u8; 4],
+    pub(crate) id: [u8; 4],
     /// The signature bytes (64 for Ed25519).
-    pub sig: Vec<u8>,
+    pub(crate) sig: Vec<u8>,
 }
 
 /// A parsed checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checkpoint {
+pub(crate) struct Checkpoint {
     /// Origin line.
-    pub origin: String,
+    pub(crate) origin: String,
     /// Tree size.
-    pub size: u64,
+    pub(crate) size: u64,
     /// Root hash.
-    pub root: Hash,
+    pub(crate) root: Hash,
     /// The signed text.
-    pub body: String,
+    pub(crate) body: String,
     /// Signatures.
-    pub signatures: Vec<Signature>,
+    pub(crate) signatures: Vec<Signature>,
 }
 
 impl Checkpoint {
     /// `None`: no signature by this key; `Some(ok)`: whether its signature verifies.
-    pub fn verify(&self, v: &Verifier) -> Option<bool> {
+    pub(crate) fn verify(&self, v: &Verifier) -> Option<bool> {
         let s = self
             .signatures
             .iter()
@@ -218,7 +218,7 @@ impl Checkpoint {
 
 /// Parses a checkpoints file: notes separated by one blank line. On error: the 1-based
 /// checkpoint number and what is wrong.
-pub fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
+pub(crate) fn parse_all(text: &str) -> Result<Vec<Checkpoint>, (usize, String)> {
     let mut out = Vec::new();
     if text.is_empty() {
         return Ok(out);

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::chain::Hash;
 
 /// The leaf hash of a datum (for the ledger: an entry's 32-byte chained hash).
-pub fn leaf_hash(data: &[u8]) -> Hash {
+pub(crate) fn leaf_hash(data: &[u8]) -> Hash {
     let mut h = Sha256::new();
     h.update([0u8]);
     h.update(data);
@@ -17,7 +17,7 @@ pub fn leaf_hash(data: &[u8]) -> Hash {
 }
 
 /// An interior node.
-pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+pub(crate) fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut h = Sha256::new();
     h.update([1u8]);
     h.update(left);
@@ -47,7 +47,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
 }
 
 /// PATH(m, D[n]): the audit path of leaf `m` (0-based); `None` when `m` is out of range.
-pub fn inclusion_proof(leaves: &[Hash], m: usize) -> Option<Vec<Hash>> {
+pub(crate) fn inclusion_proof(leaves: &[Hash], m: usize) -> Option<Vec<Hash>> {
     if m >= leaves.len() {
         return None;
     }
@@ -73,7 +73,7 @@ fn path(d: &[Hash], m: usize, out: &mut Vec<Hash>) {
 
 /// PROOF(m, D[n]): the consistency proof from size `m` to `leaves.len()`; `None` unless
 /// 1 ≤ m ≤ n. Empty when m = n.
-pub fn consistency_proof(leaves: &[Hash], m: usize) -> Option<Vec<Hash>> {
+pub(crate) fn consistency_proof(leaves: &[Hash], m: usize) -> Option<Vec<Hash>> {
     if m == 0 || m > leaves.len() {
         return None;
     }
@@ -103,7 +103,7 @@ fn subproof(m: usize, d: &[Hash], complete: bool, out: &mut Vec<Hash>) {
 }
 
 /// RFC 9162 §2.1.3.2.
-pub fn verify_inclusion(
+pub(crate) fn verify_inclusion(
     leaf_index: u64,
     tree_size: u64,
     leaf: &Hash,
@@ -137,7 +137,7 @@ pub fn verify_inclusion(
 }
 
 /// RFC 9162 §2.1.4.2 (and size m = n: an empty proof between equal roots).
-pub fn verify_consistency(
+pub(crate) fn verify_consistency(
     first: u64,
     second: u64,
     first_root: &Hash,

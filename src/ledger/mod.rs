@@ -73,11 +73,11 @@ pub struct FindingRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DbSource {
     /// Source name (e.g. `rustsec`, `osv-pypi`).
-    pub source: String,
+    pub(crate) source: String,
     /// Revision (commit id, ETag, archive sha256).
-    pub revision: String,
+    pub(crate) revision: String,
     /// Date of that revision (RFC 3339 or YYYY-MM-DD), when known.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
 }
 
 /// The advisory database sources in force (empty when there is no database).
@@ -148,7 +148,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The current UTC time, RFC 3339 with whole seconds.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339)
@@ -156,7 +156,7 @@ pub fn now_rfc3339() -> String {
 }
 
 /// A random 128-bit entry id, hex.
-pub fn entry_id() -> String {
+pub(crate) fn entry_id() -> String {
     use rand_core::RngCore;
     let mut b = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut b);
@@ -189,7 +189,7 @@ pub fn entry(kind: &str, body: &impl Serialize) -> Result<Value> {
 
 /// Appends one review decision. `spec` is the `--ledger` value: `None` for the default
 /// `.git/guardrail/ledger.jsonl` of `repo`, a file path, or `git:REF`.
-pub fn append_decision(
+pub(crate) fn append_decision(
     spec: Option<&str>,
     repo: Option<&Repo>,
     rec: &DecisionRecord,
@@ -200,7 +200,10 @@ pub fn append_decision(
 
 /// The local review decisions (`forge: local`) recorded in the ledger `spec` names (see
 /// [`append_decision`]), up to its first invalid entry; none when there is no ledger.
-pub fn local_decisions(spec: Option<&str>, repo: Option<&Repo>) -> Result<Vec<DecisionRecord>> {
+pub(crate) fn local_decisions(
+    spec: Option<&str>,
+    repo: Option<&Repo>,
+) -> Result<Vec<DecisionRecord>> {
     if spec.is_none() && repo.is_none() {
         return Ok(Vec::new());
     }
@@ -213,12 +216,6 @@ pub fn local_decisions(spec: Option<&str>, repo: Option<&Repo>) -> Result<Vec<De
         .filter_map(|l| serde_json::from_value::<DecisionRecord>(l.entry).ok())
         .filter(|d| d.forge == "local")
         .collect())
-}
-
-/// Appends one run entry (see [`append_decision`] for `spec`).
-pub fn append_run(spec: Option<&str>, repo: Option<&Repo>, rec: &RunRecord) -> Result<()> {
-    let store = Store::resolve(spec, repo, None)?;
-    store.append(&[entry("run", rec)?])
 }
 
 /// Appends a run entry to the store `spec` names relative to `cwd`; `Ok(None)` when there is

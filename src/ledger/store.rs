@@ -14,9 +14,9 @@ use crate::error::{Error, Result};
 use crate::git::{ledger_ref, Repo};
 
 /// File name of the ledger inside a git ref's tree.
-pub const GIT_LEDGER_FILE: &str = "ledger.jsonl";
+pub(crate) const GIT_LEDGER_FILE: &str = "ledger.jsonl";
 /// File name of the checkpoints inside a git ref's tree.
-pub const GIT_CHECKPOINTS_FILE: &str = "checkpoints";
+pub(crate) const GIT_CHECKPOINTS_FILE: &str = "checkpoints";
 /// How often a git-ref append retries after losing a race.
 const GIT_MAX_ATTEMPTS: usize = 200;
 
@@ -105,7 +105,7 @@ impl Store {
     }
 
     /// Path of the checkpoints file of a file store.
-    pub fn checkpoints_path(ledger: &Path) -> PathBuf {
+    pub(crate) fn checkpoints_path(ledger: &Path) -> PathBuf {
         ledger.with_extension("checkpoints")
     }
 
@@ -218,7 +218,7 @@ fn read_commit(repo: &Repo, commit: &str) -> Result<Snapshot> {
 
 /// The lines that append `entries` to a ledger whose bytes end with `ledger` (which must be
 /// empty or end with a complete line).
-pub fn extend(ledger: &[u8], entries: &[Value], shown: &Path) -> Result<Vec<u8>> {
+pub(crate) fn extend(ledger: &[u8], entries: &[Value], shown: &Path) -> Result<Vec<u8>> {
     let prev = tail_hash(ledger, shown)?;
     lines_after(prev, entries, shown)
 }

@@ -20,7 +20,7 @@ pub struct Report {
     /// Caveats (e.g. signatures not checked for want of a key).
     pub notes: Vec<String>,
     /// Entries covered by the largest checkpoint.
-    pub covered: usize,
+    pub(crate) covered: usize,
 }
 
 /// The Merkle leaves of verified lines.

@@ -84,7 +84,7 @@ fn is_dependency(f: &Finding) -> bool {
 }
 
 /// Writes the SAST report: every finding that is not about a package.
-pub fn write_sast(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_sast(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let vulns: Vec<Value> = report
         .findings
         .iter()
@@ -115,7 +115,10 @@ pub fn write_sast(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Writes the dependency-scanning report: dependency and typosquat findings.
-pub fn write_dependency_scanning(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_dependency_scanning(
+    report: &Report<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let vulns: Vec<Value> = report
         .findings
         .iter()

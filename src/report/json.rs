@@ -8,7 +8,7 @@ use super::Report;
 use crate::finding::Finding;
 
 /// The JSON value of one finding (contract field order).
-pub fn finding_value(f: &Finding) -> Value {
+pub(crate) fn finding_value(f: &Finding) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("fingerprint".into(), json!(f.fingerprint));
     m.insert("rule".into(), json!(f.rule));
@@ -38,7 +38,7 @@ pub fn finding_value(f: &Finding) -> Value {
 }
 
 /// The whole report as a JSON value.
-pub fn report_value(report: &Report<'_>) -> Value {
+pub(crate) fn report_value(report: &Report<'_>) -> Value {
     json!({
         "schema": "guardrail/v1",
         "verdict": report.verdict.as_str(),
@@ -49,7 +49,7 @@ pub fn report_value(report: &Report<'_>) -> Value {
 }
 
 /// Writes the report, pretty-printed, with a trailing newline.
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &report_value(report))?;
     out.write_all(b"\n")
 }

@@ -9,7 +9,7 @@ use crate::finding::{Finding, ReviewState, Severity};
 use crate::policy::Verdict;
 
 /// Escapes untrusted text for inline Markdown (one line: newlines become spaces).
-pub fn escape_inline(s: &str) -> String {
+pub(crate) fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -31,7 +31,7 @@ pub fn escape_inline(s: &str) -> String {
 
 /// Untrusted text as a fenced code block that it cannot close, with mentions and comment
 /// markers neutralised.
-pub fn code_block(s: &str, lang: &str) -> String {
+pub(crate) fn code_block(s: &str, lang: &str) -> String {
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let body = s
@@ -44,7 +44,7 @@ pub fn code_block(s: &str, lang: &str) -> String {
 }
 
 /// The verdict as a short label.
-pub fn verdict_label(v: Verdict) -> &'static str {
+pub(crate) fn verdict_label(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "✅ pass",
         Verdict::Review => "🟡 review pending",
@@ -61,7 +61,7 @@ fn severity_label(s: Severity) -> &'static str {
 }
 
 /// The location of a finding as inline code-safe text.
-pub fn location(f: &Finding) -> String {
+pub(crate) fn location(f: &Finding) -> String {
     match f.line {
         Some(l) => format!("{}:{l}", escape_inline(&f.path)),
         None => escape_inline(&f.path),
@@ -69,7 +69,7 @@ pub fn location(f: &Finding) -> String {
 }
 
 /// A finding's review state as escaped Markdown (`pending`, `accepted by …`).
-pub fn review_label(f: &Finding) -> String {
+pub(crate) fn review_label(f: &Finding) -> String {
     match &f.review {
         None => String::new(),
         Some(r) => match r.state {
@@ -87,7 +87,7 @@ pub fn review_label(f: &Finding) -> String {
 }
 
 /// Writes the Markdown report.
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (r, y, i) = counts(report.findings);
     writeln!(out, "## guardrail: {}", verdict_label(report.verdict))?;
     writeln!(out)?;

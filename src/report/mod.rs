@@ -7,10 +7,10 @@ use crate::finding::Finding;
 use crate::policy::Verdict;
 use crate::rules::RuleSet;
 
-pub mod gitlab;
-pub mod json;
-pub mod markdown;
-pub mod sarif;
+pub(crate) mod gitlab;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod sarif;
 pub mod text;
 
 /// Everything a reporter may show.
@@ -66,7 +66,7 @@ pub fn write(
 }
 
 /// Counts of findings by severity: (red, yellow, info).
-pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+pub(crate) fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     use crate::finding::Severity::*;
     findings
         .iter()

@@ -71,7 +71,7 @@ fn rule_value(f: &Finding, report: &Report<'_>) -> Value {
 }
 
 /// Writes the SARIF log.
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules: Vec<Value> = Vec::new();
     for f in report.findings {

@@ -32,7 +32,7 @@ fn style(color: bool, s: Style) -> (String, String) {
 }
 
 /// Writes the text report.
-pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     for f in report.findings {

@@ -29,7 +29,7 @@ fn how_to_decide(f: &Finding) -> &'static str {
 }
 
 /// The body of the inline comment for a finding.
-pub fn inline(f: &Finding) -> String {
+pub(crate) fn inline(f: &Finding) -> String {
     let mut s = fingerprint_marker(&f.fingerprint);
     s.push('\n');
     s.push_str(&format!(
@@ -60,7 +60,7 @@ pub fn inline(f: &Finding) -> String {
 /// The summary comment: verdict, counts, provenance, every red/yellow finding (findings off the
 /// diff only appear here), and how to decide. Contains no timestamps, so an unchanged result
 /// renders byte-identical and the comment is not edited.
-pub fn summary(p: &Publication<'_>) -> String {
+pub(crate) fn summary(p: &Publication<'_>) -> String {
     let mut s = String::from(SUMMARY_MARKER);
     s.push('\n');
     s.push_str(&format!("## guardrail: {}\n\n", verdict_label(p.verdict)));
@@ -122,12 +122,12 @@ pub fn summary(p: &Publication<'_>) -> String {
 }
 
 /// guardrail's answer to a counted or refused decision comment.
-pub fn ack(reply_id: &str, text: &str) -> String {
+pub(crate) fn ack(reply_id: &str, text: &str) -> String {
     format!("{}\n{}\n", super::ack_marker(reply_id), text)
 }
 
 /// guardrail's note that a finding is gone because the code changed.
-pub fn resolved() -> String {
+pub(crate) fn resolved() -> String {
     format!(
         "{}\nResolved: the flagged code changed and this finding is gone (recorded as *modified*).\n",
         super::RESOLVED_MARKER

@@ -12,15 +12,15 @@ use super::{body, parse_command, DecisionRules, FindingRef};
 /// One `/guardrail accept|reject` reply as a forge reports it.
 pub(crate) struct Vote<'a> {
     /// The comment (note) id.
-    pub id: String,
+    pub(crate) id: String,
     /// Its author's login.
-    pub login: &'a str,
+    pub(crate) login: &'a str,
     /// The forge marks the author as a bot.
-    pub is_bot: bool,
+    pub(crate) is_bot: bool,
     /// The comment's current body.
-    pub body: &'a str,
+    pub(crate) body: &'a str,
     /// The comment was edited after it was written ([`edited`]).
-    pub edited: bool,
+    pub(crate) edited: bool,
 }
 
 impl Vote<'_> {
@@ -38,7 +38,7 @@ impl Vote<'_> {
 /// Whether a comment with these timestamps was edited after it was written: updated more
 /// than a second after creation, unless the update is the thread's resolution (`resolved_at`,
 /// GitLab). Missing or unreadable times count as not edited.
-pub fn edited(created: Option<&str>, updated: Option<&str>, resolved: Option<&str>) -> bool {
+pub(crate) fn edited(created: Option<&str>, updated: Option<&str>, resolved: Option<&str>) -> bool {
     use time::format_description::well_known::Rfc3339;
     let parse = |t: Option<&str>| t.and_then(|t| time::OffsetDateTime::parse(t, &Rfc3339).ok());
     let (Some(c), Some(u)) = (parse(created), parse(updated)) else {

@@ -80,7 +80,7 @@ struct Pr {
 }
 
 /// The GitHub backend.
-pub struct GitHub {
+pub(crate) struct GitHub {
     rt: tokio::runtime::Runtime,
     crab: Octocrab,
     /// Same token and limits as `crab`, based at the GraphQL root (see [`graphql_base`]).
@@ -262,7 +262,7 @@ fn event_number(ev: &Value) -> Option<u64> {
 impl GitHub {
     /// Connects using `GITHUB_API_URL`, `GITHUB_REPOSITORY`, `GITHUB_EVENT_PATH`,
     /// `GITHUB_TOKEN`, and loads the pull request and its comments.
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitHub> {
+    pub(crate) fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitHub> {
         let token =
             env("GITHUB_TOKEN").ok_or_else(|| usage("--publish github needs GITHUB_TOKEN"))?;
         let repo = env("GITHUB_REPOSITORY")
@@ -608,10 +608,6 @@ fn ack_id(body: &str) -> Option<&str> {
 }
 
 impl Backend for GitHub {
-    fn name(&self) -> &'static str {
-        "github"
-    }
-
     fn change_info(&self) -> ChangeInfo {
         ChangeInfo {
             author: self.pr.author.clone(),

@@ -110,7 +110,7 @@ struct Mr {
 }
 
 /// The GitLab backend.
-pub struct GitLab {
+pub(crate) struct GitLab {
     rt: tokio::runtime::Runtime,
     client: AsyncGitlab,
     limits: Limits,
@@ -226,12 +226,12 @@ impl GitLab {
     /// Connects using `CI_API_V4_URL`, `CI_PROJECT_ID`, `CI_MERGE_REQUEST_IID` and
     /// `GUARDRAIL_GITLAB_TOKEN` (or `GITLAB_TOKEN`), and loads the merge request and its
     /// discussions. `min_access` is the access level needed to decide (30 = Developer).
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitLab> {
+    pub(crate) fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<GitLab> {
         GitLab::connect(env, 30)
     }
 
     /// As [`GitLab::from_env`] with an explicit minimum access level.
-    pub fn connect(env: &dyn Fn(&str) -> Option<String>, min_access: u64) -> Result<GitLab> {
+    pub(crate) fn connect(env: &dyn Fn(&str) -> Option<String>, min_access: u64) -> Result<GitLab> {
         let token = env("GUARDRAIL_GITLAB_TOKEN")
             .or_else(|| env("GITLAB_TOKEN"))
             .ok_or_else(|| {
@@ -435,10 +435,6 @@ fn looks_like_bot(a: &Author) -> bool {
 }
 
 impl Backend for GitLab {
-    fn name(&self) -> &'static str {
-        "gitlab"
-    }
-
     fn change_info(&self) -> ChangeInfo {
         ChangeInfo {
             author: self.mr.author.clone(),

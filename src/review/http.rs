@@ -14,20 +14,20 @@ use crate::error::{Error, Result};
 
 /// Time and retry limits.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Per request.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// GET retries.
-    pub retries: u32,
+    pub(crate) retries: u32,
     /// First back-off.
-    pub delay: Duration,
+    pub(crate) delay: Duration,
     /// Longest server-requested wait honoured before giving up.
-    pub max_wait: Duration,
+    pub(crate) max_wait: Duration,
 }
 
 impl Limits {
     /// From the environment, with defaults.
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Limits {
+    pub(crate) fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Limits {
         let num = |k: &str, d: u64| {
             env(k)
                 .and_then(|v| v.trim().parse::<u64>().ok())
@@ -48,7 +48,7 @@ impl Limits {
 }
 
 /// A current-thread runtime for one backend.
-pub fn runtime(forge: &'static str) -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime(forge: &'static str) -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -60,15 +60,15 @@ pub fn runtime(forge: &'static str) -> Result<tokio::runtime::Runtime> {
 
 /// A failed call, classified for retrying and for the message.
 #[derive(Debug, Clone)]
-pub struct CallError {
+pub(crate) struct CallError {
     /// HTTP status, when a response came back.
-    pub status: Option<u16>,
+    pub(crate) status: Option<u16>,
     /// Seconds the server asked to wait (`Retry-After`, or the rate-limit reset).
-    pub retry_after: Option<u64>,
+    pub(crate) retry_after: Option<u64>,
     /// The server's or transport's message.
-    pub message: String,
+    pub(crate) message: String,
     /// The request timed out.
-    pub timeout: bool,
+    pub(crate) timeout: bool,
 }
 
 impl CallError {
@@ -98,7 +98,7 @@ fn hint(forge: &'static str, status: u16, token_var: &str) -> &'static str {
 }
 
 /// Renders a final error as one line.
-pub fn to_error(forge: &'static str, what: &str, e: &CallError, token_var: &str) -> Error {
+pub(crate) fn to_error(forge: &'static str, what: &str, e: &CallError, token_var: &str) -> Error {
     let message = if e.timeout {
         format!("{what}: timed out (GUARDRAIL_FORGE_TIMEOUT_SECS)")
     } else if e.rate_limited() {
@@ -127,7 +127,7 @@ pub fn to_error(forge: &'static str, what: &str, e: &CallError, token_var: &str)
 
 /// Runs `call` under the time limit; reads (`idempotent`) are retried on server errors,
 /// transport errors and short rate-limit waits.
-pub async fn call<T, F, Fut>(
+pub(crate) async fn call<T, F, Fut>(
     forge: &'static str,
     what: &str,
     limits: &Limits,
@@ -175,7 +175,7 @@ where
 }
 
 /// `Retry-After` (seconds) or the seconds until an epoch `reset`, from header values.
-pub fn retry_after(
+pub(crate) fn retry_after(
     retry_after: Option<&str>,
     remaining: Option<&str>,
     reset: Option<&str>,

@@ -20,7 +20,7 @@ use crate::ledger::DecisionRecord;
 use super::{Backend, ChangeInfo, DecisionRules, Publication};
 
 /// Current queue format.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// State of a queue item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ pub struct Item {
     pub first_seen: String,
     /// Authors (`name <email>`) of the change's commits when queued: they may not decide it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
+    pub(crate) authors: Vec<String>,
 }
 
 /// The part of an identity that names the person: the address in `name <email>`, else the
@@ -105,7 +105,7 @@ fn same_person(a: &str, b: &str) -> bool {
 
 /// Why `by` may not decide a local item whose change `authors` wrote, if so: the rules the
 /// forges apply (no bots, no configured agent account, not the change's author).
-pub fn local_refusal(by: &str, authors: &[String], agents: &[String]) -> Option<String> {
+pub(crate) fn local_refusal(by: &str, authors: &[String], agents: &[String]) -> Option<String> {
     let lower = by.to_ascii_lowercase();
     if lower.contains("[bot]") || lower.contains("bot@") && lower.contains("noreply") {
         return Some(format!("{by} is a bot; bots cannot decide on findings"));
@@ -127,7 +127,7 @@ pub fn local_refusal(by: &str, authors: &[String], agents: &[String]) -> Option<
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueFile {
     /// Format version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// Items, oldest first.
     pub items: Vec<Item>,
 }
@@ -151,7 +151,7 @@ pub struct Queue {
 }
 
 /// `.git/guardrail/queue.json` of `repo`.
-pub fn queue_path(repo: &Repo) -> Result<PathBuf> {
+pub(crate) fn queue_path(repo: &Repo) -> Result<PathBuf> {
     Ok(repo.git_dir()?.join("guardrail").join("queue.json"))
 }
 
@@ -289,7 +289,7 @@ impl Queue {
     /// An acceptance counts only when the audit ledger holds it (`ledger`: the local decisions
     /// recorded there) and its reviewer may decide (`refusal`); a rejection always counts.
     /// Returns notes.
-    pub fn apply(
+    pub(crate) fn apply(
         &mut self,
         findings: &mut [Finding],
         ledger: &[DecisionRecord],
@@ -369,7 +369,7 @@ impl Queue {
 
     /// Records pending yellow findings (new ones are added; known pending ones are refreshed),
     /// with the change's `authors`.
-    pub fn enqueue(&mut self, findings: &[Finding], authors: &[String]) {
+    pub(crate) fn enqueue(&mut self, findings: &[Finding], authors: &[String]) {
         let now = super::now_rfc3339();
         for f in super::pending(findings) {
             match self
@@ -432,7 +432,7 @@ fn short_id(items: &[Item], fp: &str) -> String {
 }
 
 /// The local backend: decisions from the queue, pending items recorded on publish.
-pub struct LocalQueue {
+pub(crate) struct LocalQueue {
     queue: Queue,
     enqueue: bool,
     notes: Vec<String>,
@@ -443,7 +443,11 @@ pub struct LocalQueue {
 impl LocalQueue {
     /// Opens the queue of `repo`; `enqueue` records pending items on publish; `ledger` holds
     /// the local decisions the audit ledger records (only those acceptances count).
-    pub fn open(repo: &Repo, enqueue: bool, ledger: Vec<DecisionRecord>) -> Result<LocalQueue> {
+    pub(crate) fn open(
+        repo: &Repo,
+        enqueue: bool,
+        ledger: Vec<DecisionRecord>,
+    ) -> Result<LocalQueue> {
         Ok(LocalQueue {
             queue: Queue::open(repo)?,
             enqueue,
@@ -455,10 +459,6 @@ impl LocalQueue {
 }
 
 impl Backend for LocalQueue {
-    fn name(&self) -> &'static str {
-        "local"
-    }
-
     fn change_info(&self) -> ChangeInfo {
         ChangeInfo::default()
     }
@@ -490,13 +490,9 @@ impl Backend for LocalQueue {
 }
 
 /// No repository (a plain `--diff`): no queue, nothing to apply.
-pub struct NoQueue;
+pub(crate) struct NoQueue;
 
 impl Backend for NoQueue {
-    fn name(&self) -> &'static str {
-        "local"
-    }
-
     fn change_info(&self) -> ChangeInfo {
         ChangeInfo::default()
     }

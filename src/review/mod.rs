@@ -15,17 +15,16 @@ use crate::finding::{Finding, Review, ReviewState, Severity};
 use crate::git::Repo;
 use crate::ledger::DecisionRecord;
 use crate::policy::Verdict;
-use crate::rules::RuleSet;
 
-pub mod body;
+pub(crate) mod body;
 #[cfg(feature = "network")]
-pub mod decide;
+pub(crate) mod decide;
 #[cfg(feature = "network")]
-pub mod github;
+pub(crate) mod github;
 #[cfg(feature = "network")]
-pub mod gitlab;
+pub(crate) mod gitlab;
 #[cfg(feature = "network")]
-pub mod http;
+pub(crate) mod http;
 pub mod local;
 pub mod provenance;
 
@@ -74,7 +73,7 @@ impl ForgeEnv {
     }
 
     /// One variable's value.
-    pub fn get(&self, k: &str) -> Option<String> {
+    pub(crate) fn get(&self, k: &str) -> Option<String> {
         self.0.get(k).cloned()
     }
 }
@@ -92,44 +91,36 @@ pub enum Target {
 
 /// What a forge knows about the change (for provenance and for who may decide).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ChangeInfo {
+pub(crate) struct ChangeInfo {
     /// Login of the change's author (PR/MR author).
-    pub author: Option<String>,
+    pub(crate) author: Option<String>,
     /// Labels on the PR/MR.
-    pub labels: Vec<String>,
+    pub(crate) labels: Vec<String>,
     /// Source branch name.
-    pub branch: Option<String>,
+    pub(crate) branch: Option<String>,
     /// Web address of the PR/MR.
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
 }
 
 /// What a backend publishes: the result of the run after decisions.
-pub struct Publication<'a> {
+pub(crate) struct Publication<'a> {
     /// Verdict after decisions.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// Findings in force, with review states.
-    pub findings: &'a [Finding],
+    pub(crate) findings: &'a [Finding],
     /// The change (to know which lines a comment may sit on).
-    pub changes: &'a ChangeSet,
-    /// Base commit.
-    pub base: Option<&'a str>,
+    pub(crate) changes: &'a ChangeSet,
     /// Head commit.
-    pub head: Option<&'a str>,
+    pub(crate) head: Option<&'a str>,
     /// Provenance line for the summary.
-    pub provenance: Option<&'a str>,
-    /// Rules (for the summary's rule metadata).
-    pub rules: Option<&'a RuleSet>,
-    /// When the run started.
-    pub started: time::OffsetDateTime,
+    pub(crate) provenance: Option<&'a str>,
     /// The run failed after deciding (the ledger could not be written): publish an error
     /// state with this text, never success.
-    pub failed: Option<String>,
+    pub(crate) failed: Option<String>,
 }
 
 /// One review backend.
-pub trait Backend {
-    /// `github`, `gitlab` or `local` (the ledger's `forge` field).
-    fn name(&self) -> &'static str;
+pub(crate) trait Backend {
     /// What the backend knows about the change.
     fn change_info(&self) -> ChangeInfo;
     /// Sets the review state of findings from the decisions recorded on this backend; returns
@@ -145,18 +136,18 @@ pub trait Backend {
 }
 
 /// Who may decide, for the forge backends.
-pub struct DecisionRules<'a> {
+pub(crate) struct DecisionRules<'a> {
     /// The review config (agents, GitLab access level).
-    pub config: &'a ReviewConfig,
+    pub(crate) config: &'a ReviewConfig,
     /// The change's author (never allowed to decide).
-    pub author: Option<&'a str>,
+    pub(crate) author: Option<&'a str>,
     /// The authors of the change's commits, `name <email>` (never allowed to decide locally).
-    pub change_authors: &'a [String],
+    pub(crate) change_authors: &'a [String],
 }
 
 impl DecisionRules<'_> {
     /// Why `login` may not decide regardless of their permission, if so.
-    pub fn identity_refusal(&self, login: &str, is_bot: bool, own: &str) -> Option<String> {
+    pub(crate) fn identity_refusal(&self, login: &str, is_bot: bool, own: &str) -> Option<String> {
         let l = login.to_ascii_lowercase();
         if is_bot || l.ends_with("[bot]") || l == own.to_ascii_lowercase() {
             return Some(format!("{login} is a bot; bots cannot decide on findings"));
@@ -182,16 +173,16 @@ impl DecisionRules<'_> {
 
 /// A `/guardrail accept|reject <reason>` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command {
+pub(crate) struct Command {
     /// Accept (true) or reject (false).
-    pub accept: bool,
+    pub(crate) accept: bool,
     /// The reason (may be empty: then the command is refused).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Parses a comment body whose first non-empty line is `/guardrail accept|reject <reason>`;
 /// the reason is the rest of that line plus any following lines, trimmed.
-pub fn parse_command(body: &str) -> Option<Command> {
+pub(crate) fn parse_command(body: &str) -> Option<Command> {
     let body = body.trim_start();
     let first_end = body.find('\n').unwrap_or(body.len());
     let first = body[..first_end].trim();
@@ -219,18 +210,18 @@ pub fn parse_command(body: &str) -> Option<Command> {
 }
 
 /// Marker prefix for inline comments.
-pub const FINGERPRINT_MARKER: &str = "<!-- guardrail:fingerprint=";
+pub(crate) const FINGERPRINT_MARKER: &str = "<!-- guardrail:fingerprint=";
 /// Marker of the summary comment.
-pub const SUMMARY_MARKER: &str = "<!-- guardrail:summary -->";
+pub(crate) const SUMMARY_MARKER: &str = "<!-- guardrail:summary -->";
 
 /// The hidden marker an inline comment starts with.
-pub fn fingerprint_marker(fp: &str) -> String {
+pub(crate) fn fingerprint_marker(fp: &str) -> String {
     format!("{FINGERPRINT_MARKER}{fp} -->")
 }
 
 /// The fingerprint in a body that *starts* with guardrail's marker (a marker quoted further
 /// down, by a human or in diff content, does not count).
-pub fn marker_fingerprint(body: &str) -> Option<&str> {
+pub(crate) fn marker_fingerprint(body: &str) -> Option<&str> {
     let rest = body.strip_prefix(FINGERPRINT_MARKER)?;
     let end = rest.find(" -->")?;
     let fp = &rest[..end];
@@ -238,22 +229,22 @@ pub fn marker_fingerprint(body: &str) -> Option<&str> {
 }
 
 /// The marker of guardrail's answer to the decision comment `id`.
-pub fn ack_marker(id: &str) -> String {
+pub(crate) fn ack_marker(id: &str) -> String {
     format!("<!-- guardrail:ack={id} -->")
 }
 
 /// The marker of guardrail's "resolved as modified" reply.
-pub const RESOLVED_MARKER: &str = "<!-- guardrail:resolved -->";
+pub(crate) const RESOLVED_MARKER: &str = "<!-- guardrail:resolved -->";
 
 /// Now, RFC 3339 UTC.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 
 /// A decision record with the common fields filled.
-pub fn record(decision: &str, by: &str, f: &FindingRef, forge: &str) -> DecisionRecord {
+pub(crate) fn record(decision: &str, by: &str, f: &FindingRef, forge: &str) -> DecisionRecord {
     DecisionRecord {
         decision: decision.to_owned(),
         by: by.to_owned(),
@@ -270,11 +261,11 @@ pub fn record(decision: &str, by: &str, f: &FindingRef, forge: &str) -> Decision
 
 /// The identity of a finding a decision is about.
 #[derive(Debug, Clone)]
-pub struct FindingRef {
+pub(crate) struct FindingRef {
     /// Fingerprint.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Line hash, when known.
-    pub line_hash: Option<String>,
+    pub(crate) line_hash: Option<String>,
 }
 
 impl From<&Finding> for FindingRef {
@@ -288,7 +279,7 @@ impl From<&Finding> for FindingRef {
 
 /// Sets `review` on `f` from a counted decision: red findings can be rejected (they stay
 /// blocking) but never accepted by a comment.
-pub fn set_review(f: &mut Finding, state: ReviewState, by: &str, reason: &str) {
+pub(crate) fn set_review(f: &mut Finding, state: ReviewState, by: &str, reason: &str) {
     f.review = Some(Review {
         state,
         by: Some(by.to_owned()),
@@ -327,7 +318,7 @@ pub struct Finished {
 /// The review backend for these options: the forge's with `publish`, else the local queue of
 /// the repository (none for a plain diff). A local queue counts only the acceptances the
 /// audit ledger holds.
-pub fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Backend>> {
+pub(crate) fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Backend>> {
     Ok(match opts.publish {
         #[cfg(feature = "network")]
         Some(Target::Github) => Box::new(github::GitHub::from_env(&|k: &str| opts.env.get(k))?),
@@ -360,18 +351,18 @@ pub fn backend(opts: &FinishOptions, repo: Option<&Repo>) -> Result<Box<dyn Back
 }
 
 /// Who wrote a change: what the backend knows of it and the provenance its commits show.
-pub struct Authorship {
+pub(crate) struct Authorship {
     /// What the backend knows about the change (author, labels, branch).
-    pub info: ChangeInfo,
+    pub(crate) info: ChangeInfo,
     /// Whether a coding agent wrote it, and the evidence.
-    pub provenance: Provenance,
+    pub(crate) provenance: Provenance,
     /// `Name <email>` of the change's commit authors (they may not decide on it).
-    pub change_authors: Vec<String>,
+    pub(crate) change_authors: Vec<String>,
 }
 
 /// Works out who wrote the prepared change, before it is checked: the policy's agent tier
 /// depends on it.
-pub fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> Authorship {
+pub(crate) fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> Authorship {
     let mut info = backend.change_info();
     if info.branch.is_none() {
         info.branch = opts
@@ -399,7 +390,7 @@ pub fn authorship(backend: &dyn Backend, opts: &FinishOptions, p: &Prepared) -> 
 }
 
 /// How the caller records a finished run in the audit ledger (returns notes).
-pub type Recorder<'r> = dyn FnMut(&Outcome) -> Result<Vec<String>> + 'r;
+pub(crate) type Recorder<'r> = dyn FnMut(&Outcome) -> Result<Vec<String>> + 'r;
 
 /// `guardrail check` with review: prepares the change, works out who wrote it, checks it
 /// (the agent tier applied by the policy), then [`finish_with`].
@@ -425,7 +416,7 @@ pub fn check(
 /// publishes: decide, append to the ledger, publish. When the ledger cannot be written (a
 /// decision or the run), the forge is told `error`, never `success`, and the error is
 /// returned. Locally, pending items are recorded in the queue.
-pub fn finish_with(
+pub(crate) fn finish_with(
     outcome: &mut Outcome,
     backend: &mut dyn Backend,
     opts: &FinishOptions,
@@ -472,11 +463,8 @@ pub fn finish_with(
         verdict: outcome.verdict,
         findings: &outcome.findings,
         changes: &outcome.changes,
-        base: outcome.base.as_deref(),
         head: outcome.head.as_deref(),
         provenance: provenance.as_deref(),
-        rules: Some(&outcome.rules),
-        started: outcome.started,
         failed,
     };
     let published = backend.publish(&publication);
@@ -490,7 +478,7 @@ pub fn finish_with(
 }
 
 /// The source branch named by CI variables.
-pub fn env_branch(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub(crate) fn env_branch(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     ["GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]
         .iter()
         .find_map(|k| env(k).filter(|v| !v.is_empty()))
@@ -503,7 +491,7 @@ pub fn log_decision(spec: Option<&str>, repo: Option<&Repo>, rec: &DecisionRecor
 
 /// Findings that may sit on a diff line as inline comments: red or yellow with a line inside
 /// one of the file's hunks (head side).
-pub fn on_diff(f: &Finding, changes: &ChangeSet) -> bool {
+pub(crate) fn on_diff(f: &Finding, changes: &ChangeSet) -> bool {
     if f.severity == Severity::Info {
         return false;
     }
@@ -520,7 +508,7 @@ pub fn on_diff(f: &Finding, changes: &ChangeSet) -> bool {
 }
 
 /// Findings that need a comment or a mention at all (red and yellow).
-pub fn publishable(f: &Finding) -> bool {
+pub(crate) fn publishable(f: &Finding) -> bool {
     f.severity != Severity::Info
 }
 
@@ -538,7 +526,7 @@ pub fn pending(findings: &[Finding]) -> Vec<&Finding> {
 }
 
 /// Index findings by fingerprint.
-pub fn by_fingerprint(findings: &[Finding]) -> HashMap<String, usize> {
+pub(crate) fn by_fingerprint(findings: &[Finding]) -> HashMap<String, usize> {
     findings
         .iter()
         .enumerate()
@@ -547,7 +535,7 @@ pub fn by_fingerprint(findings: &[Finding]) -> HashMap<String, usize> {
 }
 
 /// An error from a forge.
-pub fn forge_error(forge: &'static str, message: impl Into<String>) -> Error {
+pub(crate) fn forge_error(forge: &'static str, message: impl Into<String>) -> Error {
     Error::Forge {
         forge,
         message: message.into(),

@@ -17,14 +17,14 @@ use super::ChangeInfo;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provenance {
     /// Any signal says an agent wrote (part of) the change.
-    pub agent: bool,
+    pub(crate) agent: bool,
     /// Human-readable signals, for the summary.
-    pub signals: Vec<String>,
+    pub(crate) signals: Vec<String>,
 }
 
 impl Provenance {
     /// One line for reports, or None when no agent was detected.
-    pub fn summary(&self) -> Option<String> {
+    pub(crate) fn summary(&self) -> Option<String> {
         self.agent.then(|| {
             format!(
                 "agent-written change ({}); the `review.agent` policy tier applies",
@@ -83,7 +83,7 @@ fn agent_trailer(cfg: &ReviewConfig, value: &str) -> bool {
 }
 
 /// Detects agent provenance from what the forge knows and the change's commits.
-pub fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> Provenance {
+pub(crate) fn detect(cfg: &ReviewConfig, info: &ChangeInfo, commits: &[CommitInfo]) -> Provenance {
     let mut p = Provenance::default();
     if let Some(a) = &info.author {
         if matches_agent(cfg, a) {

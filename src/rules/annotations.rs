@@ -7,7 +7,7 @@ use serde::Serialize;
 /// What an annotation expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Expect {
+pub(crate) enum Expect {
     /// Must match.
     RuleId,
     /// Must not match.
@@ -20,15 +20,15 @@ pub enum Expect {
 
 /// One annotation, resolved to its target line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Annotation {
+pub(crate) struct Annotation {
     /// What is expected.
-    pub expect: Expect,
+    pub(crate) expect: Expect,
     /// Rule ids named.
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// 1-based line of the annotation.
-    pub line: u32,
+    pub(crate) line: u32,
     /// 1-based line it applies to.
-    pub target: u32,
+    pub(crate) target: u32,
 }
 
 const KEYWORDS: [(&str, Expect); 4] = [
@@ -81,7 +81,7 @@ fn parse_line(line: &str) -> Option<(Expect, Vec<String>)> {
 /// annotation always targets the line right after it, even when code precedes the comment on
 /// its own line; several annotations for one line go into one comment (`ruleid: a, b`), since
 /// an annotation followed by another targets that annotation line (reported as a problem).
-pub fn annotations(text: &str) -> Vec<Annotation> {
+pub(crate) fn annotations(text: &str) -> Vec<Annotation> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let Some((expect, ids)) = parse_line(line) else {

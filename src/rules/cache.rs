@@ -15,7 +15,7 @@ use crate::error::Result;
 
 /// Writes a cache file atomically (temporary file, then rename), so a concurrent run reads the
 /// old file or the new one whole. Failures are ignored: a cache only saves time.
-pub(crate) fn write_atomic(dir: &Path, file: &Path, bytes: &[u8]) {
+pub fn write_atomic(dir: &Path, file: &Path, bytes: &[u8]) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
@@ -46,13 +46,13 @@ pub fn default_cache_dir(env: &crate::config::Env) -> Option<PathBuf> {
 impl RuleSet {
     /// The same as [`RuleSet::compile`]: `dir` (the rules-cache directory) is neither read nor
     /// written, whatever it holds (see the module documentation).
-    pub fn compile_cached(sources: &[Source], dir: Option<&Path>) -> Result<RuleSet> {
+    pub(crate) fn compile_cached(sources: &[Source], dir: Option<&Path>) -> Result<RuleSet> {
         let _ = dir;
         RuleSet::compile(sources)
     }
 
     /// Nothing to save: no rules cache is kept (see the module documentation).
-    pub fn save_cache(&self) {}
+    pub(crate) fn save_cache(&self) {}
 }
 
 #[cfg(test)]

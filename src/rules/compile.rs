@@ -9,12 +9,16 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::algebra::{All, Either, Filter};
 use super::builtin::Builtin;
-use super::lang::{language_bits, path_mask};
+use super::lang::language_bits;
+#[cfg(test)]
+use super::lang::path_mask;
 use super::matcher::Matcher;
 use super::regex_matcher::RegexLeaf;
 use super::regexes::{validate, Leaf};
 use super::schema::{anchored_source, search_source, RawFile, RawPattern, RawRule};
-use super::sources::{builtin_sources, is_builtin, sources_sha256, Source};
+#[cfg(test)]
+use super::sources::builtin_sources;
+use super::sources::{is_builtin, sources_sha256, Source};
 use super::RuleSet;
 use crate::config::yaml_error;
 use crate::error::{Error, Result};
@@ -48,7 +52,7 @@ pub struct Rule {
     /// 1-based line of the rule in its file.
     pub line: usize,
     /// Whether matched text must be redacted (secrets).
-    pub redact: bool,
+    pub(crate) redact: bool,
     /// Languages as bits of the language table; 0 = every file (`generic`).
     pub(super) mask: u64,
     pub(super) include: Option<Globs>,
@@ -81,8 +85,9 @@ impl Globs {
 }
 
 impl Rule {
+    #[cfg(test)]
     /// Whether the rule applies to a file at `path` (languages and `paths`).
-    pub fn applies_to(&self, path: &str) -> bool {
+    pub(crate) fn applies_to(&self, path: &str) -> bool {
         self.applies_with(path, path_mask(path))
     }
 
@@ -308,8 +313,9 @@ fn globset(patterns: &[String], ctx: &RuleCtx<'_>) -> Result<Option<Globs>> {
 }
 
 impl RuleSet {
+    #[cfg(test)]
     /// The built-in packs.
-    pub fn builtin() -> Result<RuleSet> {
+    pub(crate) fn builtin() -> Result<RuleSet> {
         RuleSet::compile(&builtin_sources())
     }
 

@@ -5,6 +5,7 @@
 /// A language: its canonical name, the names rules may use for it, and the files it covers
 /// (name suffixes, and whole file names such as `Dockerfile`).
 pub(super) struct Lang {
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the tests only"))]
     pub(super) name: &'static str,
     pub(super) aliases: &'static [&'static str],
     pub(super) exts: &'static [&'static str],

@@ -29,11 +29,11 @@ use super::RuleSet;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
     /// Byte offset of the start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Byte offset of the end.
-    pub end: usize,
+    pub(crate) end: usize,
     /// Named captures: name → byte range.
-    pub captures: BTreeMap<String, (usize, usize)>,
+    pub(crate) captures: BTreeMap<String, (usize, usize)>,
 }
 
 impl Match {

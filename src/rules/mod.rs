@@ -79,7 +79,7 @@ mod sources;
 pub mod test;
 
 pub use cache::default_cache_dir;
-pub(crate) use cache::write_atomic;
+pub use cache::write_atomic;
 pub use compile::Rule;
 pub use entropy::{english_surprise_bits, high_entropy, shannon_entropy};
 pub use matcher::Match;

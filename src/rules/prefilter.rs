@@ -18,6 +18,7 @@ pub(crate) struct Prefilter {
     /// Leaves without a usable literal: candidates in every text.
     always: Vec<u32>,
     /// Every leaf this filter covers.
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the tests only"))]
     members: usize,
 }
 
@@ -106,6 +107,7 @@ impl Prefilter {
         }
     }
 
+    #[cfg(test)]
     /// How many leaves the filter covers, and how many of them are always candidates.
     pub(crate) fn sizes(&self) -> (usize, usize) {
         (self.members, self.always.len())

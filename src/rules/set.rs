@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use regex::Regex;
 
 use super::compile::Rule;
-use super::lang::{groups_of, path_mask, ALL_LANGS, GENERIC, LANGS};
+#[cfg(test)]
+use super::lang::LANGS;
+use super::lang::{groups_of, path_mask, ALL_LANGS, GENERIC};
 use super::matcher::{Match, MatchCx, Target};
 use super::prefilter;
 use super::regexes::Leaf;
@@ -62,7 +64,7 @@ impl RuleSet {
     /// Forgets every rule's `paths:` filter (languages still apply). Fixture tests do this, like
     /// `semgrep --test` since 1.45: a fixture named after its rule file could never satisfy a
     /// `paths.include` written for real trees (`.github/workflows/`).
-    pub fn ignore_path_filters(&mut self) {
+    pub(crate) fn ignore_path_filters(&mut self) {
         for r in &mut self.rules {
             r.include = None;
             r.exclude = None;
@@ -108,7 +110,7 @@ impl RuleSet {
 
     /// Which leaves may match somewhere in `text`, for the rules that can apply to `path` (by
     /// language); the others stay `false`. One pass over `text`.
-    pub fn prefilter_for(&self, path: &str, text: &str) -> Vec<bool> {
+    pub(crate) fn prefilter_for(&self, path: &str, text: &str) -> Vec<bool> {
         self.candidates(path_mask(path), text)
     }
 
@@ -154,9 +156,10 @@ impl RuleSet {
         prefilter::Prefilter::build(&input)
     }
 
+    #[cfg(test)]
     /// Language groups whose candidate filter has been built so far (`generic` and canonical
     /// language names, sorted): how much of the rule set a run compiled.
-    pub fn compiled_groups(&self) -> Vec<&'static str> {
+    pub(crate) fn compiled_groups(&self) -> Vec<&'static str> {
         let Ok(map) = self.filters.lock() else {
             return Vec::new();
         };
@@ -169,28 +172,31 @@ impl RuleSet {
         out
     }
 
+    #[cfg(test)]
     /// For a file at `path`: how many leaf regexes the candidate filters of its language groups
     /// cover, and how many of those have no usable literal (candidates in every text). Builds
     /// the filters.
-    pub fn filter_sizes(&self, path: &str) -> (usize, usize) {
+    pub(crate) fn filter_sizes(&self, path: &str) -> (usize, usize) {
         groups_of(path_mask(path))
             .filter_map(|g| self.filter(g).get().map(|f| f.sizes()))
             .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
     }
 
+    #[cfg(test)]
     /// How many leaf regexes (of [`RuleSet::regex_count`]) are compiled so far.
-    pub fn compiled_regexes(&self) -> usize {
+    pub(crate) fn compiled_regexes(&self) -> usize {
         self.leaves.iter().filter(|l| l.re.get().is_some()).count()
     }
 
+    #[cfg(test)]
     /// How many leaf regexes the set holds (patterns, negative patterns, metavariable regexes).
-    pub fn regex_count(&self) -> usize {
+    pub(crate) fn regex_count(&self) -> usize {
         self.leaves.len()
     }
 
     /// Regexes that failed to compile on first use (over the size limit): one line each, naming
     /// rule file, line and rule. Their rules found nothing; callers report these as notes.
-    pub fn failures(&self) -> Vec<String> {
+    pub(crate) fn failures(&self) -> Vec<String> {
         self.failures
             .lock()
             .map(|f| f.values().cloned().collect())

@@ -34,10 +34,10 @@ use crate::error::{Error, Result};
 use crate::finding::Kind;
 use crate::rules::{is_rule_file, RuleSet, Source, BUILTIN};
 
-pub use super::annotations::{annotations, Annotation, Expect};
+pub(crate) use super::annotations::{annotations, Expect};
 
 /// Minimum message length, in characters.
-pub const MIN_MESSAGE_CHARS: usize = 60;
+pub(crate) const MIN_MESSAGE_CHARS: usize = 60;
 
 /// A fixture file.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ pub struct Fixture {
     /// Display path.
     pub path: PathBuf,
     /// Content (lossily decoded).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// A rule file with its fixtures.
@@ -76,7 +76,7 @@ pub struct RuleResult {
     /// `ruleid` lines that matched.
     pub matched: usize,
     /// `ok` lines.
-    pub ok: usize,
+    pub(crate) ok: usize,
     /// `ruleid` lines that did not match.
     pub missed: Vec<Loc>,
     /// Matches on lines without a `ruleid` (an `ok` line or an unannotated one).
@@ -291,7 +291,7 @@ fn group(all: Vec<(PathBuf, Vec<u8>)>) -> Vec<RuleFile> {
 }
 
 /// Whether `id` is kebab-case: lowercase letters and digits in dash-separated words.
-pub fn is_kebab(id: &str) -> bool {
+pub(crate) fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|w| {
             !w.is_empty()
@@ -304,7 +304,7 @@ pub fn is_kebab(id: &str) -> bool {
 /// [`MIN_MESSAGE_CHARS`] characters, and at least two clauses (what is wrong and why, then how
 /// to fix), i.e. a clause break (`. `, `; `, `: `, ` — `, ` - `) with at least three words on
 /// each side.
-pub fn message_problem(message: &str) -> Option<String> {
+pub(crate) fn message_problem(message: &str) -> Option<String> {
     let n = message.chars().count();
     if n < MIN_MESSAGE_CHARS {
         return Some(format!(

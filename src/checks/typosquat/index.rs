@@ -26,7 +26,7 @@ const VERSION: u32 = 3;
 
 /// The tables of an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Table {
+pub(crate) enum Table {
     /// Registry-normalized name (every name).
     Keys,
     /// [`squash`]ed name (every name).
@@ -107,7 +107,7 @@ fn parse(text: &str) -> (Vec<(usize, usize)>, u32) {
 
 /// Builds the index of a list (one name per line, most popular first, `#` comments, `#ranked N`;
 /// a tab ends the name).
-pub fn build(reg: Registry, text: &str) -> Vec<u8> {
+pub(crate) fn build(reg: Registry, text: &str) -> Vec<u8> {
     let (names, ranked) = parse(text);
     let mut pairs: Vec<Vec<(u64, u32)>> = vec![Vec::new(); TABLES];
     let mut push = |t: Table, h: u64, i: u32| pairs[t as usize].push((h, i));
@@ -248,7 +248,7 @@ fn bucket(h: u64, bits: u32) -> usize {
 
 /// A read-only view of an index over its list's text.
 #[derive(Clone, Copy)]
-pub struct Index<'a> {
+pub(crate) struct Index<'a> {
     bytes: &'a [u8],
     text: &'a str,
     len: u32,
@@ -259,7 +259,7 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     /// Opens an index built by [`build`] from exactly `text` for `reg`; None when the image does
     /// not belong to them or is cut short.
-    pub fn open(bytes: &'a [u8], text: &'a str, reg: Registry) -> Option<Index<'a>> {
+    pub(crate) fn open(bytes: &'a [u8], text: &'a str, reg: Registry) -> Option<Index<'a>> {
         let ix = Index {
             bytes,
             text,
@@ -305,22 +305,22 @@ impl<'a> Index<'a> {
     }
 
     /// Number of names.
-    pub fn len(&self) -> u32 {
+    pub(crate) fn len(&self) -> u32 {
         self.len
     }
 
     /// Whether the list has no names.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// How many leading names carry a download rank.
-    pub fn ranked(&self) -> u32 {
+    pub(crate) fn ranked(&self) -> u32 {
         self.ranked
     }
 
     /// Name `i` as published ("" past the end).
-    pub fn name(&self, i: u32) -> &'a str {
+    pub(crate) fn name(&self, i: u32) -> &'a str {
         if i >= self.len {
             return "";
         }
@@ -331,12 +331,12 @@ impl<'a> Index<'a> {
 
     /// Indexes of the names whose key in `table` may hash to `h`; candidates, to be confirmed
     /// against the name.
-    pub fn candidates(&self, table: Table, h: u64) -> Candidates<'a> {
+    pub(crate) fn candidates(&self, table: Table, h: u64) -> Candidates<'a> {
         self.table(table).candidates(h)
     }
 
     /// One table, its header read once (for many look-ups in a row).
-    pub fn table(&self, table: Table) -> TableView<'a> {
+    pub(crate) fn table(&self, table: Table) -> TableView<'a> {
         let off = self.word(HEAD + 2 * table as usize) as usize;
         let fbits = self.word(off + 2).min(32);
         let filter = off + 3;
@@ -360,7 +360,7 @@ impl<'a> Index<'a> {
 
 /// A table of an [`Index`], see [`Index::table`].
 #[derive(Clone, Copy)]
-pub struct TableView<'a> {
+pub(crate) struct TableView<'a> {
     ix: Index<'a>,
     bits: u32,
     buckets: usize,
@@ -372,7 +372,7 @@ pub struct TableView<'a> {
 
 impl<'a> TableView<'a> {
     /// Indexes of the names whose key may hash to `h`.
-    pub fn candidates(&self, h: u64) -> Candidates<'a> {
+    pub(crate) fn candidates(&self, h: u64) -> Candidates<'a> {
         let mut c = Candidates {
             ix: self.ix,
             entries: self.entries,
@@ -395,7 +395,7 @@ impl<'a> TableView<'a> {
 }
 
 /// Iterator of [`Index::candidates`].
-pub struct Candidates<'a> {
+pub(crate) struct Candidates<'a> {
     ix: Index<'a>,
     entries: usize,
     next: usize,

@@ -9,26 +9,26 @@
 /// Targets of edit-distance-1 signals must rank in this many names (by downloads): every ranked
 /// name (typosquats of packages ranked 5,000–15,000 are common; the score keeps the weak kinds
 /// of edit to the more popular targets).
-pub const EDIT1_TOP: u32 = 15_000;
+pub(crate) const EDIT1_TOP: u32 = 15_000;
 /// Targets of edit-distance-2 signals must rank in this many names.
-pub const EDIT2_TOP: u32 = 1_000;
+pub(crate) const EDIT2_TOP: u32 = 1_000;
 /// Names at least this long (separators dropped) may be at edit distance 2 of their target.
-pub const EDIT2_MIN_LEN: usize = 10;
+pub(crate) const EDIT2_MIN_LEN: usize = 10;
 /// Targets of appended version digits must rank in this many names.
-pub const STRICT_TOP: u32 = 1_000;
+pub(crate) const STRICT_TOP: u32 = 1_000;
 /// Targets of affix, word-order and scope signals must rank in this many names.
-pub const AFFIX_TOP: u32 = 3_000;
+pub(crate) const AFFIX_TOP: u32 = 3_000;
 
 /// Prefixes and suffixes that turn a popular name into a plausible-looking new one.
-pub const PREFIXES: &[&str] = &[
+pub(crate) const PREFIXES: &[&str] = &[
     "python3-", "python3", "python-", "python", "py3-", "py3", "py-", "py", "node-", "rust-",
 ];
 /// See [`PREFIXES`]. Digits (`2`, `3`) are typomania's version check.
-pub const SUFFIXES: &[&str] = &["-js", ".js", "js", "-rs", "-py", "-python", "-dev", "-cli"];
+pub(crate) const SUFFIXES: &[&str] = &["-js", ".js", "js", "-rs", "-py", "-python", "-dev", "-cli"];
 
 /// Whose naming rules apply (the library maps its `Ecosystem` onto this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registry {
+pub(crate) enum Registry {
     /// crates.io.
     Crates,
     /// npm.
@@ -39,7 +39,7 @@ pub enum Registry {
 
 impl Registry {
     /// Stable code stored in the index header.
-    pub fn code(self) -> u32 {
+    pub(crate) fn code(self) -> u32 {
         match self {
             Registry::Crates => 1,
             Registry::Npm => 2,
@@ -50,7 +50,7 @@ impl Registry {
 
 /// The registry's own notion of "the same name": crates.io ignores case and `-`/`_`, PyPI
 /// applies PEP 503 (case, runs of `-_.`), npm compares lowercase.
-pub fn normalize(reg: Registry, name: &str) -> String {
+pub(crate) fn normalize(reg: Registry, name: &str) -> String {
     let lower = name.trim().to_lowercase();
     match reg {
         Registry::Crates => lower.replace('_', "-"),
@@ -75,7 +75,7 @@ pub fn normalize(reg: Registry, name: &str) -> String {
 }
 
 /// Lowercase without `-`, `_`, `.` (npm scope markers kept).
-pub fn squash(name: &str) -> String {
+pub(crate) fn squash(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, '-' | '_' | '.'))
         .flat_map(char::to_lowercase)
@@ -84,7 +84,7 @@ pub fn squash(name: &str) -> String {
 
 /// ASCII look-alikes folded together: `I`/`1`/`|` → `l`, `0` → `o`, `rn` → `m`, `vv` → `w`;
 /// applied before lowercasing so `I` and `l` meet. Separators are dropped.
-pub fn lookalike(name: &str) -> String {
+pub(crate) fn lookalike(name: &str) -> String {
     let mapped: String = name
         .chars()
         .filter(|c| !matches!(c, '-' | '_' | '.'))
@@ -108,7 +108,7 @@ pub fn split_scope(name: &str) -> Option<(&str, &str)> {
 }
 
 /// The words of a normalized name (split at `-`, `_`, `.`; empty pieces dropped).
-pub fn words(key: &str) -> Vec<&str> {
+pub(crate) fn words(key: &str) -> Vec<&str> {
     key.split(['-', '_', '.'])
         .filter(|w| !w.is_empty())
         .collect()
@@ -116,7 +116,7 @@ pub fn words(key: &str) -> Vec<&str> {
 
 /// The words of a normalized name in sorted order, joined by `-`: equal for names with the same
 /// words in any order. None for a single word.
-pub fn words_key(key: &str) -> Option<String> {
+pub(crate) fn words_key(key: &str) -> Option<String> {
     let mut w = words(key);
     if w.len() < 2 {
         return None;
@@ -127,7 +127,7 @@ pub fn words_key(key: &str) -> Option<String> {
 
 /// A popular normalized name with one known prefix or suffix removed (`python-dateutil` →
 /// `dateutil`): what an affix-dropping squat would be called.
-pub fn stripped_forms(key: &str) -> impl Iterator<Item = &str> + '_ {
+pub(crate) fn stripped_forms(key: &str) -> impl Iterator<Item = &str> + '_ {
     let pre = PREFIXES.iter().filter_map(move |p| {
         key.strip_prefix(p)
             .filter(|rest| rest.len() >= 4)
@@ -152,7 +152,7 @@ fn finish(h: u64, len: usize) -> u64 {
 
 /// 64-bit hash of a string key (FNV-1a, then `finish`). Not collision-resistant: every index
 /// hit is confirmed against the name itself, so a crafted collision only costs a comparison.
-pub fn hash_str(s: &str) -> u64 {
+pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
@@ -164,13 +164,13 @@ pub fn hash_str(s: &str) -> u64 {
 const BASE: u64 = 0x100_0000_01b3;
 
 /// Longest key [`deletion_hashes`] accepts; the prefix tables live on the stack.
-pub const MAX_DELETION_LEN: usize = 256;
+pub(crate) const MAX_DELETION_LEN: usize = 256;
 
 /// Hashes of every variant of `s` with up to `max` (≤ 2) bytes deleted, `s` itself included.
 /// A polynomial hash `H(s) = Σ s[k]·B^(n-1-k)` composes from prefix and suffix hashes, so each
 /// variant costs O(1) instead of O(n). Collisions only cost a distance computation later.
 /// Keys longer than [`MAX_DELETION_LEN`] bytes yield nothing.
-pub fn deletion_hashes(s: &str, max: usize, out: &mut Vec<u64>) {
+pub(crate) fn deletion_hashes(s: &str, max: usize, out: &mut Vec<u64>) {
     let b = s.as_bytes();
     let n = b.len();
     if n > MAX_DELETION_LEN {

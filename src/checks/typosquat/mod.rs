@@ -18,7 +18,7 @@ use crate::finding::{Finding, Kind, Package, Severity};
 
 pub mod heuristics;
 pub mod index;
-pub mod keys;
+pub(crate) mod keys;
 pub mod popular;
 pub mod registry;
 
@@ -27,7 +27,7 @@ use heuristics::Suspicion;
 use registry::{Client, Meta, Query};
 
 /// The typosquat / hallucinated-package check.
-pub struct Typosquat;
+pub(crate) struct Typosquat;
 
 const LOCKFILES: &[&str] = &[
     "Cargo.lock",

@@ -14,9 +14,10 @@ use super::index::{self, Index, Table};
 use super::keys::{self, hash_str, Registry};
 use crate::ecosystem::Ecosystem;
 
-pub use super::keys::{
-    deletion_hashes, lookalike, split_scope, squash, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN,
-    EDIT2_TOP, PREFIXES, STRICT_TOP, SUFFIXES,
+pub use super::keys::split_scope;
+pub(crate) use super::keys::{
+    deletion_hashes, lookalike, squash, AFFIX_TOP, EDIT1_TOP, EDIT2_MIN_LEN, EDIT2_TOP, PREFIXES,
+    STRICT_TOP, SUFFIXES,
 };
 
 static CRATES: &str = include_str!("../../../data/popular/crates.txt");
@@ -30,9 +31,10 @@ static PYPI_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/popular-pyp
 /// One ecosystem's popular names and the queries over them.
 pub struct Popular {
     /// Which ecosystem.
-    pub ecosystem: Ecosystem,
+    pub(crate) ecosystem: Ecosystem,
     reg: Registry,
     ix: Index<'static>,
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the tests only"))]
     prebuilt: bool,
 }
 
@@ -108,8 +110,9 @@ impl Popular {
         })
     }
 
+    #[cfg(test)]
     /// Whether the index came prebuilt with the binary (false: built at run time).
-    pub fn prebuilt(&self) -> bool {
+    pub(crate) fn prebuilt(&self) -> bool {
         self.prebuilt
     }
 
@@ -161,14 +164,14 @@ impl Popular {
     }
 
     /// Index of the most popular name with the same separator-free spelling.
-    pub fn by_squashed(&self, squashed: &str) -> Option<u32> {
+    pub(crate) fn by_squashed(&self, squashed: &str) -> Option<u32> {
         self.best(Table::Squashed, squashed, |i| {
             squash(self.ix.name(i)) == squashed
         })
     }
 
     /// Index of the most popular name with the same look-alike skeleton.
-    pub fn by_lookalike(&self, skeleton: &str) -> Option<u32> {
+    pub(crate) fn by_lookalike(&self, skeleton: &str) -> Option<u32> {
         // Names whose skeleton is their squashed spelling are only in the squashed table.
         let is = |i: u32| lookalike(self.ix.name(i)) == skeleton;
         let h = hash_str(skeleton);
@@ -180,7 +183,7 @@ impl Popular {
     }
 
     /// npm: indexes of the ranked `@s/tail`, most popular first.
-    pub fn by_scoped_tail(&self, tail: &str) -> Vec<u32> {
+    pub(crate) fn by_scoped_tail(&self, tail: &str) -> Vec<u32> {
         let mut out: Vec<u32> = self
             .ix
             .candidates(Table::ScopedTail, hash_str(tail))
@@ -191,7 +194,7 @@ impl Popular {
     }
 
     /// npm: index of the most popular `@s/x` whose `sx` (separators dropped) is `squashed`.
-    pub fn by_scope_joined(&self, squashed: &str) -> Option<u32> {
+    pub(crate) fn by_scope_joined(&self, squashed: &str) -> Option<u32> {
         self.best(Table::ScopeJoined, squashed, |i| {
             split_scope(&self.key_of(i))
                 .is_some_and(|(s, t)| squash(&format!("{s}{t}")) == squashed)
@@ -199,7 +202,7 @@ impl Popular {
     }
 
     /// npm: whether ranked packages use this scope.
-    pub fn is_popular_scope(&self, scope: &str) -> bool {
+    pub(crate) fn is_popular_scope(&self, scope: &str) -> bool {
         self.best(Table::Scopes, scope, |i| {
             split_scope(&self.key_of(i)).is_some_and(|(s, _)| s == scope)
         })
@@ -207,7 +210,7 @@ impl Popular {
     }
 
     /// Index of the most popular name that is `key` plus a known affix.
-    pub fn by_stripped(&self, key: &str) -> Option<u32> {
+    pub(crate) fn by_stripped(&self, key: &str) -> Option<u32> {
         self.best(Table::Stripped, key, |i| {
             keys::stripped_forms(&self.key_of(i)).any(|f| f == key)
         })
@@ -215,7 +218,7 @@ impl Popular {
 
     /// Index of the most popular name with the same words as `key` in another order (`key`
     /// normalized).
-    pub fn by_word_order(&self, key: &str) -> Option<u32> {
+    pub(crate) fn by_word_order(&self, key: &str) -> Option<u32> {
         let sorted = keys::words_key(key)?;
         let own = keys::words(key);
         self.best(Table::Words, &sorted, |i| {
@@ -226,7 +229,7 @@ impl Popular {
 
     /// Indexes of targets that may be within edit distance 1 (or 2 when `two`) of `key`;
     /// candidates only, to be confirmed with a real distance.
-    pub fn near(&self, key: &str, two: bool) -> Vec<u32> {
+    pub(crate) fn near(&self, key: &str, two: bool) -> Vec<u32> {
         let n = key.len();
         let mut hashes = Vec::with_capacity(if two { 1 + n + n * n / 2 } else { 1 + n });
         let mut out: Vec<u32> = Vec::new();

@@ -22,20 +22,20 @@ use crate::ecosystem::Ecosystem;
 
 /// What a registry says about a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Meta {
+pub(crate) struct Meta {
     /// The registry knows the name (and it was not unpublished).
-    pub exists: bool,
+    pub(crate) exists: bool,
     /// npm: the name existed but every version was unpublished.
     #[serde(default)]
-    pub unpublished: bool,
+    pub(crate) unpublished: bool,
     /// First publication, as a Unix timestamp (seconds).
-    pub created: Option<i64>,
+    pub(crate) created: Option<i64>,
     /// npm install-time scripts (`preinstall`, `install`, `postinstall`) of the looked-up version.
     #[serde(default)]
-    pub install_scripts: Vec<String>,
+    pub(crate) install_scripts: Vec<String>,
     /// The version whose manifest was inspected.
     #[serde(default)]
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,17 +46,17 @@ struct CacheEntry<T> {
 
 /// What a registry says about one version (the withdrawn-version check's online look-up).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionStatus {
+pub(crate) struct VersionStatus {
     /// The registry lists the version.
-    pub listed: bool,
+    pub(crate) listed: bool,
     /// Yanked (crates.io, PyPI) or deprecated (npm).
-    pub withdrawn: bool,
+    pub(crate) withdrawn: bool,
     /// The maintainers' reason, when the registry records one.
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 /// A registry response: its body, or one of the answers that need none.
-pub enum Fetched {
+pub(crate) enum Fetched {
     /// 200 with this body.
     Body(Vec<u8>),
     /// 404 / 410: the registry does not have it.
@@ -72,31 +72,31 @@ fn json(url: &str, body: &[u8]) -> Result<Value, String> {
 
 /// One look-up request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
+pub(crate) struct Query {
     /// Ecosystem.
-    pub ecosystem: Ecosystem,
+    pub(crate) ecosystem: Ecosystem,
     /// Name as declared.
-    pub name: String,
+    pub(crate) name: String,
     /// Exact version, when the change pins one.
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 /// Registry client settings.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     crates: String,
     crates_index: String,
     npm: String,
     pypi: String,
     cache_dir: Option<PathBuf>,
     /// Per-request timeout.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Requests in flight at once.
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Cache lifetime of a found name, seconds.
-    pub ttl_found: i64,
+    pub(crate) ttl_found: i64,
     /// Cache lifetime of a missing name, seconds (short: someone may register it any time).
-    pub ttl_missing: i64,
+    pub(crate) ttl_missing: i64,
 }
 
 /// Largest registry document read (npm documents of old packages are many MB); a bigger one is
@@ -114,7 +114,7 @@ fn env_or(env: &Env, key: &str, default: &str) -> String {
 
 impl Client {
     /// Endpoints and cache directory from the environment, with the public registries as defaults.
-    pub fn from_env(env: &Env) -> Client {
+    pub(crate) fn from_env(env: &Env) -> Client {
         let cache_dir = env
             .var_os("GUARDRAIL_REGISTRY_CACHE")
             .filter(|v| !v.is_empty())
@@ -189,7 +189,7 @@ impl Client {
 
     /// Looks every query up (cache first); one result per query, in order. `Err` carries a
     /// one-line reason (timeout, connection refused, unexpected status).
-    pub fn lookup_all(&self, queries: &[Query]) -> Vec<Result<Meta, String>> {
+    pub(crate) fn lookup_all(&self, queries: &[Query]) -> Vec<Result<Meta, String>> {
         let ttl = |m: &Meta| {
             if m.exists {
                 self.ttl_found
@@ -226,7 +226,10 @@ impl Client {
     /// `/{name}/{version}`; PyPI `/pypi/{name}/{version}/json`). Cached like
     /// [`Client::lookup_all`]; a version can be yanked later, so answers live
     /// [`Client::ttl_missing`].
-    pub fn version_status_all(&self, queries: &[Query]) -> Vec<Result<VersionStatus, String>> {
+    pub(crate) fn version_status_all(
+        &self,
+        queries: &[Query],
+    ) -> Vec<Result<VersionStatus, String>> {
         let ttl = |_: &VersionStatus| self.ttl_missing;
         self.cached_or_fetched(
             "version-status\0",
@@ -253,7 +256,7 @@ impl Client {
 
     /// Fetches `url(query)` for each query (cache first, under `kind`, kept `ttl` seconds) and
     /// reads each response with `read`: for look-ups other modules define (the Go proxy).
-    pub fn fetch_all<T: Serialize + serde::de::DeserializeOwned + Clone + Send>(
+    pub(crate) fn fetch_all<T: Serialize + serde::de::DeserializeOwned + Clone + Send>(
         &self,
         kind: &str,
         queries: &[Query],
@@ -422,7 +425,7 @@ fn timestamp(v: &Value) -> Option<i64> {
 }
 
 /// A version's status in a crate's sparse-index file (one JSON line per published version).
-pub fn crates_index_status(body: &[u8], version: &str) -> VersionStatus {
+pub(crate) fn crates_index_status(body: &[u8], version: &str) -> VersionStatus {
     #[derive(Deserialize)]
     struct Line {
         vers: String,
@@ -441,7 +444,7 @@ pub fn crates_index_status(body: &[u8], version: &str) -> VersionStatus {
 }
 
 /// Reads a registry's per-version JSON document (200 response).
-pub fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
+pub(crate) fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
     let text = |v: &Value| v.as_str().and_then(crate::checks::yanked::clean_reason);
     let (withdrawn, reason) = match eco {
         Ecosystem::CratesIo => (doc["version"]["yanked"] == Value::Bool(true), None),
@@ -468,7 +471,7 @@ pub fn version_status(eco: Ecosystem, doc: &Value) -> VersionStatus {
 }
 
 /// Reads a registry's JSON document (200 response).
-pub fn parse(eco: Ecosystem, doc: &Value, version: Option<&str>) -> Meta {
+pub(crate) fn parse(eco: Ecosystem, doc: &Value, version: Option<&str>) -> Meta {
     let mut meta = Meta {
         exists: true,
         unpublished: false,

@@ -11,7 +11,7 @@ use super::{versions_line, Summaries};
 const MAX_CACHE_FILE: u64 = 32 << 20;
 
 /// Where cargo keeps its home: `CARGO_HOME`, else `~/.cargo`.
-pub fn cargo_home(env: &Env) -> Option<PathBuf> {
+pub(crate) fn cargo_home(env: &Env) -> Option<PathBuf> {
     match env.var_os("CARGO_HOME") {
         Some(h) if !h.is_empty() => Some(PathBuf::from(h)),
         _ => dirs::home_dir().map(|h| h.join(".cargo")),
@@ -120,19 +120,19 @@ fn yanked_field(json: &[u8]) -> Option<bool> {
 }
 
 /// Cargo's index caches, answered through the run's summaries (see [`Summaries`]).
-pub struct Index<'s> {
+pub(crate) struct Index<'s> {
     dirs: Vec<PathBuf>,
     summaries: &'s mut Summaries,
 }
 
 impl<'s> Index<'s> {
     /// The caches in `dirs`.
-    pub fn new(dirs: Vec<PathBuf>, summaries: &'s mut Summaries) -> Self {
+    pub(crate) fn new(dirs: Vec<PathBuf>, summaries: &'s mut Summaries) -> Self {
         Index { dirs, summaries }
     }
 
     /// Looks `name` `version` up in the caches, first that lists it wins.
-    pub fn lookup(&mut self, name: &str, version: &str) -> Option<bool> {
+    pub(crate) fn lookup(&mut self, name: &str, version: &str) -> Option<bool> {
         let rel = index_path(name)?;
         self.dirs.iter().find_map(|d| {
             self.summaries

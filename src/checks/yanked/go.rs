@@ -24,11 +24,11 @@ const MAX_FILE: u64 = 4 << 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Retraction {
     /// Lowest retracted version.
-    pub low: String,
+    pub(crate) low: String,
     /// Highest retracted version (equal to `low` for a single version).
-    pub high: String,
+    pub(crate) high: String,
     /// The comment before or after the directive.
-    pub rationale: Option<String>,
+    pub(crate) rationale: Option<String>,
 }
 
 /// A module path in the cache's and the proxy's case encoding (`!` before each capital
@@ -181,7 +181,7 @@ pub fn retracted<'a>(rs: &'a [Retraction], v: &str) -> Option<&'a Retraction> {
 
 /// The module cache: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else
 /// `~/go/pkg/mod`.
-pub fn mod_cache(env: &Env) -> Option<PathBuf> {
+pub(crate) fn mod_cache(env: &Env) -> Option<PathBuf> {
     if let Some(c) = env.var_os("GOMODCACHE").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(c));
     }
@@ -199,7 +199,7 @@ fn read_small(path: &Path) -> Option<String> {
 
 /// Offline: the retractions the module cache knows for `module` (None when the cache lacks
 /// its version list or its latest version's `go.mod`).
-pub fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>> {
+pub(crate) fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>> {
     let dir = cache
         .join("cache")
         .join("download")
@@ -214,7 +214,7 @@ pub fn cached_retractions(cache: &Path, module: &str) -> Option<Vec<Retraction>>
 
 /// A Go setting: the environment, else the `go env -w` file (`$GOENV`, else
 /// `<user config dir>/go/env`), as `go` itself reads it.
-pub fn setting(env: &Env, key: &str) -> Option<String> {
+pub(crate) fn setting(env: &Env, key: &str) -> Option<String> {
     if let Some(v) = env.var_os(key).and_then(|v| v.to_str()) {
         return Some(v.to_owned());
     }
@@ -232,7 +232,7 @@ pub fn setting(env: &Env, key: &str) -> Option<String> {
 
 /// The proxy to ask: the first URL in `GOPROXY` (default proxy.golang.org); None when
 /// `GOPROXY` is `off` or names only `direct` (which would mean cloning repositories).
-pub fn proxy(env: &Env) -> Option<String> {
+pub(crate) fn proxy(env: &Env) -> Option<String> {
     let v = setting(env, "GOPROXY").unwrap_or_default();
     let v = if v.trim().is_empty() {
         "https://proxy.golang.org,direct".to_owned()
@@ -251,7 +251,7 @@ pub fn proxy(env: &Env) -> Option<String> {
 
 /// Whether `module` matches one of Go's comma-separated path-prefix glob lists (`GOPRIVATE`,
 /// `GONOPROXY`): each pattern is matched against as many leading path elements as it has.
-pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
+pub(crate) fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
     patterns
         .split(',')
         .map(str::trim)
@@ -276,14 +276,8 @@ pub fn matches_prefix_patterns(patterns: &str, module: &str) -> bool {
         })
 }
 
-/// Whether `module` may be sent to the public proxy (not private per `GOPRIVATE` /
-/// `GONOPROXY`).
-pub fn may_ask_proxy(env: &Env, module: &str) -> bool {
-    !matches_prefix_patterns(&private_patterns(env), module)
-}
-
 /// The pattern list that keeps modules from the proxy: `GONOPROXY`, else `GOPRIVATE`.
-pub fn private_patterns(env: &Env) -> String {
+pub(crate) fn private_patterns(env: &Env) -> String {
     setting(env, "GONOPROXY")
         .filter(|v| !v.trim().is_empty())
         .or_else(|| setting(env, "GOPRIVATE"))

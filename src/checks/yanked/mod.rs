@@ -13,7 +13,7 @@
 //! line (its versions, withdrawn ones marked) kept in guardrail's cache and reused while the
 //! cache file keeps its size and modification time.
 
-pub mod cargo;
+pub(crate) mod cargo;
 pub mod go;
 pub mod npm;
 
@@ -38,7 +38,7 @@ pub struct Yanked;
 const SUMMARY_HEADER: &str = "guardrail yanked summary 2";
 
 /// The summaries' file name inside their directory.
-pub const SUMMARY_FILE: &str = "summary.tsv";
+pub(crate) const SUMMARY_FILE: &str = "summary.tsv";
 
 /// Summary files larger than this are not read (one line per cache file: a few MB for every
 /// crate on crates.io).
@@ -46,7 +46,7 @@ const MAX_SUMMARY: u64 = 64 << 20;
 
 /// Where the summaries live: `$GUARDRAIL_YANKED_CACHE` (empty: in memory for one run only),
 /// else `guardrail/yanked` in the user cache directory.
-pub fn default_summary_dir(env: &Env) -> Option<PathBuf> {
+pub(crate) fn default_summary_dir(env: &Env) -> Option<PathBuf> {
     match env.var_os("GUARDRAIL_YANKED_CACHE") {
         Some(v) if v.is_empty() => None,
         Some(v) => Some(PathBuf::from(v)),
@@ -56,7 +56,7 @@ pub fn default_summary_dir(env: &Env) -> Option<PathBuf> {
 
 /// The summary line of a cache file's versions: `1.0.0 !1.0.1 1.1.0`, withdrawn ones marked
 /// with `!`. Versions that would break the line format (no registry allows them) are left out.
-pub fn versions_line<'a>(listed: impl IntoIterator<Item = (&'a str, bool)>) -> String {
+pub(crate) fn versions_line<'a>(listed: impl IntoIterator<Item = (&'a str, bool)>) -> String {
     let mut line = String::new();
     for (v, withdrawn) in listed {
         if v.is_empty() || v.bytes().any(|b| b.is_ascii_whitespace() || b == b'!') {
@@ -117,18 +117,18 @@ fn stamp(meta: &std::fs::Metadata) -> Option<(String, std::time::SystemTime)> {
 const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The summaries of cache files, by the file's path; loaded from and saved to one file.
-pub struct Summaries {
+pub(crate) struct Summaries {
     store: Option<PathBuf>,
     map: HashMap<PathBuf, Summary>,
     dirty: bool,
     /// Cache files read this run (not answered from a summary).
-    pub reads: usize,
+    pub(crate) reads: usize,
 }
 
 impl Summaries {
     /// The summaries saved in `store` (a directory), or none. A missing, unreadable or
     /// malformed summary file is an empty one: it is a cache.
-    pub fn open(store: Option<PathBuf>) -> Summaries {
+    pub(crate) fn open(store: Option<PathBuf>) -> Summaries {
         let map = store
             .as_deref()
             .map(|s| read_summaries(&s.join(SUMMARY_FILE)))
@@ -145,7 +145,7 @@ impl Summaries {
     /// summary while the file is unchanged, else by reading it (at most `max_len` bytes) and
     /// summarising it with `summarise` (None: not a file this reader knows). None when the file
     /// is missing, unknown, or does not list the version.
-    pub fn lookup(
+    pub(crate) fn lookup(
         &mut self,
         path: &Path,
         version: &str,
@@ -186,7 +186,7 @@ impl Summaries {
 
     /// Writes the summaries back when this run read new cache files (atomically; failures are
     /// ignored, as for any cache).
-    pub fn save(&self) {
+    pub(crate) fn save(&self) {
         let Some(dir) = self.store.as_deref().filter(|_| self.dirty) else {
             return;
         };
@@ -293,7 +293,7 @@ fn finding(rule: &str, dep: &Dep, version: &str, message: String) -> Finding {
 
 /// Most versions looked up online in one run (a whole-lockfile rewrite names hundreds; the
 /// rest are counted in a note, and the cache answers them on later runs once looked up).
-pub const MAX_ONLINE: usize = 100;
+pub(crate) const MAX_ONLINE: usize = 100;
 
 /// What an ecosystem's withdrawn versions are called, for findings and notes.
 struct Words {

@@ -27,7 +27,7 @@ const MAX_BUCKET: u64 = 4 << 20;
 
 /// npm's cache directory: `$npm_config_cache` (npm's own variable) or `~/.npm`, plus
 /// `_cacache`.
-pub fn cache_root(env: &Env) -> Option<PathBuf> {
+pub(crate) fn cache_root(env: &Env) -> Option<PathBuf> {
     let base = ["npm_config_cache", "NPM_CONFIG_CACHE"]
         .iter()
         .find_map(|v| env.var_os(v).filter(|v| !v.is_empty()))
@@ -37,7 +37,7 @@ pub fn cache_root(env: &Env) -> Option<PathBuf> {
 }
 
 /// The registry whose documents are looked up: `$npm_config_registry`, else npm's.
-pub fn registry(env: &Env) -> String {
+pub(crate) fn registry(env: &Env) -> String {
     ["npm_config_registry", "NPM_CONFIG_REGISTRY"]
         .iter()
         .find_map(|v| env.var(v).filter(|v| !v.trim().is_empty()))
@@ -135,7 +135,7 @@ fn packument(bytes: &[u8]) -> Option<Packument> {
 
 /// npm's cache, answered through the run's summaries (keyed by the package's index bucket,
 /// which npm appends to whenever it fetches the document again).
-pub struct Index<'s> {
+pub(crate) struct Index<'s> {
     root: Option<PathBuf>,
     registry: String,
     /// The first-level bucket directories that exist: most names of a big lockfile are not in
@@ -146,7 +146,11 @@ pub struct Index<'s> {
 
 impl<'s> Index<'s> {
     /// The cache at `root` (None: no cache) for documents from `registry`.
-    pub fn new(root: Option<PathBuf>, registry: String, summaries: &'s mut Summaries) -> Self {
+    pub(crate) fn new(
+        root: Option<PathBuf>,
+        registry: String,
+        summaries: &'s mut Summaries,
+    ) -> Self {
         let present = root
             .as_deref()
             .and_then(|r| std::fs::read_dir(r.join("index-v5")).ok())
@@ -173,7 +177,7 @@ impl<'s> Index<'s> {
     }
 
     /// Some(deprecated) when the cached document of `name` lists `version`.
-    pub fn lookup(&mut self, name: &str, version: &str) -> Option<bool> {
+    pub(crate) fn lookup(&mut self, name: &str, version: &str) -> Option<bool> {
         let (bucket, key) = self.bucket(name)?;
         let root = self.root.clone()?;
         self.summaries.lookup(&bucket, version, MAX_BUCKET, |b| {
@@ -188,7 +192,7 @@ impl<'s> Index<'s> {
 
     /// The maintainers' deprecation message of `name` `version` (read again from the cache:
     /// only asked for the rare deprecated hit).
-    pub fn message(&self, name: &str, version: &str) -> Option<String> {
+    pub(crate) fn message(&self, name: &str, version: &str) -> Option<String> {
         let (bucket, key) = self.bucket(name)?;
         let root = self.root.as_deref()?;
         let bytes = read_limited(&bucket, MAX_BUCKET)?;
