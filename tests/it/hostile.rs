@@ -266,6 +266,7 @@ fn hostile_diffs() {
             | "nul-in-js-comment.diff"
             | "nul-in-requirements.diff"
             | "gitattributes-hides-code.diff"
+            | "npm-resolved-other-package.diff"
             | "suppression-above-new-code.diff" => {
                 let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
                 let rules: Vec<&str> = v["findings"]
@@ -281,6 +282,7 @@ fn hostile_diffs() {
                     }
                     "nul-in-js-comment.diff" | "nul-in-requirements.diff" => "nul-byte-in-source",
                     "gitattributes-hides-code.diff" => "gitattributes-hides-diff",
+                    "npm-resolved-other-package.diff" => "npm-resolved-other-package",
                     _ => "python-shell-true-subprocess",
                 };
                 assert!(rules.contains(&want), "{name}: {rules:?}");
