@@ -22,6 +22,17 @@ use crate::finding::{Finding, Kind, Severity};
 /// Reports bidi controls, folding identifiers and NUL bytes in added lines.
 pub(crate) struct HiddenText;
 
+/// Files no interpreter runs: data and prose, where bidi controls are legitimate content (URL
+/// test vectors, right-to-left translations).
+fn is_data_or_prose(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        ".json", ".jsonl", ".csv", ".tsv", ".txt", ".md", ".rst", ".po", ".pot", ".xliff",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
+}
+
 /// Whether `c` is a bidirectional embedding, override or isolate control.
 pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -137,10 +148,17 @@ impl Check for HiddenText {
                         u32::from(c),
                         u32::from(c)
                     );
+                    // In code, what the reviewer reads is not what runs: red. In data and prose
+                    // (test vectors, translations) the controls are content; a human still looks.
+                    let severity = if is_data_or_prose(path) {
+                        Severity::Yellow
+                    } else {
+                        Severity::Red
+                    };
                     let mut fd = Finding::new(
                         "bidi-control-character",
                         Kind::Code,
-                        Severity::Red,
+                        severity,
                         path,
                         Some(l.no),
                         msg,
@@ -196,6 +214,10 @@ mod tests {
 
     #[test]
     fn bidi_controls_and_folding_identifiers_are_recognised() {
+        assert!(is_data_or_prose("tests/models/whatwg.json"));
+        assert!(is_data_or_prose("locale/ar.po"));
+        assert!(!is_data_or_prose("src/main.rs"));
+        assert!(!is_data_or_prose("app.py"));
         assert!(is_bidi_control('\u{202E}'));
         assert!(is_bidi_control('\u{2067}'));
         assert!(!is_bidi_control('a'));
