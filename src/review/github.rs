@@ -16,9 +16,16 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::finding::{Finding, ReviewState, Severity};
+use crate::finding::{Finding, ReviewState};
 use crate::ledger::DecisionRecord;
-use crate::policy::Verdict;
+
+mod graphql;
+mod status;
+
+use graphql::{
+    graphql_base, graphql_errors, parse_threads, Thread, RESOLVE_MUTATION, THREADS_QUERY,
+};
+use status::status_for;
 
 use super::decide::{edited, judge, outcome, Judged, Vote};
 use super::http::{self, CallError, Limits};
@@ -29,16 +36,8 @@ use super::{
 
 const FORGE: &str = "GitHub";
 const TOKEN_VAR: &str = "GITHUB_TOKEN";
-/// GitHub accepts at most 50 annotations per check-run request.
-const ANNOTATIONS_PER_REQUEST: usize = 50;
 /// Pages of 100 review threads read at most: bounds the look-up on a broken or hostile API.
 const THREAD_PAGES: usize = 50;
-
-/// The PR's review threads with the REST id of each thread's first comment (our marker
-/// comment), which is how a thread is matched to a finding.
-const THREADS_QUERY: &str = "query($owner: String!, $name: String!, $number: Int!, $cursor: String) { repository(owner: $owner, name: $name) { pullRequest(number: $number) { reviewThreads(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { id isResolved comments(first: 1) { nodes { databaseId } } } } } } }";
-
-const RESOLVE_MUTATION: &str = "mutation($threadId: ID!) { resolveReviewThread(input: {threadId: $threadId}) { thread { id isResolved } } }";
 
 #[derive(Debug, Clone, Deserialize)]
 struct User {
@@ -98,79 +97,6 @@ pub(crate) struct GitHub {
     replies: Vec<(u64, String)>,
     /// Root comment ids of threads whose finding is gone, to resolve after the reply.
     resolve: Vec<u64>,
-}
-
-/// A review thread as GraphQL reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Thread {
-    id: String,
-    resolved: bool,
-}
-
-/// The GraphQL root for a REST base: GitHub Enterprise serves REST at `/api/v3` and GraphQL
-/// at `/api/graphql`; github.com (and a test server) serve both from the same root.
-fn graphql_base(api: &str) -> &str {
-    let api = api.trim_end_matches('/');
-    api.strip_suffix("/v3")
-        .filter(|b| b.ends_with("/api"))
-        .unwrap_or(api)
-}
-
-/// One page of `reviewThreads`: root comment id → thread, and the cursor of the next page.
-fn parse_threads(data: &Value) -> Option<(HashMap<u64, Thread>, Option<String>)> {
-    let rt = data.pointer("/repository/pullRequest/reviewThreads")?;
-    let mut out = HashMap::new();
-    for n in rt.get("nodes").and_then(Value::as_array)? {
-        let (Some(id), Some(root)) = (
-            n.get("id").and_then(Value::as_str),
-            n.pointer("/comments/nodes/0/databaseId")
-                .and_then(Value::as_u64),
-        ) else {
-            continue;
-        };
-        let resolved = n.get("isResolved").and_then(Value::as_bool) == Some(true);
-        out.insert(
-            root,
-            Thread {
-                id: id.to_owned(),
-                resolved,
-            },
-        );
-    }
-    let has_next = rt.pointer("/pageInfo/hasNextPage").and_then(Value::as_bool) == Some(true);
-    let next = rt
-        .pointer("/pageInfo/endCursor")
-        .and_then(Value::as_str)
-        .filter(|_| has_next)
-        .map(str::to_owned);
-    Some((out, next))
-}
-
-/// The messages of a GraphQL `errors` list, one line.
-fn graphql_errors(v: &Value) -> Option<String> {
-    let errs = v.get("errors")?.as_array().filter(|e| !e.is_empty())?;
-    let msgs: Vec<String> = errs
-        .iter()
-        .map(|e| {
-            let msg = e
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown error");
-            match e.get("type").and_then(Value::as_str) {
-                Some(t) => format!("{t}: {msg}"),
-                None => msg.to_owned(),
-            }
-        })
-        .collect();
-    Some(
-        msgs.join("; ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(300)
-            .collect(),
-    )
 }
 
 fn usage(msg: impl Into<String>) -> Error {
@@ -820,122 +746,6 @@ impl Backend for GitHub {
             Err(e) => return Err(e),
         }
         Ok(notes)
-    }
-}
-
-fn status_for(p: &Publication<'_>) -> (&'static str, String) {
-    let (r, y, _) = crate::report::counts(p.findings);
-    let pending = super::pending(p.findings).len();
-    if let Some(why) = &p.failed {
-        return ("error", format!("error: {why}"));
-    }
-    match p.verdict {
-        Verdict::Pass => (
-            "success",
-            format!("pass: {r} red, {y} yellow (all decided)"),
-        ),
-        Verdict::Review => (
-            "pending",
-            format!("review: {pending} yellow finding(s) await a decision"),
-        ),
-        Verdict::Block => (
-            "failure",
-            format!("block: {r} red finding(s) or a rejected one"),
-        ),
-    }
-}
-
-fn annotation(f: &Finding) -> Option<Value> {
-    let line = f.line?;
-    let level = match f.severity {
-        Severity::Red => "failure",
-        Severity::Yellow => "warning",
-        Severity::Info => "notice",
-    };
-    Some(json!({
-        "path": f.path,
-        "start_line": line,
-        "end_line": line,
-        "annotation_level": level,
-        "title": format!("guardrail {}", f.rule),
-        "message": f.message,
-    }))
-}
-
-impl GitHub {
-    fn check_run(&mut self, p: &Publication<'_>, head: &str) -> Result<()> {
-        let (status_state, description) = status_for(p);
-        let conclusion = match (p.verdict, &p.failed) {
-            (_, Some(_)) => "failure",
-            (Verdict::Pass, None) => "success",
-            (Verdict::Block, None) => "failure",
-            (Verdict::Review, None) => "action_required",
-        };
-        let _ = status_state;
-        let title = match &p.failed {
-            Some(_) => "guardrail: error".to_owned(),
-            None => format!("guardrail: {}", p.verdict.as_str()),
-        };
-        let annotations: Vec<Value> = p
-            .findings
-            .iter()
-            .filter(|f| publishable(f))
-            .filter_map(annotation)
-            .collect();
-        let route = format!("{}/commits/{head}/check-runs", self.repo);
-        let runs = self.get_value(
-            &format!("{route}?check_name=guardrail&per_page=100"),
-            &format!("GET {route}"),
-        )?;
-        let existing = runs
-            .get("check_runs")
-            .and_then(Value::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .find(|r| r.get("name").and_then(Value::as_str) == Some("guardrail"))
-            });
-        if let Some(r) = existing {
-            let same = r.get("conclusion").and_then(Value::as_str) == Some(conclusion)
-                && r.pointer("/output/title").and_then(Value::as_str) == Some(title.as_str())
-                && r.pointer("/output/summary").and_then(Value::as_str)
-                    == Some(description.as_str())
-                && r.pointer("/output/annotations_count")
-                    .and_then(Value::as_u64)
-                    == Some(annotations.len() as u64);
-            if same {
-                return Ok(());
-            }
-        }
-        let mut chunks = annotations.chunks(ANNOTATIONS_PER_REQUEST);
-        let first: Vec<Value> = chunks.next().map(<[Value]>::to_vec).unwrap_or_default();
-        let mut body = json!({
-            "name": "guardrail",
-            "head_sha": head,
-            "status": "completed",
-            "conclusion": conclusion,
-            "output": {"title": title, "summary": description, "annotations": first},
-        });
-        if let Some(u) = &self.pr.url {
-            body["details_url"] = json!(u);
-        }
-        let id = match existing.and_then(|r| r.get("id")).and_then(Value::as_u64) {
-            Some(id) => {
-                self.send("PATCH", &format!("{}/check-runs/{id}", self.repo), &body)?;
-                id
-            }
-            None => {
-                let created = self.send("POST", &format!("{}/check-runs", self.repo), &body)?;
-                created.get("id").and_then(Value::as_u64).ok_or_else(|| {
-                    super::forge_error(FORGE, "POST check-runs: no id in the response")
-                })?
-            }
-        };
-        for chunk in chunks {
-            let more =
-                json!({"output": {"title": title, "summary": description, "annotations": chunk}});
-            self.send("PATCH", &format!("{}/check-runs/{id}", self.repo), &more)?;
-        }
-        Ok(())
     }
 }
 
