@@ -339,6 +339,32 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     Severity::Yellow,
                     format!("{name} now points packages at {url}, which is not in dependencies.npm-registries: those packages are fetched from there. Confirm the registry is trusted."),
                 ));
+            } else if name.eq_ignore_ascii_case("nuget.config") {
+                // A package source added beside nuget.org, or the defaults cleared: packages
+                // are then fetched from there (and with several sources NuGet takes whichever
+                // answers first, so an internal name can be replaced: dependency confusion).
+                let lower = t.to_ascii_lowercase();
+                let url = t
+                    .split(['"', '\''])
+                    .find(|w| w.contains("://"))
+                    .unwrap_or("");
+                let public = ["api.nuget.org", "www.nuget.org"];
+                if lower.starts_with("<clear") {
+                    out.push(finding(
+                        "nuget-source-changed",
+                        Severity::Yellow,
+                        format!("{name} clears the default package sources: every package now comes from the sources listed after it. Confirm they are trusted."),
+                    ));
+                } else if lower.starts_with("<add")
+                    && !url.is_empty()
+                    && !public.iter().any(|h| host_allowed(url, &[(*h).to_owned()]))
+                {
+                    out.push(finding(
+                        "nuget-source-changed",
+                        Severity::Yellow,
+                        format!("{name} adds the package source {url}: NuGet takes a package from whichever source has it, so a name published there (or on nuget.org) can replace yours. Confirm the source is trusted, and map packages to sources (packageSourceMapping)."),
+                    ));
+                }
             } else if in_cargo_dir {
                 let lower = t.to_ascii_lowercase();
                 if lower.starts_with("replace-with")
@@ -355,6 +381,87 @@ fn config_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The package repositories a `composer.json` declares (`repositories`, as a list or as a map),
+/// each as `type url`, and `packagist.org disabled` for `"packagist.org": false`.
+fn composer_repos(text: &str) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let entries: Vec<&serde_json::Value> = match v.get("repositories") {
+        Some(serde_json::Value::Array(a)) => a.iter().collect(),
+        Some(serde_json::Value::Object(m)) => m.values().collect(),
+        _ => Vec::new(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|e| match e {
+            // `"packagist.org": false` turns the default registry off.
+            serde_json::Value::Bool(false) => Some("packagist.org disabled".to_owned()),
+            // The list form of the same: `{"packagist.org": false}`.
+            serde_json::Value::Object(o)
+                if o.get("packagist.org") == Some(&serde_json::Value::Bool(false)) =>
+            {
+                Some("packagist.org disabled".to_owned())
+            }
+            serde_json::Value::Object(o) => {
+                let kind = o.get("type").and_then(|t| t.as_str()).unwrap_or("composer");
+                let url = o.get("url").and_then(|u| u.as_str())?;
+                // Local paths are code in reach of the same review.
+                (kind != "path").then(|| format!("{kind} {url}"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Package repositories a change adds to a `composer.json` (like `--extra-index-url`: Composer
+/// takes a package from the first repository that has it, before Packagist).
+fn composer_repositories(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Result<()> {
+    let Some(revs) = ctx.revs else {
+        return Ok(());
+    };
+    for f in &ctx.changes.files {
+        let path = f.path();
+        if path.rsplit('/').next() != Some("composer.json") || f.added.is_empty() {
+            continue;
+        }
+        let head = match f.new_path.as_deref() {
+            Some(p) => revs.head(p)?,
+            None => None,
+        };
+        let Some(head) = head else { continue };
+        let base = match f.old_path.as_deref() {
+            Some(p) => revs.base(p)?,
+            None => None,
+        };
+        let before = base
+            .map(|b| composer_repos(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default();
+        for repo in composer_repos(&String::from_utf8_lossy(&head)) {
+            if before.contains(&repo) || repo.ends_with("://repo.packagist.org") {
+                continue;
+            }
+            let url = repo.split_whitespace().nth(1).unwrap_or(&repo);
+            let line = f
+                .added
+                .iter()
+                .find(|l| {
+                    l.text.contains(url) || (url == "disabled" && l.text.contains("packagist.org"))
+                })
+                .map(|l| l.no);
+            out.push(mk(
+                "composer-repository-added",
+                Severity::Yellow,
+                path,
+                line,
+                &repo,
+                format!("composer.json adds the package repository `{repo}`: Composer takes a package from the first repository that has it, before Packagist, so a name published there can replace the real one. Confirm the repository is trusted (and restrict it with `only`/`canonical`)."),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Check for LockfileIntegrity {
@@ -383,6 +490,7 @@ impl Check for LockfileIntegrity {
                         | "config"
                         | "config.toml"
                 )
+                || n.eq_ignore_ascii_case("nuget.config")
         });
         if !relevant {
             return Ok(out);
@@ -391,6 +499,7 @@ impl Check for LockfileIntegrity {
             lockfile_findings(fd, ctx, &mut out);
         }
         config_findings(ctx, &mut out);
+        composer_repositories(ctx, &mut out)?;
         Ok(out)
     }
 }

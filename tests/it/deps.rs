@@ -1113,6 +1113,90 @@ fn cargo_patch_and_uv_sources_that_leave_the_registry_are_findings() {
     );
 }
 
+/// Issue 20: a `nuget.config` source or a `composer.json` repository that a change adds lets
+/// another server supply packages (dependency confusion), like `--extra-index-url`.
+#[test]
+fn nuget_sources_and_composer_repositories_added_by_a_change_are_findings() {
+    let repo = TempRepo::new();
+    repo.write(
+        "composer.json",
+        "{\n    \"name\": \"acme/app\",\n    \"require\": {\"monolog/monolog\": \"^3.0\"},\n    \"funding\": [{\"type\": \"github\", \"url\": \"https://github.com/sponsors/acme\"}]\n}\n",
+    );
+    repo.write(
+        "nuget.config",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n    <add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" />\n  </packageSources>\n</configuration>\n",
+    );
+    repo.commit("base");
+    repo.write(
+        "composer.json",
+        "{\n    \"name\": \"acme/app\",\n    \"require\": {\"monolog/monolog\": \"^3.0\"},\n    \"funding\": [{\"type\": \"github\", \"url\": \"https://github.com/sponsors/acme\"}],\n    \"repositories\": [\n        {\"type\": \"vcs\", \"url\": \"https://git.example.net/monolog.git\"},\n        {\"type\": \"path\", \"url\": \"../packages/*\"},\n        {\"packagist.org\": false}\n    ]\n}\n",
+    );
+    repo.write(
+        "nuget.config",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n    <clear />\n    <add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" />\n    <add key=\"mirror\" value=\"https://nuget.example.net/v3/index.json\" />\n  </packageSources>\n</configuration>\n",
+    );
+    repo.commit("sources");
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+            "--offline",
+        ])
+        .output()
+        .expect("run");
+    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
+        .iter()
+        .filter(|f| {
+            matches!(
+                f["rule"].as_str(),
+                Some("nuget-source-changed" | "composer-repository-added")
+            )
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    got.sort();
+    // The funding URL and the local path repository are no package source; turning Packagist
+    // off (`{"packagist.org": false}`) leaves only the added repository.
+    assert_eq!(
+        got,
+        [
+            (
+                "composer-repository-added".to_owned(),
+                "composer.json".to_owned(),
+                Some(6)
+            ),
+            (
+                "composer-repository-added".to_owned(),
+                "composer.json".to_owned(),
+                Some(8)
+            ),
+            (
+                "nuget-source-changed".to_owned(),
+                "nuget.config".to_owned(),
+                Some(4)
+            ),
+            (
+                "nuget-source-changed".to_owned(),
+                "nuget.config".to_owned(),
+                Some(6)
+            ),
+        ],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(3));
+}
+
 /// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.
 fn cargo_cache_file(name: &str, versions: &[(&str, bool)]) -> Vec<u8> {
     let mut b = vec![3u8, 2, 0, 0, 0];
