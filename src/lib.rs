@@ -22,7 +22,7 @@
 //! | 4 | `deps`, `advisory` | manifest and lockfile parsers and the dependency stage; the advisory database |
 //! | 5 | `rules`, `ledger` | Semgrep-format rules: schema, compile, match, cache; the hash-chained audit ledger with its own record types (it knows nothing of checks or reviews) |
 //! | 6 | `checks` | each check behind the one `Check` trait |
-//! | 7 | `rules::test`, `ruletest` | rule fixtures (`ruleid:` / `ok:`), run through the code-rules check |
+//! | 7 | `rules::test` | rule fixtures (`ruleid:` / `ok:`), run through the code-rules check |
 //! | 7 | `policy` | excludes, severity overrides, ignores, agent tier, verdict |
 //! | 8 | `pipeline` | the one run: dependency stage, checks, policy once; loading the rules in force |
 //! | 9 | `engine`, `scan` | building the pipeline's input: a diff between revisions, or a whole tree |
