@@ -48,8 +48,6 @@ pub struct CheckSettings {
     /// The caller records the run in the audit ledger (the remote's URL it names is then looked
     /// up while the checks run).
     pub record: bool,
-    /// The parsed-rules cache directory (None: no cache).
-    pub rules_cache: Option<PathBuf>,
     /// The environment the edge read (CI variables for the default base, package-manager
     /// settings for the dependency checks).
     pub env: Env,
@@ -300,7 +298,7 @@ pub(crate) struct Prepared {
 /// Reads the change, the config and the rules.
 pub(crate) fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepared> {
     let started = time::OffsetDateTime::now_utc();
-    let preloaded = pipeline::preload_builtin_rules(s.rules_cache.clone());
+    let preloaded = pipeline::preload_builtin_rules();
     let limit_default = config::Limits::default().max_diff_bytes;
     let change = {
         let _t = tracing::debug_span!("get_change").entered();
@@ -349,7 +347,6 @@ pub(crate) fn prepare(s: &CheckSettings, stdin: &mut dyn Read) -> Result<Prepare
             change.repo.as_ref(),
             change.base.as_deref(),
             &s.cwd,
-            s.rules_cache.as_deref(),
             Some(preloaded),
         )?
     };
@@ -404,10 +401,6 @@ pub(crate) fn run(p: Prepared, s: &CheckSettings, agent_written: bool) -> Result
     })?;
     notes.extend(checked.notes);
     drop(revs);
-    {
-        let _t = tracing::debug_span!("save_rules_cache").entered();
-        p.rules.save_cache();
-    }
     Ok(Outcome {
         verdict: checked.verdict,
         base: p.base,

@@ -230,18 +230,17 @@ pub fn load_rules(
     repo: Option<&Repo>,
     base: Option<&str>,
     cwd: &Path,
-    cache: Option<&Path>,
 ) -> Result<RuleSet> {
-    load_rules_with(cfg, extra, repo, base, cwd, cache, None)
+    load_rules_with(cfg, extra, repo, base, cwd, None)
 }
 
 /// The built-in packs alone, loaded on another thread while git works: what most configs use.
 pub(crate) type Preloaded = std::thread::JoinHandle<Result<RuleSet>>;
 
-pub(crate) fn preload_builtin_rules(cache: Option<PathBuf>) -> Preloaded {
-    std::thread::spawn(move || {
+pub(crate) fn preload_builtin_rules() -> Preloaded {
+    std::thread::spawn(|| {
         let _t = tracing::debug_span!("preload_builtin_rules").entered();
-        RuleSet::compile_cached(&rules::builtin_sources(), cache.as_deref())
+        RuleSet::compile(&rules::builtin_sources())
     })
 }
 
@@ -252,7 +251,6 @@ pub(crate) fn load_rules_with(
     repo: Option<&Repo>,
     base: Option<&str>,
     cwd: &Path,
-    cache: Option<&Path>,
     preloaded: Option<Preloaded>,
 ) -> Result<RuleSet> {
     if let Some(handle) = preloaded {
@@ -279,7 +277,7 @@ pub(crate) fn load_rules_with(
         sources.extend(rules::dir_sources(p)?);
     }
     drop(_t);
-    let mut set = RuleSet::compile_cached(&sources, cache)?;
+    let mut set = RuleSet::compile(&sources)?;
     set.disable(&cfg.rules.disable);
     Ok(set)
 }

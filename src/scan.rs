@@ -44,8 +44,6 @@ pub struct ScanSettings {
     pub offline: bool,
     /// Advisory database directory.
     pub db: Option<PathBuf>,
-    /// The parsed-rules cache directory (None: no cache).
-    pub rules_cache: Option<PathBuf>,
     /// The environment the edge read.
     pub env: Env,
 }
@@ -61,7 +59,6 @@ impl ScanSettings {
             jobs: None,
             offline: false,
             db: None,
-            rules_cache: None,
             env: Env::default(),
         }
     }
@@ -287,14 +284,7 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
     if s.no_builtin {
         cfg.rules.builtin = false;
     }
-    let rules = pipeline::load_rules(
-        &cfg,
-        &s.rules,
-        None,
-        None,
-        &s.root,
-        s.rules_cache.as_deref(),
-    )?;
+    let rules = pipeline::load_rules(&cfg, &s.rules, None, None, &s.root)?;
     let mut notes = Vec::new();
     let mut stats = ScanStats::default();
     let filter = PathFilter::new(&cfg.exclude);
@@ -379,7 +369,6 @@ pub fn scan(s: &ScanSettings, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Sc
         None => pipeline::run(&input)?,
     };
     notes.extend(checked.notes);
-    rules.save_cache();
     let lossy = lossy.into_inner().unwrap_or_default();
     if !lossy.is_empty() {
         notes.push(format!(

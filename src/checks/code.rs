@@ -253,108 +253,11 @@ pub(crate) fn whole_file(path: &str, text: &str, lossy: bool) -> FileChange {
 }
 
 impl CodeRules {
-    #[cfg(test)]
-    /// Findings for one file of a change (the unit `scan` parallelizes over); the file need not
-    /// be in `ctx.changes`. In scan mode the `agent` rules do not run: they judge what a change
-    /// does to the gate, and a whole tree is no change (every existing `nosemgrep` would
-    /// otherwise be reported on a baseline).
-    pub(crate) fn file(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
-        let mut out = Vec::new();
-        self.file_findings(ctx, f, !ctx.scan, &mut out, None);
-        out
-    }
-
-    /// Findings for a rule fixture: like [`CodeRules::file`] in scan mode, but every rule kind
-    /// runs (the `agent` rules need their fixtures tested too).
+    /// Findings for a rule fixture, in scan mode (every line added, suppressions present
+    /// count), with every rule kind running (the `agent` rules need their fixtures tested too).
     pub(crate) fn fixture(&self, ctx: &Context<'_>, f: &FileChange) -> Vec<Finding> {
         let mut out = Vec::new();
         self.file_findings(ctx, f, true, &mut out, None);
-        out
-    }
-
-    #[cfg(test)]
-    /// Findings for a whole file in scan mode (every line added), straight from its text: no
-    /// per-line copies, and a file in which no rule can match costs one candidate-filter pass.
-    /// Same findings as [`CodeRules::file`] on [`whole_file`]`(path, text, _)`.
-    pub(crate) fn text(&self, ctx: &Context<'_>, path: &str, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
-        if text.is_empty() {
-            return out;
-        }
-        let rpath = rule_path(path, text.lines().next());
-        let rules = rules_for(ctx, &rpath, !ctx.scan);
-        if rules.is_empty() {
-            return out;
-        }
-        // A notebook: its code cells' source, on the lines where the JSON holds it.
-        let cells;
-        let text: &str = if path.to_ascii_lowercase().ends_with(".ipynb") {
-            let code = notebook_code(text);
-            let mut t = String::with_capacity(text.len());
-            for (i, _) in text.lines().enumerate() {
-                let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                t.push_str(code.get(&no).map_or("", String::as_str));
-                t.push('\n');
-            }
-            cells = t;
-            &cells
-        } else {
-            text
-        };
-        // The window text `whole_file` + `windows` would build: lines without their `\r\n` /
-        // `\n` ending (and one more trailing `\r`), each followed by `\n`.
-        let owned;
-        let text: &str = if memchr::memchr(b'\r', text.as_bytes()).is_none() && text.ends_with('\n')
-        {
-            text
-        } else {
-            let mut t = String::with_capacity(text.len() + 1);
-            for l in text.lines() {
-                t.push_str(l.strip_suffix('\r').unwrap_or(l));
-                t.push('\n');
-            }
-            owned = t;
-            &owned
-        };
-        let folded;
-        let text: &str = match nfkc_applies(&rpath).then(|| nfkc_line(text)).flatten() {
-            Some(t) => {
-                folded = t;
-                &folded
-            }
-            None => text,
-        };
-        let hits = ctx.rules.prefilter_for(&rpath, text);
-        if !hits.iter().any(|h| *h) {
-            return out;
-        }
-        let mut w = Vec::new();
-        let mut starts = Vec::new();
-        let mut pos = 0usize;
-        for (i, l) in text.split_terminator('\n').enumerate() {
-            starts.push(pos);
-            pos += l.len() + 1;
-            w.push(WLine {
-                no: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                text: l,
-                added: true,
-            });
-        }
-        let mut occurrences = HashMap::new();
-        self.window_findings(
-            ctx,
-            path,
-            &rules,
-            Window {
-                lines: &w,
-                text,
-                starts: &starts,
-                hits: &hits,
-                base: None,
-            },
-            &mut occurrences,
-            &mut out,
-        );
         out
     }
 

@@ -163,7 +163,6 @@ impl CheckArgs {
             db: self.db.clone(),
             offline: self.offline,
             record: !self.ledger.no_ledger,
-            rules_cache: crate::rules::default_cache_dir(&env),
             env,
         }
     }

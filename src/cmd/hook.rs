@@ -196,7 +196,6 @@ fn gate(repo: &Repo, source: ChangeSource, branch: Option<String>) -> anyhow::Re
         // Hooks must be fast and work on a plane; CI does the registry look-ups.
         offline: true,
         record: true,
-        rules_cache: guardrail::rules::default_cache_dir(&env),
         env,
     };
     let opts = FinishOptions {

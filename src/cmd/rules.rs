@@ -193,14 +193,8 @@ fn rules_in_force(sel: &RuleSelection, cwd: &Path) -> anyhow::Result<RuleSet> {
             }
         })
         .collect();
-    let cache = guardrail::rules::default_cache_dir(&guardrail::cli::environment());
     Ok(guardrail::pipeline::load_rules(
-        &cfg,
-        &extra,
-        None,
-        None,
-        cwd,
-        cache.as_deref(),
+        &cfg, &extra, None, None, cwd,
     )?)
 }
 

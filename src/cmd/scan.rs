@@ -25,7 +25,6 @@ pub(crate) fn run(args: &ScanArgs, cwd: PathBuf, ui: &Ui) -> anyhow::Result<i32>
     settings.offline = args.offline;
     settings.db = args.db.clone();
     settings.env = guardrail::cli::environment();
-    settings.rules_cache = guardrail::rules::default_cache_dir(&settings.env);
 
     let bar = if ui.stderr_is_terminal() {
         let pb = indicatif::ProgressBar::new(0);

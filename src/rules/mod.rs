@@ -37,7 +37,7 @@
 //! | `lang.rs` | the language table: rule `languages` names, file names → language bits |
 //! | `regexes.rs` | one regex ("leaf"): Semgrep-compatible building, load-time validation, lazy compile |
 //! | `compile.rs` | raw rules → [`Rule`]s with their matcher trees; the [`RuleSet`] constructors |
-//! | `cache.rs` | the rules-cache directory, now unused ([`RuleSet::compile_cached`]), and the atomic cache writer |
+//! | `cache.rs` | the atomic cache-file writer of the other caches (there is no rules cache) |
 //! | `set.rs` | the loaded [`RuleSet`]: rules in force, candidate filters, [`RuleSet::matches`] |
 //! | `literals.rs` | a regex's required literals and size estimate (only `regex-syntax`: the build script shares it) |
 //! | `prefilter.rs` | the per-language Aho-Corasick candidate filter over those literals |
@@ -78,7 +78,6 @@ mod set;
 mod sources;
 pub mod test;
 
-pub use cache::default_cache_dir;
 pub use cache::write_atomic;
 pub use compile::Rule;
 pub use entropy::{english_surprise_bits, high_entropy, shannon_entropy};

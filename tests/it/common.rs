@@ -82,7 +82,6 @@ pub fn guardrail(dir: &Path) -> assert_cmd::Command {
     let scratch = std::env::temp_dir().join(format!("guardrail-it-{}", std::process::id()));
     c.env("GUARDRAIL_DB_DIR", scratch.join("no-db"));
     c.env("GUARDRAIL_REGISTRY_CACHE", scratch.join("registry-cache"));
-    c.env("GUARDRAIL_RULES_CACHE", scratch.join("rules-cache"));
     // cargo's index cache (yanked crates) comes from an empty cargo home unless a test sets one.
     c.env("CARGO_HOME", scratch.join("cargo-home"));
     c.env("GUARDRAIL_YANKED_CACHE", scratch.join("yanked-cache"));

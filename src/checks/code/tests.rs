@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! Unit tests of the parent module.
 
 use super::*;
@@ -39,33 +40,6 @@ fn a_python_only_change_compiles_python_and_generic_rules_only() {
     );
     assert_eq!(rules.compiled_groups(), vec!["generic", "python"]);
     assert!(rules.compiled_regexes() * 10 < rules.regex_count());
-}
-
-#[test]
-fn whole_text_scan_equals_the_whole_file_change() {
-    let rules = crate::rules::RuleSet::builtin().unwrap();
-    let cfg = crate::config::Config::default();
-    let empty = crate::diff::ChangeSet::default();
-    let ctx = Context::new(crate::checks::Shared {
-        scan: true,
-        ..crate::checks::Shared::new(&empty, &cfg, &rules)
-    });
-    let key = |fs: Vec<Finding>| -> Vec<(String, Option<u32>, Option<u32>, String)> {
-        fs.into_iter()
-            .map(|f| (f.rule, f.line, f.column, f.fingerprint))
-            .collect()
-    };
-    for text in [
-        "import os\nos.system(\"ls \" + name)\n",
-        "import os\r\nos.system(\"ls \" + name)\r\r\npassword = \"hunter2hunter2\"",
-        "eval(x)",
-        "",
-    ] {
-        let a = key(CodeRules.text(&ctx, "m.py", text));
-        let b = key(CodeRules.file(&ctx, &whole_file("m.py", text, false)));
-        assert_eq!(a, b, "{text:?}");
-    }
-    assert!(!key(CodeRules.text(&ctx, "m.py", "eval(x)")).is_empty());
 }
 
 fn run_diff(diff: &str) -> Vec<Finding> {
