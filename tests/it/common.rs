@@ -126,3 +126,45 @@ pub fn assert_schema_valid(schema_file: &str, instance: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// `guardrail check` of the repository's last commit (`--base HEAD~1`, JSON, no ledger) with
+/// `extra` arguments: (exit code, findings, stderr).
+pub fn check_json(repo: &TempRepo, extra: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
+    let out = guardrail(repo.path())
+        .args([
+            "check",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+            "--no-ledger",
+        ])
+        .args(extra)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{err}", String::from_utf8_lossy(&out.stdout)));
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap_or(-1), findings, err)
+}
+
+/// (rule, path, line) of the findings `keep` selects, sorted.
+pub fn rule_path_line(
+    findings: &[serde_json::Value],
+    keep: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<(String, String, Option<u64>)> {
+    let mut v: Vec<_> = findings
+        .iter()
+        .filter(|f| keep(f))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use guardrail::deps::{self, DepSource, Format, Text};
 use guardrail::ecosystem::Ecosystem;
 
-use crate::common::{guardrail, root, TempRepo};
+use crate::common::{check_json, guardrail, root, rule_path_line, TempRepo};
 
 fn fixture(name: &str) -> PathBuf {
     root().join("fixtures").join("deps").join(name)
@@ -907,65 +907,32 @@ fn edits_inside_included_and_constraint_files_of_any_name_are_checked() {
         "-r is how pip includes files\nrequests==2.19.0\n",
     );
     repo.commit("pins in included files");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--db",
-        ])
-        .arg(&db)
-        .output()
-        .expect("run");
-    let findings = json_findings(&out.stdout);
-    let mut deps: Vec<(String, String)> = findings
-        .iter()
-        .filter(|f| f["kind"] == "dependency")
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["path"].as_str().unwrap_or("").to_owned(),
-            )
-        })
+    let db_arg = db.to_str().expect("utf-8 path");
+    let (code, findings, err) = check_json(&repo, &["--db", db_arg]);
+    let deps: Vec<(String, String)> = rule_path_line(&findings, |f| f["kind"] == "dependency")
+        .into_iter()
+        .map(|(rule, path, _)| (rule, path))
         .collect();
-    deps.sort();
     assert_eq!(
         deps,
         [
             ("PYSEC-2018-28".to_owned(), "pins/lock.txt".to_owned()),
             ("PYSEC-2019-10".to_owned(), "common.txt".to_owned()),
         ],
-        "a README that nothing includes is no dependency file; stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "a README that nothing includes is no dependency file; stderr: {err}"
     );
     // Without a severity in the records the advisories are held for review, not passed.
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(code, 3);
 
     // A pip-tools input is a requirements file by name.
     repo.write("requirements.in", "django==2.1.0\n");
     repo.commit("pip-tools input");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--db",
-        ])
-        .arg(&db)
-        .output()
-        .expect("run");
+    let (_, findings, err) = check_json(&repo, &["--db", db_arg]);
     assert!(
-        json_findings(&out.stdout)
+        findings
             .iter()
             .any(|f| f["rule"] == "PYSEC-2019-10" && f["path"] == "requirements.in"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        "{findings:?}\n{err}"
     );
 }
 
@@ -997,31 +964,8 @@ fn setup_files_and_conda_pip_sections_are_dependency_files() {
     );
     repo.write("c/environment.yml", "name: c\ndependencies:\n  - python=3.11\n  - requests=2.19.0\n  - pip:\n    - click>=8\n    - requests==2.19.0\n");
     repo.commit("pins");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--db",
-        ])
-        .arg(&db)
-        .output()
-        .expect("run");
-    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
-        .iter()
-        .filter(|f| f["kind"] == "dependency")
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["path"].as_str().unwrap_or("").to_owned(),
-                f["line"].as_u64(),
-            )
-        })
-        .collect();
-    got.sort();
+    let (_, findings, err) = check_json(&repo, &["--db", db.to_str().expect("utf-8 path")]);
+    let got = rule_path_line(&findings, |f| f["kind"] == "dependency");
     // The conda package `requests=2.19.0` (line 4) comes from a conda channel: not PyPI's.
     assert_eq!(
         got,
@@ -1038,8 +982,7 @@ fn setup_files_and_conda_pip_sections_are_dependency_files() {
                 Some(7)
             ),
         ],
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "stderr: {err}"
     );
 }
 
@@ -1066,34 +1009,12 @@ fn cargo_patch_and_uv_sources_that_leave_the_registry_are_findings() {
         "[project]\nname = \"p\"\nversion = \"0.1\"\ndependencies = [\"httpx>=0.27\"]\n\n[tool.uv.sources]\nhttpx = { url = \"https://example.com/httpx-0.27.0.tar.gz\" }\n",
     );
     repo.commit("sources");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-        ])
-        .output()
-        .expect("run");
-    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
-        .iter()
-        .filter(|f| {
-            f["rule"]
-                .as_str()
-                .is_some_and(|r| r.starts_with("dependency-") && r.ends_with("-source"))
-        })
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["path"].as_str().unwrap_or("").to_owned(),
-                f["line"].as_u64(),
-            )
-        })
-        .collect();
-    got.sort();
+    let (_, findings, err) = check_json(&repo, &["--offline"]);
+    let got = rule_path_line(&findings, |f| {
+        f["rule"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("dependency-") && r.ends_with("-source"))
+    });
     assert_eq!(
         got,
         [
@@ -1108,8 +1029,7 @@ fn cargo_patch_and_uv_sources_that_leave_the_registry_are_findings() {
                 Some(7)
             ),
         ],
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "stderr: {err}"
     );
 }
 
@@ -1136,35 +1056,13 @@ fn nuget_sources_and_composer_repositories_added_by_a_change_are_findings() {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n    <clear />\n    <add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" />\n    <add key=\"mirror\" value=\"https://nuget.example.net/v3/index.json\" />\n  </packageSources>\n</configuration>\n",
     );
     repo.commit("sources");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-        ])
-        .output()
-        .expect("run");
-    let mut got: Vec<(String, String, Option<u64>)> = json_findings(&out.stdout)
-        .iter()
-        .filter(|f| {
-            matches!(
-                f["rule"].as_str(),
-                Some("nuget-source-changed" | "composer-repository-added")
-            )
-        })
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_owned(),
-                f["path"].as_str().unwrap_or("").to_owned(),
-                f["line"].as_u64(),
-            )
-        })
-        .collect();
-    got.sort();
+    let (code, findings, err) = check_json(&repo, &["--offline"]);
+    let got = rule_path_line(&findings, |f| {
+        matches!(
+            f["rule"].as_str(),
+            Some("nuget-source-changed" | "composer-repository-added")
+        )
+    });
     // The funding URL and the local path repository are no package source; turning Packagist
     // off (`{"packagist.org": false}`) leaves only the added repository.
     assert_eq!(
@@ -1191,10 +1089,9 @@ fn nuget_sources_and_composer_repositories_added_by_a_change_are_findings() {
                 Some(6)
             ),
         ],
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "stderr: {err}"
     );
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(code, 3);
 }
 
 /// A cargo index cache file (cargo's `index_cache` layout, version 3) listing `versions`.

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{guardrail, root, TempRepo};
+use crate::common::{check_json, guardrail, root, TempRepo};
 
 fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join("deps").join(rel)
@@ -34,31 +34,9 @@ fn db_of(dir: &Path, sources: &[PathBuf]) -> PathBuf {
 
 /// `guardrail check` of HEAD~1..HEAD with `db`, offline, JSON: (exit code, findings).
 fn check(repo: &TempRepo, db: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-            "--db",
-        ])
-        .arg(db)
-        .output()
-        .expect("run");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (
-        out.status.code(),
-        v["findings"].as_array().cloned().unwrap_or_default(),
-    )
+    let db = db.to_str().expect("utf-8 path");
+    let (code, findings, _) = check_json(repo, &["--offline", "--db", db]);
+    (Some(code), findings)
 }
 
 /// `(rule, path, line, severity)` of the dependency findings, sorted.

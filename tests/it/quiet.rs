@@ -1,30 +1,15 @@
 //! Issue 17 ("quiet on real history"): what a human-reviewed change did not introduce does not
 //! hold it, and what it did still does. Real repositories in temp dirs, offline.
 
-use crate::common::{guardrail, TempRepo};
+use crate::common::{check_json, TempRepo};
 
-/// `check --offline` of the last commit: (exit code, [(rule, severity, path)]).
+/// `check --offline` of the last commit, with an empty advisory database: (exit code,
+/// [(rule, severity, path)]).
 fn check(repo: &TempRepo) -> (i32, Vec<(String, String, String)>) {
     let db = tempfile::tempdir().expect("tempdir");
-    let out = guardrail(repo.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-            "--offline",
-        ])
-        .env("GUARDRAIL_DB_DIR", db.path())
-        .output()
-        .expect("run");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
-    });
-    let findings = v["findings"]
-        .as_array()
-        .expect("findings")
+    let db = db.path().to_str().expect("utf-8 path");
+    let (code, findings, _) = check_json(repo, &["--offline", "--db", db]);
+    let findings = findings
         .iter()
         .map(|f| {
             (
@@ -34,7 +19,7 @@ fn check(repo: &TempRepo) -> (i32, Vec<(String, String, String)>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), findings)
+    (code, findings)
 }
 
 const WORKFLOW: &str = "name: CI\non: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: astral-sh/setup-uv@0123456789abcdef0123456789abcdef01234567 # v5\n      - run: pytest -q\n";

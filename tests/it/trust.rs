@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{guardrail, TempRepo};
+use crate::common::{check_json, guardrail, TempRepo};
 
 const LOCK_OK: &str = "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"regex\",\n]\n\n[[package]]\nname = \"regex\"\nversion = \"1.5.5\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"1a11647b6b25ff05a515cb92c365cec08801e83423a235b51e231e1808747286\"\n";
 
@@ -24,27 +24,6 @@ fn rustsec_db(dir: &Path) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     db
-}
-
-/// `check --base HEAD~1 --format json`: exit code and findings.
-fn check_json(r: &TempRepo, extra: &[&str]) -> (i32, Vec<Value>, String) {
-    let out = guardrail(r.path())
-        .args([
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--no-ledger",
-        ])
-        .args(extra)
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{err}", String::from_utf8_lossy(&out.stdout)));
-    let findings = v["findings"].as_array().cloned().unwrap_or_default();
-    (out.status.code().unwrap_or(-1), findings, err)
 }
 
 fn rules_of(findings: &[Value]) -> Vec<String> {
